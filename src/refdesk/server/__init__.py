@@ -1,0 +1,1 @@
+"""The refdesk server (needs the ``server`` extra)."""

@@ -1,0 +1,110 @@
+"""The acting account: read, update (with current_password), its sites and users."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from refdesk.server.accounts.models import Account
+from refdesk.server.auth.passwords import Passwords
+from refdesk.server.auth.principal import Principal
+from refdesk.server.errors import ErrorCollector, NotFound, ValidationFailed
+from refdesk.server.fields import INVALID, read_email, read_str
+from refdesk.server.sites.models import Site
+from refdesk.server.users.models import User
+
+STATUS_FILTERS = ("active", "inactive", "all")
+
+
+async def get_account(session: AsyncSession, principal: Principal) -> Account:
+    account = await session.get(Account, principal.account_id)
+    if account is None:
+        raise NotFound()
+    return account
+
+
+async def update_account(
+    session: AsyncSession, passwords: Passwords, principal: Principal, data: dict[str, Any]
+) -> Account:
+    account = await session.get(Account, principal.account_id, with_for_update=True)
+    if account is None:
+        raise NotFound()
+    errors = ErrorCollector()
+    changes: dict[str, Any] = {}
+    for name in ("first_name", "last_name"):
+        if name in data:
+            value = read_str(data[name], name, errors, 90, required=True)
+            if value is not INVALID:
+                changes[name] = value
+    if "login" in data:
+        value = read_str(data["login"], "login", errors, 90, required=True)
+        if value is not INVALID:
+            changes["login"] = value.lower()
+    if "email" in data:
+        value = read_email(data["email"], "email", errors, required=True)
+        if value is not INVALID:
+            changes["email"] = value.lower()
+    if "password" in data:
+        password = data["password"]
+        if not isinstance(password, str) or not password:
+            errors.add("password", "can't be blank")
+        elif len(password) < 8:
+            errors.add("password", "is too short (minimum is 8 characters)")
+        elif len(password) > 128:
+            errors.add("password", "is too long (maximum is 128 characters)")
+        else:
+            changes["password_hash"] = passwords.hash(password)
+    sensitive = {"login", "email", "password_hash"} & changes.keys()
+    sensitive = {k for k in sensitive if k == "password_hash" or changes[k] != getattr(account, k)}
+    if sensitive:
+        current = data.get("current_password")
+        if not isinstance(current, str) or not passwords.verify(current, account.password_hash):
+            errors.add("current_password", "is invalid")
+    for field in ("login", "email"):
+        if field in changes and changes[field] != getattr(account, field):
+            column = getattr(Account, field)
+            taken = await session.scalar(
+                select(Account.id).where(column == changes[field], Account.id != account.id)
+            )
+            if taken:
+                errors.add(field, "has already been taken")
+    if errors:
+        raise ValidationFailed(errors.errors)
+    for key, value in changes.items():
+        setattr(account, key, value)
+    await session.flush()
+    return account
+
+
+def read_status_filter(query: dict[str, Any], errors: ErrorCollector) -> str:
+    search = query.get("search")
+    status = search.get("status") if isinstance(search, dict) else None
+    if status in (None, ""):
+        return "all"
+    if status not in STATUS_FILTERS:
+        errors.add("search[status]", "is not included in the list")
+        return "all"
+    return str(status)
+
+
+def my_users(principal: Principal, status: str) -> Select[tuple[User, Site]]:
+    query = (
+        select(User, Site)
+        .join(Site, Site.id == User.site_id)
+        .where(User.account_id == principal.account_id)
+    )
+    if status == "active":
+        query = query.where(User.active.is_(True))
+    elif status == "inactive":
+        query = query.where(User.active.is_(False))
+    return query.order_by(Site.id, User.id)
+
+
+async def page_of_users(
+    session: AsyncSession, query: Select[tuple[User, Site]], offset: int, limit: int
+) -> tuple[list[tuple[User, Site]], int]:
+    total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = (await session.execute(query.offset(offset).limit(limit))).tuples().all()
+    return list(rows), int(total or 0)

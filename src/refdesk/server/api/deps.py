@@ -1,0 +1,155 @@
+"""FastAPI dependencies shared by every API endpoint, in the order of contract §5:
+Accept (7) -> authentication (8) -> scope (9). Bodies (10) are read by ``body.read_body``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.responses import Response
+
+from refdesk.server.api.body import query_dict, read_body
+from refdesk.server.api.errors import ApiError
+from refdesk.server.api.origin import base_url
+from refdesk.server.api.responses import ApiResponse, negotiation_of
+from refdesk.server.auth.principal import Principal, resolve
+from refdesk.server.runtime import Runtime
+
+REALM = 'Bearer realm="refdesk"'
+INVALID = (
+    'Bearer realm="refdesk", error="invalid_token", '
+    'error_description="The access token is invalid or has expired"'
+)
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+async def require_acceptable(request: Request) -> None:
+    if not negotiation_of(request.scope).acceptable:
+        raise ApiError(
+            "not_acceptable",
+            "The Accept header admits none of application/vnd.assignr.v2.hal+json, "
+            "application/hal+json, application/json",
+        )
+
+
+async def authenticate(request: Request, runtime: RuntimeDep) -> Principal:
+    result = await resolve(request.scope, runtime.db, runtime.hasher)
+    if result.principal is not None:
+        return result.principal
+    if not result.presented:
+        raise ApiError(
+            "invalid_token", "An access token is required", headers={"WWW-Authenticate": REALM}
+        )
+    raise ApiError(
+        "invalid_token",
+        "The access token is invalid or has expired",
+        headers={"WWW-Authenticate": INVALID},
+    )
+
+
+CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
+
+
+def missing_scopes(method: str, principal: Principal, extra: tuple[str, ...] = ()) -> list[str]:
+    """Scopes the request needs that the token lacks (§6.6)."""
+    missing: list[str] = []
+    if method in WRITE_METHODS:
+        if "write" not in principal.scopes:
+            missing.append("write")
+    elif not principal.scopes & {"read", "write"}:
+        missing.append("read")
+    missing.extend(s for s in extra if s not in principal.scopes)
+    return missing
+
+
+def insufficient_scope(missing: list[str]) -> ApiError:
+    scope = " ".join(missing)
+    return ApiError(
+        "insufficient_scope",
+        f"The access token lacks the {scope} scope",
+        headers={"WWW-Authenticate": f'{REALM}, error="insufficient_scope", scope="{scope}"'},
+    )
+
+
+async def require_method_scope(request: Request, principal: CurrentPrincipal) -> None:
+    missing = missing_scopes(request.method, principal)
+    if missing:
+        raise insufficient_scope(missing)
+
+
+def require_extra_scope(*scopes: str) -> Any:
+    async def check(request: Request, principal: CurrentPrincipal) -> None:
+        missing = missing_scopes(request.method, principal, scopes)
+        if missing:
+            raise insufficient_scope(missing)
+
+    return Depends(check)
+
+
+API_DEPENDENCIES = [
+    Depends(require_acceptable),
+    Depends(authenticate),
+    Depends(require_method_scope),
+]
+
+
+async def db_session(request: Request, runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
+    """One session per request; writes take the write lock (SQLite) and commit explicitly."""
+    async with runtime.db.session(write=request.method in WRITE_METHODS) as session:
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(db_session)]
+
+
+@dataclass
+class Ctx:
+    """What an endpoint needs: the runtime, the session, the caller and the link base."""
+
+    request: Request
+    runtime: Runtime
+    session: AsyncSession
+    principal: Principal
+
+    @property
+    def base(self) -> str:
+        return base_url(self.request.scope, self.runtime.settings)
+
+    def query(self) -> dict[str, Any]:
+        return query_dict(self.request)
+
+    def raw_query(self) -> list[tuple[str, str]]:
+        return list(self.request.query_params.multi_items())
+
+    async def body(self, key: str | None) -> dict[str, Any]:
+        return await read_body(self.request, key, self.runtime.settings.max_body_bytes)
+
+    def respond(
+        self, body: Any, status: int = 200, headers: dict[str, str] | None = None
+    ) -> Response:
+        """A HAL body in the negotiated media type."""
+        return ApiResponse(body, status, headers, negotiation_of(self.request.scope).content_type)
+
+    def created(self, body: dict[str, Any]) -> Response:
+        """201 with ``Location`` = the created resource's self link."""
+        return self.respond(body, 201, {"Location": body["_links"]["self"]["href"]})
+
+
+async def get_ctx(
+    request: Request, runtime: RuntimeDep, principal: CurrentPrincipal, session: SessionDep
+) -> Ctx:
+    return Ctx(request, runtime, session, principal)
+
+
+CtxDep = Annotated[Ctx, Depends(get_ctx)]

@@ -1,0 +1,196 @@
+"""Pure ASGI rate limiting (contract §8): three epoch-aligned fixed windows, counted per acting
+account (valid bearer token) or client IP, admitted atomically across all rules."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from refdesk.server.api.errors import send_error
+from refdesk.server.api.origin import client_ip
+from refdesk.server.auth.principal import resolve
+from refdesk.server.config import RateLimitRule
+from refdesk.server.runtime import Runtime
+
+log = logging.getLogger("refdesk.ratelimit")
+
+
+class StoreUnavailable(Exception):
+    """The shared counter store could not be reached."""
+
+
+@dataclass(frozen=True)
+class Admission:
+    admitted: bool
+    counts: tuple[int, ...]  # per rule, after this request (unchanged when rejected)
+
+
+class CounterStore(Protocol):
+    async def hit(self, key: str, rules: tuple[RateLimitRule, ...], now: float) -> Admission: ...
+
+    async def ping(self) -> bool: ...
+
+    async def close(self) -> None: ...
+
+
+class MemoryStore:
+    """Counters in process memory: exact for one process only."""
+
+    def __init__(self) -> None:
+        self._counts: dict[tuple[str, int, int], int] = {}
+        self._lock = asyncio.Lock()
+        self._last_sweep = 0.0
+
+    async def hit(self, key: str, rules: tuple[RateLimitRule, ...], now: float) -> Admission:
+        async with self._lock:
+            self._sweep(now, rules)
+            slots = [(key, r.period, int(now // r.period)) for r in rules]
+            counts = [self._counts.get(s, 0) for s in slots]
+            if any(c >= r.limit for c, r in zip(counts, rules, strict=True)):
+                return Admission(False, tuple(counts))
+            for slot in slots:
+                self._counts[slot] = self._counts.get(slot, 0) + 1
+            return Admission(True, tuple(c + 1 for c in counts))
+
+    def _sweep(self, now: float, rules: tuple[RateLimitRule, ...]) -> None:
+        if now - self._last_sweep < 60:
+            return
+        self._last_sweep = now
+        self._counts = {(k, p, w): c for (k, p, w), c in self._counts.items() if w >= int(now // p)}
+
+    async def ping(self) -> bool:
+        return True
+
+    async def close(self) -> None:
+        return None
+
+
+def make_store(url: str | None) -> CounterStore:
+    if not url:
+        return MemoryStore()
+    from refdesk.server.api.ratelimit_redis import RedisStore
+
+    return RedisStore(url)
+
+
+def header_values(
+    rules: tuple[RateLimitRule, ...], counts: tuple[int, ...], now: float, rejected: bool
+) -> list[tuple[str, str]]:
+    """The five X-Ratelimit-* headers for the rule with the fewest remaining (ties: the one
+    whose window resets last), plus the IETF RateLimit-Policy / RateLimit fields."""
+    described: list[tuple[int, int, RateLimitRule, int, int]] = []
+    for rule, count in zip(rules, counts, strict=True):
+        reset = (int(now // rule.period) + 1) * rule.period
+        remaining = max(0, rule.limit - count)
+        described.append((remaining, -reset, rule, reset, count))
+    remaining, _, rule, reset, _ = min(described, key=lambda d: (d[0], d[1]))
+    if rejected:
+        remaining = 0
+    seconds = max(1, min(rule.period, math.ceil(reset - now)))
+    headers = [
+        ("X-Ratelimit-Limit", str(rule.limit)),
+        ("X-Ratelimit-Period", str(rule.period)),
+        ("X-Ratelimit-Remaining", str(remaining)),
+        ("X-Ratelimit-Reset", str(reset)),
+        ("X-Ratelimit-Reset-Seconds-Remaining", str(seconds)),
+        (
+            "RateLimit-Policy",
+            ", ".join(f'"w{r.period}";q={r.limit};w={r.period}' for r in rules),
+        ),
+        (
+            "RateLimit",
+            ", ".join(
+                f'"w{r.period}";r={max(0, r.limit - c)};'
+                f"t={max(1, min(r.period, math.ceil(rs - now)))}"
+                for _, _, r, rs, c in described
+            ),
+        ),
+    ]
+    return headers
+
+
+class RateLimiter:
+    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+        self.app = app
+        self.runtime = runtime
+        self.settings = runtime.settings
+        self.rules = runtime.settings.rules
+        self.store: CounterStore = make_store(runtime.settings.effective_rate_limit_store_url)
+        runtime.extras["rate_limiter"] = self
+        if runtime.settings.effective_rate_limit_store_url:
+            runtime.extras["rate_limit_store_check"] = self.store.ping
+        elif runtime.settings.workers > 1:
+            log.warning(
+                "%d workers and no shared rate-limit store: limits are counted per process; "
+                "set REFDESK_RATE_LIMIT_STORE_URL to a Redis URL",
+                runtime.settings.workers,
+            )
+
+    async def close(self) -> None:
+        await self.store.close()
+
+    async def key_for(self, scope: Scope) -> str:
+        try:
+            result = await resolve(scope, self.runtime.db, self.runtime.hasher)
+        except Exception:
+            # Database unreachable: fall back to the client IP (§8.3); auth re-tries later.
+            scope.setdefault("state", {}).pop("bearer", None)
+            return f"ip:{client_ip(scope, self.settings)}"
+        if result.principal is not None:
+            return f"account:{result.principal.account_id}"
+        return f"ip:{client_ip(scope, self.settings)}"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        key = await self.key_for(scope)
+        now = time.time()
+        try:
+            admission = await self.store.hit(key, self.rules, now)
+        except StoreUnavailable:
+            first = (self.rules[0],)
+            headers = dict(header_values(first, (first[0].limit,), now, rejected=True))
+            headers["Retry-After"] = headers["X-Ratelimit-Reset-Seconds-Remaining"]
+            await send_error(
+                scope,
+                receive,
+                send,
+                self.settings,
+                "service_unavailable",
+                "The rate-limit store is unreachable; try again later",
+                headers=headers,
+            )
+            return
+        values = header_values(self.rules, admission.counts, now, not admission.admitted)
+        if not admission.admitted:
+            headers = dict(values)
+            retry = headers["X-Ratelimit-Reset-Seconds-Remaining"]
+            headers["Retry-After"] = retry
+            await send_error(
+                scope,
+                receive,
+                send,
+                self.settings,
+                "rate_limited",
+                f"Rate limit exceeded; retry in {retry} seconds",
+                headers=headers,
+                extra={"retry_after": int(retry)},
+            )
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in values:
+                    headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

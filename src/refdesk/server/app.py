@@ -1,0 +1,176 @@
+"""The composition root: ``create_app(settings)`` wires middleware, routers and error handlers.
+
+Middleware, outermost first (contract §5): common headers + last-resort 500 -> /healthz ->
+path normalisation -> rate limit -> HTTPS -> maintenance/database -> HEAD -> route/method ->
+the FastAPI app (Accept -> auth -> scope -> body -> idempotency -> endpoint).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+from starlette.types import ASGIApp
+
+from refdesk.server import errors as domain
+from refdesk.server.api.availability import AvailabilityGate
+from refdesk.server.api.common import CommonHeaders
+from refdesk.server.api.errors import (
+    ApiError,
+    domain_error_response,
+    error_response,
+    internal_error_response,
+)
+from refdesk.server.api.health import HealthCheck
+from refdesk.server.api.https import HttpsRedirect
+from refdesk.server.api.paths import HeadAsGet, PathNormaliser
+from refdesk.server.api.ratelimit import RateLimiter
+from refdesk.server.api.routing import MethodGate
+from refdesk.server.config import Settings
+from refdesk.server.runtime import Runtime
+
+log = logging.getLogger("refdesk")
+CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    DisconnectionError,
+    PoolTimeout,
+    ConnectionError,
+    OSError,
+)
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, CONNECTION_ERRORS)
+
+
+def _install_handlers(app: FastAPI, runtime: Runtime) -> None:
+    settings = runtime.settings
+
+    @app.exception_handler(domain.DomainError)
+    async def on_domain(request: Request, exc: domain.DomainError) -> Response:
+        return domain_error_response(request.scope, settings, exc)
+
+    @app.exception_handler(ApiError)
+    async def on_api(request: Request, exc: ApiError) -> Response:
+        return exc.response(request.scope, settings)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation(request: Request, exc: RequestValidationError) -> Response:
+        errors: dict[str, list[str]] = {}
+        for err in exc.errors():
+            loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
+            if err.get("loc", ("",))[0] == "path":
+                return error_response(
+                    request.scope, settings, "not_found", "The requested resource was not found"
+                )
+            errors.setdefault(".".join(loc) or "base", []).append("is invalid")
+        return domain_error_response(request.scope, settings, domain.ValidationFailed(errors))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 405:
+            return error_response(
+                request.scope,
+                settings,
+                "method_not_allowed",
+                "Method not allowed",
+                headers=dict(exc.headers or {}),
+            )
+        if exc.status_code == 404:
+            return error_response(request.scope, settings, "not_found", "Not found")
+        return error_response(request.scope, settings, "bad_request", str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def on_unexpected(request: Request, exc: Exception) -> Response:
+        if _is_connection_error(exc):
+            runtime.flags.mark_unreachable()
+            log.error(
+                "database unreachable during %s %s: %s",
+                request.method,
+                request.url.path,
+                type(exc).__name__,
+            )
+            return error_response(
+                request.scope,
+                settings,
+                "service_unavailable",
+                "The database is unreachable; try again later",
+                headers={"Retry-After": str(settings.unavailable_retry_after)},
+            )
+        return internal_error_response(request.scope, settings, exc)
+
+
+def _include_routers(app: FastAPI) -> None:
+    from refdesk.server.accounts.router import router as accounts_router
+    from refdesk.server.api.root import router as root_router
+    from refdesk.server.auth.router import router as oauth_router
+    from refdesk.server.sites.router import router as sites_router
+    from refdesk.server.users.router import router as users_router
+
+    for router in (root_router, oauth_router, accounts_router, sites_router, users_router):
+        app.include_router(router)
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> ASGIApp:
+    """Build the ASGI application. Pass ``runtime`` to share a database with tests."""
+    settings = settings or (runtime.settings if runtime else Settings())
+    runtime = runtime or Runtime.build(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await limiter.close()
+            await runtime.db.dispose()
+
+    api = FastAPI(
+        title="refdesk",
+        version="0.1.0",
+        summary="Assignr API v2 compatible officials-assigning server",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    api.state.runtime = runtime
+    _install_handlers(api, runtime)
+    _include_routers(api)
+
+    app: ASGIApp = MethodGate(api, settings, lambda: api.router.routes)
+    app = HeadAsGet(app)
+    app = AvailabilityGate(app, settings, runtime.flags)
+    app = HttpsRedirect(app, settings)
+    limiter = RateLimiter(app, runtime)
+    app = PathNormaliser(limiter)
+    app = HealthCheck(app, runtime)
+    app = CommonHeaders(app, settings)
+    return _Composed(app, api)
+
+
+class _Composed:
+    """The middleware stack, exposing the FastAPI app (``.api``) for OpenAPI and lifespan."""
+
+    def __init__(self, stack: ASGIApp, api: FastAPI) -> None:
+        self.stack = stack
+        self.api = api
+
+    @property
+    def state(self) -> Any:
+        return self.api.state
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await self.api(scope, receive, send)
+            return
+        await self.stack(scope, receive, send)

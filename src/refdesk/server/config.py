@@ -1,0 +1,135 @@
+"""Server settings, read from ``REFDESK_*`` environment variables.
+
+Built once at the composition root (``create_app`` or the CLI) and passed down; there is no
+module-global instance.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+@dataclass(frozen=True)
+class RateLimitRule:
+    """One fixed-window rule: at most ``limit`` requests per ``period`` seconds."""
+
+    limit: int
+    period: int
+
+
+DEFAULT_RATE_LIMIT_RULES = "180/60,500/300,5000/3600"
+
+
+def parse_rate_limit_rules(text: str) -> tuple[RateLimitRule, ...]:
+    """Parse ``"180/60,500/300"`` into rules; raise ValueError on anything malformed."""
+    rules: list[RateLimitRule] = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        limit_text, sep, period_text = part.partition("/")
+        if not sep:
+            raise ValueError(f"rate-limit rule {part!r} must be written LIMIT/PERIOD")
+        limit, period = int(limit_text), int(period_text)
+        if limit < 1 or period < 1:
+            raise ValueError(f"rate-limit rule {part!r} needs a positive limit and period")
+        rules.append(RateLimitRule(limit, period))
+    if not rules:
+        raise ValueError("at least one rate-limit rule is required")
+    return tuple(rules)
+
+
+def _split_list(value: object) -> object:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """Every knob of the server; names follow contract §19.4 with the ``REFDESK_`` prefix."""
+
+    model_config = SettingsConfigDict(env_prefix="REFDESK_", extra="ignore")
+
+    data_dir: Path = Path(".refdesk")
+    database_url: str | None = None
+    redis_url: str | None = None
+    rate_limit_store_url: str | None = None
+    rate_limit_rules: str = DEFAULT_RATE_LIMIT_RULES
+    public_base_url: str | None = None
+    force_https: bool = True
+    hsts: bool = True
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    cors_allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    max_body_bytes: int = 1_048_576
+    maintenance_mode: bool = False
+    maintenance_retry_after: int = 300
+    unavailable_retry_after: int = 30
+    access_token_ttl: int = 7200
+    refresh_token_ttl: int = 7_776_000
+    authorization_code_ttl: int = 600
+    default_time_zone: str = "UTC"
+    decline_cutoff_hours: int = 36
+    site_creation: Literal["operators", "anyone"] = "operators"
+    default_subscription_status: Literal["active", "trial", "expired", "suspended"] = "active"
+    idempotency_ttl: int = 86_400
+    # HMAC pepper for tokens, client secrets and codes. Unset: generated once into data_dir.
+    secret_key: str | None = None
+    # argon2 cost; tests lower it. Humans' passwords only, never on the token path.
+    password_time_cost: int = 3
+    password_memory_cost: int = 65_536
+    # How often (seconds) a process re-reads the maintenance flag from the database.
+    flag_refresh_seconds: float = 1.0
+    workers: int = 1
+
+    _split_proxies = field_validator("trusted_proxies", "cors_allowed_origins", mode="before")(
+        _split_list
+    )
+
+    @field_validator("rate_limit_rules")
+    @classmethod
+    def _check_rules(cls, value: str) -> str:
+        parse_rate_limit_rules(value)
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _strip_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else value
+
+    @property
+    def rules(self) -> tuple[RateLimitRule, ...]:
+        return parse_rate_limit_rules(self.rate_limit_rules)
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'refdesk.sqlite3').resolve()}"
+
+    @property
+    def effective_rate_limit_store_url(self) -> str | None:
+        return self.rate_limit_store_url or self.redis_url
+
+    @property
+    def trusted_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return tuple(ipaddress.ip_network(p, strict=False) for p in self.trusted_proxies)
+
+    def effective_secret_key(self) -> str:
+        """The configured pepper, or one generated once and kept (0600) in the data dir."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.touch(mode=0o600)
+        path.write_text(key)
+        return key

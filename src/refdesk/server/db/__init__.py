@@ -1,0 +1,1 @@
+"""Persistence: declarative base, engine/session, migrations, optimistic locking."""

@@ -1,0 +1,158 @@
+"""Input encodings of contract §11, reporting problems in the fixed vocabulary of §4.5.
+
+Each reader takes the raw value and an :class:`ErrorCollector`; it returns the converted value,
+or :data:`INVALID` after recording the message under the field name the client used.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Any, Final
+
+from refdesk.server.errors import ErrorCollector
+
+INVALID: Final = object()
+TRUE_WORDS = frozenset({"true", "1", "y", "yes", "t"})
+FALSE_WORDS = frozenset({"false", "0", "n", "no", "f"})
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+    )
+}
+_DATE_FORMS = (re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$"),)
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_OUT_DATE = re.compile(r"^([A-Za-z]{3}) (\d{1,2}) (\d{4})$")
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_bool(value: Any, field: str, errors: ErrorCollector) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+    errors.add(field, "is not a valid boolean")
+    return INVALID
+
+
+def read_int(
+    value: Any,
+    field: str,
+    errors: ErrorCollector,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> Any:
+    number: int
+    if isinstance(value, bool):
+        errors.add(field, "is not a number")
+        return INVALID
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            errors.add(field, "must be an integer")
+            return INVALID
+        number = int(value)
+    elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+        number = int(value)
+    elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?(\d+\.\d*|\.\d+)\s*", value):
+        errors.add(field, "must be an integer")
+        return INVALID
+    else:
+        errors.add(field, "is not a number")
+        return INVALID
+    if minimum is not None and number < minimum:
+        errors.add(field, f"must be greater than or equal to {minimum}")
+        return INVALID
+    if maximum is not None and number > maximum:
+        errors.add(field, f"must be less than or equal to {maximum}")
+        return INVALID
+    return number
+
+
+def read_str(
+    value: Any,
+    field: str,
+    errors: ErrorCollector,
+    max_length: int,
+    *,
+    required: bool = False,
+) -> Any:
+    """Trimmed string; ``None`` when blank and optional; ``can't be blank`` when required."""
+    if value is None or (isinstance(value, (dict, list)) and not value):
+        if required:
+            errors.add(field, "can't be blank")
+            return INVALID
+        return None
+    if isinstance(value, (dict, list, bool)):
+        errors.add(field, "is invalid")
+        return INVALID
+    text = str(value).strip()
+    if not text:
+        if required:
+            errors.add(field, "can't be blank")
+            return INVALID
+        return None
+    if len(text) > max_length:
+        errors.add(field, f"is too long (maximum is {max_length} characters)")
+        return INVALID
+    return text
+
+
+def read_email(value: Any, field: str, errors: ErrorCollector, *, required: bool = False) -> Any:
+    text = read_str(value, field, errors, 100, required=required)
+    if text is INVALID or text is None:
+        return text
+    if not EMAIL_RE.match(text):
+        errors.add(field, "is invalid")
+        return INVALID
+    return text
+
+
+def read_date(value: Any, field: str, errors: ErrorCollector, today: date | None = None) -> Any:
+    """Every date form of §11.4; ``today``/``tomorrow``/``yesterday`` relative to ``today``."""
+    if not isinstance(value, str):
+        errors.add(field, "is not a valid date")
+        return INVALID
+    text = value.strip()
+    word = text.lower()
+    base = today or date.today()
+    relative = {"today": 0, "tomorrow": 1, "yesterday": -1}
+    if word in relative:
+        return base + timedelta(days=relative[word])
+    try:
+        for form in _DATE_FORMS:
+            m = form.match(text)
+            if m:
+                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        m = _US_DATE.match(text)
+        if m:
+            return date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
+        m = _OUT_DATE.match(text)
+        if m and m.group(1).lower() in MONTHS:
+            return date(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)))
+    except ValueError:
+        pass
+    errors.add(field, "is not a valid date")
+    return INVALID
+
+
+def read_datetime(value: Any, field: str, errors: ErrorCollector) -> Any:
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            pass
+    errors.add(field, "is not a valid date")
+    return INVALID

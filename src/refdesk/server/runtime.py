@@ -1,0 +1,33 @@
+"""Everything a running server shares, built once from Settings at the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from refdesk.server.auth.passwords import Passwords
+from refdesk.server.auth.secrets import SecretHasher
+from refdesk.server.config import Settings
+from refdesk.server.db.engine import Database
+from refdesk.server.flags import ServerFlags
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    hasher: SecretHasher
+    passwords: Passwords
+    flags: ServerFlags
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, settings: Settings, db: Database | None = None) -> Runtime:
+        db = db or Database(settings.effective_database_url)
+        return cls(
+            settings=settings,
+            db=db,
+            hasher=SecretHasher(settings.effective_secret_key()),
+            passwords=Passwords(settings.password_time_cost, settings.password_memory_cost),
+            flags=ServerFlags(db, settings.flag_refresh_seconds, settings.maintenance_mode),
+        )

@@ -1,0 +1,93 @@
+"""Resolving a site for a caller, in the order of contract §5 steps 12–15:
+existence (404) -> active profile or operator (403) -> subscription (402) -> role (403)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from refdesk.server.auth.principal import Principal
+from refdesk.server.errors import Forbidden, NotFound, PaymentRequired
+from refdesk.server.sites.models import Site
+from refdesk.server.sites.rules import subscription_active
+from refdesk.server.users.models import User
+
+MAX_ID = 2**63 - 1
+
+
+def check_id(value: int) -> int:
+    if not 1 <= value <= MAX_ID:
+        raise NotFound()
+    return value
+
+
+@dataclass(frozen=True)
+class Membership:
+    """The caller inside one site. ``user`` is None for an operator without a profile."""
+
+    site: Site
+    user: User | None
+    operator: bool
+
+    @property
+    def assignor(self) -> bool:
+        return self.operator or bool(self.user and self.user.assignor)
+
+    @property
+    def manager(self) -> bool:
+        return bool(self.user and self.user.manager)
+
+    @property
+    def official(self) -> bool:
+        return bool(self.user and self.user.official)
+
+    @property
+    def observer(self) -> bool:
+        return bool(self.user and self.user.observer)
+
+    @property
+    def administers(self) -> bool:
+        """Assignor or manager: may manage games and reference data."""
+        return self.assignor or self.manager
+
+    def require(self, allowed: bool, action: str) -> None:
+        if not allowed:
+            raise Forbidden(f"Your roles in this site do not allow you to {action}")
+
+
+async def active_user(session: AsyncSession, site_id: int, account_id: int) -> User | None:
+    return await session.scalar(
+        select(User).where(
+            User.site_id == site_id, User.account_id == account_id, User.active.is_(True)
+        )
+    )
+
+
+async def membership_in(
+    session: AsyncSession, principal: Principal, site: Site, *, allow_lapsed: bool = False
+) -> Membership:
+    """Steps 13–14 for an already loaded site."""
+    user = await active_user(session, site.id, principal.account_id)
+    if user is None and not principal.operator:
+        raise Forbidden("You have no active profile in this site")
+    if not allow_lapsed and not principal.operator and not subscription_active(site):
+        raise PaymentRequired(site.id)
+    return Membership(site, user, principal.operator)
+
+
+async def site_membership(
+    session: AsyncSession,
+    principal: Principal,
+    site_id: int,
+    *,
+    allow_lapsed: bool = False,
+    for_update: bool = False,
+) -> Membership:
+    """Steps 12–14 for ``site_id``; the caller checks its role (step 15) with ``require``."""
+    check_id(site_id)
+    site = await session.get(Site, site_id, with_for_update=for_update)
+    if site is None:
+        raise NotFound()
+    return await membership_in(session, principal, site, allow_lapsed=allow_lapsed)

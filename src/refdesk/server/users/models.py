@@ -1,0 +1,47 @@
+"""Users: an account's profile within one site, with its role flags."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from refdesk.server.db.base import Base, Id, IdMixin, LockVersionMixin, TimestampMixin
+
+
+class User(IdMixin, TimestampMixin, LockVersionMixin, Base):
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("site_id", "account_id"),)
+
+    site_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    account_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    first_name: Mapped[str] = mapped_column(String(90), nullable=False)
+    mi: Mapped[str | None] = mapped_column(String(90), nullable=True)
+    last_name: Mapped[str] = mapped_column(String(90), nullable=False)
+    email_addresses: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    home_phone: Mapped[str | None] = mapped_column(String(90), nullable=True)
+    work_phone: Mapped[str | None] = mapped_column(String(90), nullable=True)
+    mobile_phone: Mapped[str | None] = mapped_column(String(90), nullable=True)
+    home_phone_is_public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    work_phone_is_public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    mobile_phone_is_public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    street1: Mapped[str | None] = mapped_column(String(90), nullable=True)
+    street2: Mapped[str | None] = mapped_column(String(90), nullable=True)
+    city: Mapped[str | None] = mapped_column(String(90), nullable=True)
+    state: Mapped[str | None] = mapped_column(String(90), nullable=True)
+    postal_code: Mapped[str | None] = mapped_column(String(90), nullable=True)
+    date_of_birth: Mapped[date | None] = mapped_column(Date, nullable=True)
+    official: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    assignor: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    manager: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    observer: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    grade: Mapped[str | None] = mapped_column(String(90), nullable=True)
+    max_games_per_day: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    max_games_per_week: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    max_games_per_month: Mapped[int | None] = mapped_column(Integer, nullable=True)
