@@ -89,7 +89,7 @@ def read_status_filter(query: dict[str, Any], errors: ErrorCollector) -> str:
     return str(status)
 
 
-def my_users(principal: Principal, status: str) -> Select[tuple[User, Site]]:
+def my_users(principal: Principal, status: str) -> Select[User, Site]:
     query = (
         select(User, Site)
         .join(Site, Site.id == User.site_id)
@@ -103,8 +103,8 @@ def my_users(principal: Principal, status: str) -> Select[tuple[User, Site]]:
 
 
 async def page_of_users(
-    session: AsyncSession, query: Select[tuple[User, Site]], offset: int, limit: int
+    session: AsyncSession, query: Select[User, Site], offset: int, limit: int
 ) -> tuple[list[tuple[User, Site]], int]:
     total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = (await session.execute(query.offset(offset).limit(limit))).tuples().all()
-    return list(rows), int(total or 0)
+    rows = (await session.execute(query.offset(offset).limit(limit))).all()
+    return [(user, site) for user, site in rows], int(total or 0)

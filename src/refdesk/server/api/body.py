@@ -4,6 +4,7 @@ wrapped (``{"game": {...}}``) or not, merged into one plain dict."""
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncGenerator
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -160,7 +161,7 @@ async def decode_multipart(request: Request, raw: bytes) -> dict[str, Any]:
     from starlette.datastructures import UploadFile
     from starlette.formparsers import MultiPartException, MultiPartParser
 
-    async def stream():  # type: ignore[no-untyped-def]
+    async def stream() -> AsyncGenerator[bytes, None]:
         yield raw
         yield b""
 

@@ -78,6 +78,6 @@ class LockVersionMixin:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
         return {
-            "version_id_col": cls.lock_version,  # type: ignore[attr-defined]
+            "version_id_col": cls.lock_version,
             "version_id_generator": _next_lock_version,
         }

@@ -17,7 +17,7 @@ from refdesk.server.sites.schemas import read_site_fields, read_subscription_fie
 from refdesk.server.users.models import User
 
 
-def visible_sites(principal: Principal, name: str | None) -> Select[tuple[Site]]:
+def visible_sites(principal: Principal, name: str | None) -> Select[Site]:
     """Sites where the caller has an active user (operators: all), ordered by id."""
     query = select(Site)
     if not principal.operator:
@@ -35,7 +35,7 @@ def visible_sites(principal: Principal, name: str | None) -> Select[tuple[Site]]
 
 
 async def page_of(
-    session: AsyncSession, query: Select[tuple[Site]], offset: int, limit: int
+    session: AsyncSession, query: Select[Site], offset: int, limit: int
 ) -> tuple[list[Site], int]:
     total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = (await session.scalars(query.offset(offset).limit(limit))).all()
@@ -53,13 +53,14 @@ async def create_site(
     account = await session.get(Account, principal.account_id)
     if account is None:
         raise NotFound()
-    site = Site(
-        timezone=settings.default_time_zone,
-        decline_cutoff_hours=settings.decline_cutoff_hours,
-        subscription_status=settings.default_subscription_status,
-        sports=[],
-        **changes,
-    )
+    values: dict[str, Any] = {
+        "timezone": settings.default_time_zone,
+        "decline_cutoff_hours": settings.decline_cutoff_hours,
+        "subscription_status": settings.default_subscription_status,
+        "sports": [],
+    }
+    values.update(changes)
+    site = Site(**values)
     session.add(site)
     await session.flush()
     session.add(

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Set up and run the whole test suite: lint, types, then pytest on SQLite and on PostgreSQL
+# (with Redis for the shared rate-limit tests). Usage: bash scripts/test.sh [pytest args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e '.[dev]'
+export PATH="$PWD/.venv/bin:$PATH"
+
+bash scripts/services.sh
+
+echo "== ruff"
+ruff check src tests
+ruff format --check src tests
+echo "== mypy"
+mypy
+
+export REFDESK_TEST_REDIS_URL=${REFDESK_TEST_REDIS_URL:-redis://127.0.0.1:6379/15}
+PG_URL=${REFDESK_TEST_PG_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432/refdesk_test}
+
+run_pytest() {
+  # pytest exits 5 when it collected nothing: that is a failure here, never a pass.
+  set +e
+  pytest "$@"
+  status=$?
+  set -e
+  if [ "$status" -eq 5 ]; then
+    echo "no tests were collected" >&2
+    exit 1
+  fi
+  return "$status"
+}
+
+echo "== pytest on SQLite"
+REFDESK_TEST_DATABASE_URL= run_pytest -q "$@"
+echo "== pytest on PostgreSQL ($PG_URL)"
+REFDESK_TEST_DATABASE_URL="$PG_URL" run_pytest -q "$@"
