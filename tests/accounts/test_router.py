@@ -11,8 +11,9 @@ async def test_current_account_and_its_collections(
 ) -> None:
     site_a = await create_site(runtime, name="A")
     site_b = await create_site(runtime, name="B", status="suspended")
-    account = await create_account(runtime, first_name="Alex", last_name="Rivera",
-                                   password="correct horse")
+    account = await create_account(
+        runtime, first_name="Alex", last_name="Rivera", password="correct horse"
+    )
     await create_user(runtime, site_a, account, assignor=True)
     await create_user(runtime, site_b, account, active=False)
     headers = {"Authorization": f"Bearer {await create_token(runtime, account)}"}
@@ -28,8 +29,9 @@ async def test_current_account_and_its_collections(
 
     sites = (await client.get("/api/v2/current_account/sites", headers=headers)).json()
     assert [s["id"] for s in sites["_embedded"]["sites"]] == [site_a.id, site_b.id]
-    active = await client.get("/api/v2/current_account/sites?search[status]=active",
-                              headers=headers)
+    active = await client.get(
+        "/api/v2/current_account/sites?search[status]=active", headers=headers
+    )
     assert [s["id"] for s in active.json()["_embedded"]["sites"]] == [site_a.id]
     bad = await client.get("/api/v2/current_account/users?search[status]=maybe", headers=headers)
     assert bad.status_code == 422
@@ -47,11 +49,13 @@ async def test_account_update_requires_current_password_for_sensitive_fields(
 ) -> None:
     account = await create_account(runtime, password="correct horse")
     headers = {"Authorization": f"Bearer {await create_token(runtime, account)}"}
-    renamed = await client.patch("/api/v2/current_account", json={"first_name": "Sam"},
-                                 headers=headers)
+    renamed = await client.patch(
+        "/api/v2/current_account", json={"first_name": "Sam"}, headers=headers
+    )
     assert renamed.status_code == 200 and renamed.json()["name"].startswith("Sam ")
-    refused = await client.put("/api/v2/current_account", json={"email": "new@example.org"},
-                               headers=headers)
+    refused = await client.put(
+        "/api/v2/current_account", json={"email": "new@example.org"}, headers=headers
+    )
     assert refused.status_code == 422
     assert refused.json()["errors"] == {"current_password": ["is invalid"]}
     changed = await client.put(
@@ -73,6 +77,7 @@ async def test_missing_and_invalid_tokens(client: httpx.AsyncClient, runtime: Ru
         assert 'error="invalid_token"' in bad.headers["www-authenticate"]
     site = await create_site(runtime)
     member = await create_member(runtime, site)
-    ok = await client.get("/api/v2/current_account",
-                          headers={"Authorization": f"BEARER {member.token}"})
+    ok = await client.get(
+        "/api/v2/current_account", headers={"Authorization": f"BEARER {member.token}"}
+    )
     assert ok.status_code == 200

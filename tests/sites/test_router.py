@@ -15,12 +15,20 @@ async def test_member_lists_and_reads_its_site(client: httpx.AsyncClient, runtim
     assert resp.headers["content-type"] == "application/vnd.assignr.v2.hal+json; charset=utf-8"
     body = resp.json()
     assert [s["id"] for s in body["_embedded"]["sites"]] == [site.id]
-    assert body["page"] == {"records": 1, "pages": 1, "current_page": 1, "next_page": None,
-                            "prev_page": None, "limit": 50}
+    assert body["page"] == {
+        "records": 1,
+        "pages": 1,
+        "current_page": 1,
+        "next_page": None,
+        "prev_page": None,
+        "limit": 50,
+    }
     item = body["_embedded"]["sites"][0]
     assert item["show_all_games"] == "false"
     assert item["_links"]["self"] == {
-        "resource-type": "site", "href": f"https://testserver/api/v2/sites/{site.id}.json"}
+        "resource-type": "site",
+        "href": f"https://testserver/api/v2/sites/{site.id}.json",
+    }
     one = await client.get(f"/v2/sites/{site.id}.json", headers=member.headers)
     assert one.status_code == 200
     assert one.json()["name"] == "Harbor Referees"
@@ -40,8 +48,14 @@ async def test_site_create_update_delete_by_roles(
     op_headers = {"Authorization": f"Bearer {await create_token(runtime, operator)}"}
     created = await client.post(
         "/api/v2/sites",
-        json={"site": {"name": "  Valley League ", "timezone": "America/Chicago",
-                       "show_all_games": "Y", "sports": ["Soccer"]}},
+        json={
+            "site": {
+                "name": "  Valley League ",
+                "timezone": "America/Chicago",
+                "show_all_games": "Y",
+                "sports": ["Soccer"],
+            }
+        },
         headers=op_headers,
     )
     assert created.status_code == 201, created.text
@@ -56,11 +70,14 @@ async def test_site_create_update_delete_by_roles(
     profile = mine.json()["_embedded"]["users"][0]
     assert (profile["assignor"], profile["official"]) == ("true", "false")
 
-    invalid = await client.post("/api/v2/sites", data={"site[name]": "", "site[timezone]": "Mars/Base"},
-                                headers=op_headers)
+    invalid = await client.post(
+        "/api/v2/sites", data={"site[name]": "", "site[timezone]": "Mars/Base"}, headers=op_headers
+    )
     assert invalid.status_code == 422
     assert invalid.json()["errors"] == {"name": ["can't be blank"], "timezone": ["is invalid"]}
-    assert invalid.json()["message"] == "Validation failed: Name can't be blank, Timezone is invalid"
+    assert (
+        invalid.json()["message"] == "Validation failed: Name can't be blank, Timezone is invalid"
+    )
 
     plain = await create_account(runtime)
     plain_headers = {"Authorization": f"Bearer {await create_token(runtime, plain)}"}
@@ -69,16 +86,22 @@ async def test_site_create_update_delete_by_roles(
 
     site_id = site["id"]
     official = await create_member(runtime, await _site(runtime, site_id))
-    not_assignor = await client.put(f"/api/v2/sites/{site_id}", json={"name": "X"},
-                                    headers=official.headers)
+    not_assignor = await client.put(
+        f"/api/v2/sites/{site_id}", json={"name": "X"}, headers=official.headers
+    )
     assert not_assignor.status_code == 403
-    renamed = await client.patch(f"/api/v2/sites/{site_id}", json={"name": "Valley FC",
-                                 "decline_cutoff_hours": 800}, headers=op_headers)
+    renamed = await client.patch(
+        f"/api/v2/sites/{site_id}",
+        json={"name": "Valley FC", "decline_cutoff_hours": 800},
+        headers=op_headers,
+    )
     assert renamed.status_code == 422
     assert renamed.json()["errors"] == {
-        "decline_cutoff_hours": ["must be less than or equal to 720"]}
-    renamed = await client.patch(f"/api/v2/sites/{site_id}", json={"name": "Valley FC"},
-                                 headers=op_headers)
+        "decline_cutoff_hours": ["must be less than or equal to 720"]
+    }
+    renamed = await client.patch(
+        f"/api/v2/sites/{site_id}", json={"name": "Valley FC"}, headers=op_headers
+    )
     assert renamed.json()["name"] == "Valley FC"
 
     not_operator = await client.delete(f"/api/v2/sites/{site_id}", headers=official.headers)
@@ -104,18 +127,21 @@ async def test_lapsed_subscription_is_402_except_listed_reads(
     member = await create_member(runtime, lapsed, assignor=True)
     listed = await client.get("/api/v2/sites", headers=member.headers)
     assert [s["id"] for s in listed.json()["_embedded"]["sites"]] == [lapsed.id]
-    assert (await client.get(f"/api/v2/sites/{lapsed.id}", headers=member.headers)
-            ).status_code == 200
+    assert (
+        await client.get(f"/api/v2/sites/{lapsed.id}", headers=member.headers)
+    ).status_code == 200
     sub = await client.get(f"/api/v2/sites/{lapsed.id}/subscription", headers=member.headers)
     assert sub.status_code == 200
     assert sub.json()["active"] is False and sub.json()["expires_on"] == "2020-01-01"
-    blocked = await client.put(f"/api/v2/sites/{lapsed.id}", json={"name": "New"},
-                               headers=member.headers)
+    blocked = await client.put(
+        f"/api/v2/sites/{lapsed.id}", json={"name": "New"}, headers=member.headers
+    )
     assert blocked.status_code == 402
     assert blocked.json()["error"] == "payment_required"
     assert blocked.json()["site_id"] == lapsed.id
-    assert (await client.get(f"/api/v2/users/{member.user.id}", headers=member.headers)
-            ).status_code == 402
+    assert (
+        await client.get(f"/api/v2/users/{member.user.id}", headers=member.headers)
+    ).status_code == 402
 
 
 async def test_subscription_is_changed_by_operators_only(
@@ -130,21 +156,35 @@ async def test_subscription_is_changed_by_operators_only(
     assert denied.status_code == 403
     operator = await create_account(runtime, operator=True)
     headers = {"Authorization": f"Bearer {await create_token(runtime, operator)}"}
-    bad = await client.put(url, json={"status": "gold", "expires_on": "02/30/2024"},
-                           headers=headers)
+    bad = await client.put(
+        url, json={"status": "gold", "expires_on": "02/30/2024"}, headers=headers
+    )
     assert bad.status_code == 422
-    assert bad.json()["errors"] == {"status": ["is not included in the list"],
-                                    "expires_on": ["is not a valid date"]}
-    ok = await client.put(url, json={"subscription": {"status": "trial", "plan": "Standard",
-                                                       "official_limit": "150",
-                                                       "expires_on": "Aug 31 2099"}},
-                          headers=headers)
+    assert bad.json()["errors"] == {
+        "status": ["is not included in the list"],
+        "expires_on": ["is not a valid date"],
+    }
+    ok = await client.put(
+        url,
+        json={
+            "subscription": {
+                "status": "trial",
+                "plan": "Standard",
+                "official_limit": "150",
+                "expires_on": "Aug 31 2099",
+            }
+        },
+        headers=headers,
+    )
     assert ok.status_code == 200, ok.text
     assert ok.json()["status"] == "trial" and ok.json()["active"] is True
     assert ok.json()["official_limit"] == 150 and ok.json()["expires_on"] == "2099-08-31"
     assert ok.json()["officials_count"] == 1
-    assert (await client.put(f"/api/v2/sites/{site.id}", json={"name": "Back"},
-                             headers=assignor.headers)).status_code == 200
+    assert (
+        await client.put(
+            f"/api/v2/sites/{site.id}", json={"name": "Back"}, headers=assignor.headers
+        )
+    ).status_code == 200
 
 
 async def test_pagination_links_and_filters(client: httpx.AsyncClient, runtime: Runtime) -> None:
@@ -155,11 +195,18 @@ async def test_pagination_links_and_filters(client: httpx.AsyncClient, runtime: 
     for n in range(5):
         await create_site(runtime, name=f"Harbor {n}")
     await create_site(runtime, name="Other")
-    resp = await client.get("/api/v2/sites?limit=2&page=2&search[name]=harbor&search[x]=1",
-                            headers=headers)
+    resp = await client.get(
+        "/api/v2/sites?limit=2&page=2&search[name]=harbor&search[x]=1", headers=headers
+    )
     body = resp.json()
-    assert body["page"] == {"records": 5, "pages": 3, "current_page": 2, "next_page": 3,
-                            "prev_page": 1, "limit": 2}
+    assert body["page"] == {
+        "records": 5,
+        "pages": 3,
+        "current_page": 2,
+        "next_page": 3,
+        "prev_page": 1,
+        "limit": 2,
+    }
     base = "https://testserver/api/v2/sites.json?"
     assert body["_links"]["next"] == {"href": base + "limit=2&page=3&search%5Bname%5D=harbor"}
     assert body["_links"]["prev"] == {"href": base + "limit=2&page=1&search%5Bname%5D=harbor"}
@@ -169,7 +216,9 @@ async def test_pagination_links_and_filters(client: httpx.AsyncClient, runtime: 
     assert "next" not in past.json()["_links"]
     too_big = await client.get("/api/v2/sites?limit=51&page=0", headers=headers)
     assert too_big.status_code == 422
-    assert too_big.json()["errors"] == {"page": ["must be greater than or equal to 1"],
-                                        "limit": ["must be less than or equal to 50"]}
+    assert too_big.json()["errors"] == {
+        "page": ["must be greater than or equal to 1"],
+        "limit": ["must be less than or equal to 50"],
+    }
     empty_limit = await client.get("/api/v2/sites?limit=", headers=headers)
     assert empty_limit.json()["page"]["limit"] == 50

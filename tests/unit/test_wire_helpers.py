@@ -95,8 +95,17 @@ def test_validation_message_humanises_keys() -> None:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        (True, True), (0, False), ("Y", True), ("n", False), ("True", True), ("t", True),
-        ("F", False), ("yes", True), ("1", True), ("maybe", INVALID), (2, INVALID),
+        (True, True),
+        (0, False),
+        ("Y", True),
+        ("n", False),
+        ("True", True),
+        ("t", True),
+        ("F", False),
+        ("yes", True),
+        ("1", True),
+        ("maybe", INVALID),
+        (2, INVALID),
     ],
 )
 def test_boolean_inputs(raw: object, expected: object) -> None:

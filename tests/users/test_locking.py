@@ -18,14 +18,18 @@ async def test_update_increments_lock_version_and_stale_value_is_409(
     official = await create_member(runtime, site)
     url = f"/api/v2/users/{official.user.id}"
 
-    first = await client.put(url, json={"user": {"mobile_phone": "(111) 222-3333"},
-                                        "lock_version": 0}, headers=assignor.headers)
+    first = await client.put(
+        url,
+        json={"user": {"mobile_phone": "(111) 222-3333"}, "lock_version": 0},
+        headers=assignor.headers,
+    )
     assert first.status_code == 200, first.text
     assert first.json()["lock_version"] == 1
     assert first.json()["mobile_phone"] == "(111) 222-3333"
 
-    stale = await client.patch(url, json={"mobile_phone": "x", "lock_version": 0},
-                               headers=assignor.headers)
+    stale = await client.patch(
+        url, json={"mobile_phone": "x", "lock_version": 0}, headers=assignor.headers
+    )
     assert stale.status_code == 409
     body = stale.json()
     assert body["error"] == "stale_lock_version"
@@ -82,7 +86,9 @@ async def test_concurrent_updates_without_lock_version_are_all_applied(
     assert stored["lock_version"] == 6
 
 
-async def test_field_restrictions_and_visibility(client: httpx.AsyncClient, runtime: Runtime) -> None:
+async def test_field_restrictions_and_visibility(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
     site = await create_site(runtime)
     official = await create_member(runtime, site)
     other = await create_member(runtime, site)
@@ -95,13 +101,16 @@ async def test_field_restrictions_and_visibility(client: httpx.AsyncClient, runt
     escalate = await client.put(own, json={"assignor": "true"}, headers=official.headers)
     assert escalate.status_code == 403
     assert "assignor" in escalate.json()["message"]
-    assert (await client.get(f"/api/v2/users/{other.user.id}", headers=official.headers)
-            ).status_code == 403
-    assert (await client.put(own, json={"active": "false"}, headers=manager.headers)
-            ).status_code == 403
+    assert (
+        await client.get(f"/api/v2/users/{other.user.id}", headers=official.headers)
+    ).status_code == 403
+    assert (
+        await client.put(own, json={"active": "false"}, headers=manager.headers)
+    ).status_code == 403
     read_only = await create_member(runtime, site, scopes="read")
-    scoped = await client.put(f"/api/v2/users/{read_only.user.id}", json={"city": "X"},
-                              headers=read_only.headers)
+    scoped = await client.put(
+        f"/api/v2/users/{read_only.user.id}", json={"city": "X"}, headers=read_only.headers
+    )
     assert scoped.status_code == 403
     assert scoped.json()["error"] == "insufficient_scope"
     assert 'scope="write"' in scoped.headers["www-authenticate"]

@@ -31,6 +31,8 @@ from refdesk.server.api.errors import (
 )
 from refdesk.server.api.health import HealthCheck
 from refdesk.server.api.https import HttpsRedirect
+from refdesk.server.api.idempotency import Idempotency
+from refdesk.server.api.openapi import documented_openapi
 from refdesk.server.api.paths import HeadAsGet, PathNormaliser
 from refdesk.server.api.ratelimit import RateLimiter
 from refdesk.server.api.routing import MethodGate
@@ -115,10 +117,18 @@ def _include_routers(app: FastAPI) -> None:
     from refdesk.server.accounts.router import router as accounts_router
     from refdesk.server.api.root import router as root_router
     from refdesk.server.auth.router import router as oauth_router
+    from refdesk.server.reference.router import router as reference_router
     from refdesk.server.sites.router import router as sites_router
     from refdesk.server.users.router import router as users_router
 
-    for router in (root_router, oauth_router, accounts_router, sites_router, users_router):
+    for router in (
+        root_router,
+        oauth_router,
+        accounts_router,
+        sites_router,
+        users_router,
+        reference_router,
+    ):
         app.include_router(router)
 
 
@@ -141,13 +151,16 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         summary="Assignr API v2 compatible officials-assigning server",
         lifespan=lifespan,
         docs_url="/docs",
+        # §2.2 strips ".json" before routing, so this serves GET /openapi.json (and /openapi).
+        openapi_url="/openapi",
         redoc_url=None,
     )
     api.state.runtime = runtime
     _install_handlers(api, runtime)
     _include_routers(api)
+    api.openapi = documented_openapi(api)  # type: ignore[method-assign]
 
-    app: ASGIApp = MethodGate(api, settings, lambda: api.router.routes)
+    app: ASGIApp = MethodGate(Idempotency(api, runtime), settings, lambda: api.router.routes)
     app = HeadAsGet(app)
     app = AvailabilityGate(app, settings, runtime.flags)
     app = HttpsRedirect(app, settings)

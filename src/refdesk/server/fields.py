@@ -156,3 +156,54 @@ def read_datetime(value: Any, field: str, errors: ErrorCollector) -> Any:
             pass
     errors.add(field, "is not a valid date")
     return INVALID
+
+
+def read_number(
+    value: Any, field: str, errors: ErrorCollector, minimum: float, maximum: float
+) -> Any:
+    """A JSON number or decimal string within ``[minimum, maximum]``."""
+    number: float
+    if isinstance(value, bool):
+        errors.add(field, "is not a number")
+        return INVALID
+    if isinstance(value, (int, float)):
+        number = float(value)
+    elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*", value):
+        number = float(value)
+    else:
+        errors.add(field, "is not a number")
+        return INVALID
+    if number < minimum:
+        errors.add(field, f"must be greater than or equal to {minimum:g}")
+        return INVALID
+    if number > maximum:
+        errors.add(field, f"must be less than or equal to {maximum:g}")
+        return INVALID
+    return number
+
+
+def read_money(value: Any, field: str, errors: ErrorCollector) -> Any:
+    """A non-negative amount with at most two fraction digits, as a Decimal."""
+    from decimal import Decimal, InvalidOperation
+
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        errors.add(field, "is not a number")
+        return INVALID
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        errors.add(field, "is not a number")
+        return INVALID
+    if not amount.is_finite():
+        errors.add(field, "is not a number")
+        return INVALID
+    if amount < 0:
+        errors.add(field, "must be greater than or equal to 0")
+        return INVALID
+    if amount > Decimal("99999999.99"):
+        errors.add(field, "must be less than or equal to 99999999.99")
+        return INVALID
+    if amount != amount.quantize(Decimal("0.01")):
+        errors.add(field, "is invalid")
+        return INVALID
+    return amount.quantize(Decimal("0.01"))

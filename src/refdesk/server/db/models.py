@@ -11,8 +11,22 @@ from sqlalchemy.orm import Mapped, mapped_column
 from refdesk.server.accounts.models import Account
 from refdesk.server.auth.models import AccessToken, Application, AuthorizationCode, RefreshToken
 from refdesk.server.db.base import Base, Id, IdMixin, UTCDateTime, utcnow
+from refdesk.server.reference.models import (
+    AgeGroup,
+    AgeGroupFee,
+    GameType,
+    Gender,
+    Group,
+    GroupMembership,
+    League,
+    Pattern,
+    PatternPosition,
+    Position,
+    Team,
+)
 from refdesk.server.sites.models import Site
 from refdesk.server.users.models import User
+from refdesk.server.venues.models import Venue, Zone
 
 
 class ServerFlag(Base):
@@ -49,12 +63,25 @@ class IdempotencyRecord(IdMixin, Base):
 __all__ = [
     "AccessToken",
     "Account",
+    "AgeGroup",
+    "AgeGroupFee",
     "Application",
     "AuthorizationCode",
     "Base",
+    "GameType",
+    "Gender",
+    "Group",
+    "GroupMembership",
     "IdempotencyRecord",
+    "League",
+    "Pattern",
+    "PatternPosition",
+    "Position",
     "RefreshToken",
     "ServerFlag",
     "Site",
+    "Team",
     "User",
+    "Venue",
+    "Zone",
 ]

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.auth.principal import Principal
-from refdesk.server.db.locking import apply_changes, expected_lock_version
+from refdesk.server.db.locking import apply_changes, check_lock_version, expected_lock_version
 from refdesk.server.errors import ErrorCollector, Forbidden, NotFound
 from refdesk.server.sites.access import Membership, check_id, membership_in
 from refdesk.server.sites.models import Site
@@ -52,10 +52,7 @@ async def update_user(
             if name in data:
                 raise Forbidden(f"You may not change the field {name}")
     expected = expected_lock_version(data)
-    if expected is not None and expected != user.lock_version:
-        from refdesk.server.errors import Conflict
-
-        raise Conflict(user.lock_version)
+    check_lock_version(user, expected)
     errors = ErrorCollector()
     changes = read_user_changes(data, errors)
     errors.raise_if_any()

@@ -1,0 +1,74 @@
+"""How one kind of site-scoped reference record is read, written and represented.
+
+Every kind (venues, zones, leagues, teams, game types, genders, age groups, positions,
+patterns, groups) is served by the same service and router (``reference/service.py``,
+``reference/router.py``); a :class:`Kind` holds only what differs between them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from refdesk.server.errors import ErrorCollector
+from refdesk.server.sites.models import Site
+
+Record = Any
+Extras = dict[int, Any]
+
+
+@dataclass
+class WriteContext:
+    """A write in progress: the session, the site, and the record (None on create)."""
+
+    session: AsyncSession
+    site: Site
+    record: Record | None
+    errors: ErrorCollector = field(default_factory=ErrorCollector)
+
+    @property
+    def creating(self) -> bool:
+        return self.record is None
+
+
+@dataclass(frozen=True)
+class Changes:
+    columns: dict[str, Any]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+ReadFields = Callable[[WriteContext, dict[str, Any]], Awaitable[Changes]]
+Represent = Callable[[Record, Site, str, Any], dict[str, Any]]
+LoadExtras = Callable[[AsyncSession, list[Record], Site], Awaitable[Extras]]
+SaveExtras = Callable[[WriteContext, Record, dict[str, Any]], Awaitable[None]]
+BeforeDelete = Callable[[AsyncSession, Record], Awaitable[None]]
+
+
+async def no_extras(_session: AsyncSession, _records: list[Record], _site: Site) -> Extras:
+    return {}
+
+
+async def save_nothing(_ctx: WriteContext, _record: Record, _extra: dict[str, Any]) -> None:
+    return None
+
+
+async def delete_nothing(_session: AsyncSession, _record: Record) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Kind:
+    plural: str
+    singular: str
+    resource_type: str
+    model: type[Any]
+    read_fields: ReadFields
+    represent: Represent
+    load_extras: LoadExtras = no_extras
+    save_extras: SaveExtras = save_nothing
+    before_delete: BeforeDelete = delete_nothing
+    versioned: bool = False
+    aliases: tuple[str, ...] = ()
