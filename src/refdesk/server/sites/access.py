@@ -91,3 +91,23 @@ async def site_membership(
     if site is None:
         raise NotFound()
     return await membership_in(session, principal, site, allow_lapsed=allow_lapsed)
+
+
+async def accessible_site_ids(session: AsyncSession, principal: Principal) -> dict[int, Membership]:
+    """Sites the caller may use in cross-site collections: an active profile (or operator)
+    and an active subscription (§5: other sites are silently left out)."""
+    from refdesk.server.sites.rules import subscription_active
+
+    if principal.operator:
+        sites = (await session.scalars(select(Site))).all()
+        return {s.id: Membership(s, None, True) for s in sites if subscription_active(s)}
+    rows = (
+        await session.execute(
+            select(User, Site)
+            .join(Site, Site.id == User.site_id)
+            .where(User.account_id == principal.account_id, User.active.is_(True))
+        )
+    ).all()
+    return {
+        site.id: Membership(site, user, False) for user, site in rows if subscription_active(site)
+    }

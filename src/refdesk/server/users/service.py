@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from refdesk.server.accounts.models import Account
+from refdesk.server.api.pagination import PageRequest, parse_page
+from refdesk.server.auth.passwords import Passwords
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.locking import apply_changes, check_lock_version, expected_lock_version
 from refdesk.server.errors import ErrorCollector, Forbidden, NotFound
-from refdesk.server.sites.access import Membership, check_id, membership_in
+from refdesk.server.fields import INVALID, read_bool
+from refdesk.server.sites.access import (
+    Membership,
+    accessible_site_ids,
+    check_id,
+    membership_in,
+    site_membership,
+)
 from refdesk.server.sites.models import Site
+from refdesk.server.users import queries
 from refdesk.server.users.models import User
 from refdesk.server.users.schemas import ASSIGNOR_ONLY, read_user_changes
 
@@ -56,34 +67,68 @@ async def update_user(
     errors = ErrorCollector()
     changes = read_user_changes(data, errors)
     errors.raise_if_any()
-    await _check_rules(session, user, changes, errors)
+    await check_user_rules(session, member.site, user, changes, errors)
     errors.raise_if_any()
     await apply_changes(session, user, changes, expected)
     return user, member
 
 
-async def _check_rules(
-    session: AsyncSession, user: User, changes: dict[str, Any], errors: ErrorCollector
+async def officials_in_site(session: AsyncSession, site_id: int, exclude: int | None) -> int:
+    query = (
+        select(func.count())
+        .select_from(User)
+        .where(User.site_id == site_id, User.official.is_(True), User.active.is_(True))
+    )
+    if exclude is not None:
+        query = query.where(User.id != exclude)
+    return int(await session.scalar(query) or 0)
+
+
+async def check_official_limit(
+    session: AsyncSession, site: Site, user_id: int | None, errors: ErrorCollector
 ) -> None:
-    official = changes.get("official", user.official)
-    first = changes.get("first_name", user.first_name)
-    last = changes.get("last_name", user.last_name)
-    if official and ({"official", "first_name", "last_name"} & changes.keys()):
-        clash = await session.scalar(
-            select(User.id).where(
-                User.site_id == user.site_id,
-                User.id != user.id,
-                User.official.is_(True),
-                func.lower(User.first_name) == first.lower(),
-                func.lower(User.last_name) == last.lower(),
-            )
+    """Adding one more active official must stay within the plan's ``official_limit``."""
+    if site.official_limit is None:
+        return
+    if await officials_in_site(session, site.id, user_id) + 1 > site.official_limit:
+        errors.add("official", "exceeds the official limit of this site's plan")
+
+
+async def check_user_rules(
+    session: AsyncSession,
+    site: Site,
+    user: User | None,
+    changes: dict[str, Any],
+    errors: ErrorCollector,
+) -> None:
+    """Site-level rules of §17.1 for a new user (``user`` None) or a change of ``user``."""
+
+    def value(name: str, default: Any) -> Any:
+        return changes.get(name, getattr(user, name) if user is not None else default)
+
+    official = value("official", True)
+    active = value("active", True)
+    first, last = value("first_name", ""), value("last_name", "")
+    exclude = user.id if user is not None else None
+    if official and (user is None or {"official", "first_name", "last_name"} & changes.keys()):
+        query = select(User.id).where(
+            User.site_id == site.id,
+            User.official.is_(True),
+            func.lower(User.first_name) == str(first).lower(),
+            func.lower(User.last_name) == str(last).lower(),
         )
-        if clash:
+        if exclude is not None:
+            query = query.where(User.id != exclude)
+        if await session.scalar(query.limit(1)):
             errors.add(
                 "base", "First and last name are already used by another official of this site"
             )
+    was_counted = user is not None and user.official and user.active
+    if official and active and not was_counted:
+        await check_official_limit(session, site, exclude, errors)
     losing_assignor = (
-        user.assignor
+        user is not None
+        and user.assignor
         and user.active
         and (changes.get("assignor") is False or changes.get("active") is False)
     )
@@ -92,11 +137,163 @@ async def _check_rules(
             select(func.count())
             .select_from(User)
             .where(
-                User.site_id == user.site_id,
-                User.id != user.id,
+                User.site_id == site.id,
+                User.id != exclude,
                 User.assignor.is_(True),
                 User.active.is_(True),
             )
         )
         if not others:
             errors.add("assignor", "the site must keep at least one active assignor")
+
+
+ROLE_DEFAULTS = {"official": True, "assignor": False, "manager": False, "observer": False}
+
+
+async def list_site_users(
+    session: AsyncSession, principal: Principal, site_id: int, query: dict[str, Any]
+) -> tuple[Site, list[tuple[User, Site]], int, PageRequest]:
+    member = await site_membership(session, principal, site_id)
+    member.require(member.administers, "list this site's users")
+    errors = ErrorCollector()
+    page = parse_page(query, errors)
+    statement = queries.apply_user_filters(
+        select(User, Site).join(Site, Site.id == User.site_id).where(User.site_id == site_id),
+        query,
+        errors,
+    )
+    errors.raise_if_any()
+    rows, total = await queries.page_of(session, statement, page.offset, page.limit)
+    return member.site, rows, total, page
+
+
+async def list_all_users(
+    session: AsyncSession, principal: Principal, query: dict[str, Any]
+) -> tuple[list[tuple[User, Site]], int, PageRequest]:
+    """Users of every site the caller administers, plus its own users elsewhere."""
+    errors = ErrorCollector()
+    page = parse_page(query, errors)
+    sites = await accessible_site_ids(session, principal)
+    administered = [sid for sid, m in sites.items() if m.administers]
+    own_sites = [sid for sid, m in sites.items() if not m.administers]
+    statement = (
+        select(User, Site)
+        .join(Site, Site.id == User.site_id)
+        .where(
+            or_(
+                User.site_id.in_(administered),
+                and_(User.site_id.in_(own_sites), User.account_id == principal.account_id),
+            )
+        )
+    )
+    statement = queries.apply_user_filters(statement, query, errors, allow_site=True)
+    errors.raise_if_any()
+    rows, total = await queries.page_of(session, statement, page.offset, page.limit)
+    return rows, total, page
+
+
+def _forbid_fields(member: Membership, data: dict[str, Any]) -> None:
+    """Managers create users with the default role flags only (§7.4)."""
+    if member.assignor:
+        return
+    errors = ErrorCollector()
+    for name in ASSIGNOR_ONLY:
+        if name not in data:
+            continue
+        if name in ROLE_DEFAULTS:
+            value = read_bool(data[name], name, errors)
+            if value is INVALID or value == ROLE_DEFAULTS[name]:
+                continue
+        raise Forbidden(f"You may not set the field {name}")
+    errors.raise_if_any()
+
+
+async def create_user(
+    session: AsyncSession,
+    passwords: Passwords,
+    principal: Principal,
+    site_id: int,
+    data: dict[str, Any],
+) -> tuple[User, Site]:
+    member = await site_membership(session, principal, site_id, for_update=True)
+    member.require(member.administers, "create users in this site")
+    _forbid_fields(member, data)
+    errors = ErrorCollector()
+    for name in ("first_name", "last_name"):
+        if name not in data:
+            errors.add(name, "can't be blank")
+    changes = read_user_changes(data, errors)
+    if "email_addresses" not in changes and not any(
+        k in data for k in ("email", "email_addresses")
+    ):
+        errors.add("email", "can't be blank")
+    password = _read_new_password(data, errors)
+    changes.pop("active", None)
+    errors.raise_if_any()
+    await check_user_rules(session, member.site, None, changes, errors)
+    emails: list[str] = changes["email_addresses"]
+    email_key = "email_addresses" if "email_addresses" in data else "email"
+    account = await session.scalar(
+        select(Account).where(func.lower(Account.email) == emails[0].lower())
+    )
+    if account is not None:
+        taken = await session.scalar(
+            select(User.id).where(User.site_id == site_id, User.account_id == account.id)
+        )
+        if taken:
+            errors.add(email_key, "has already been taken")
+    errors.raise_if_any()
+    if account is None:
+        login_taken = await session.scalar(
+            select(Account.id).where(Account.login == emails[0].lower())
+        )
+        account = Account(
+            login=emails[0].lower() if not login_taken else f"{emails[0].lower()}#{site_id}",
+            email=emails[0].lower(),
+            first_name=changes["first_name"],
+            last_name=changes["last_name"],
+            password_hash=passwords.hash(password) if password else None,
+        )
+        session.add(account)
+        await session.flush()
+    values = dict(ROLE_DEFAULTS)
+    values.update(changes)
+    user = User(site_id=site_id, account_id=account.id, **values)
+    session.add(user)
+    await session.flush()
+    return user, member.site
+
+
+def _read_new_password(data: dict[str, Any], errors: ErrorCollector) -> str | None:
+    password = data.get("password")
+    if password in (None, ""):
+        return None
+    if not isinstance(password, str):
+        errors.add("password", "is invalid")
+        return None
+    if len(password) < 8:
+        errors.add("password", "is too short (minimum is 8 characters)")
+    elif len(password) > 128:
+        errors.add("password", "is too long (maximum is 128 characters)")
+    if data.get("password_confirmation") != password:
+        errors.add("password_confirmation", "doesn't match Password")
+    return password
+
+
+async def set_active(
+    session: AsyncSession,
+    principal: Principal,
+    user_id: int,
+    active: bool,
+    data: dict[str, Any],
+) -> tuple[User, Membership]:
+    """``activate`` / ``deactivate``: assignors only; ``lock_version`` checked if sent."""
+    user, member = await load_user(session, principal, user_id, for_update=True)
+    member.require(member.assignor, "activate or deactivate users")
+    expected = expected_lock_version(data)
+    check_lock_version(user, expected)
+    errors = ErrorCollector()
+    await check_user_rules(session, member.site, user, {"active": active}, errors)
+    errors.raise_if_any()
+    await apply_changes(session, user, {"active": active}, expected)
+    return user, member
