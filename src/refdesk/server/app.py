@@ -21,7 +21,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp
 
 from refdesk.server import errors as domain
-from refdesk.server.api.availability import AvailabilityGate
+from refdesk.server.api.maintenance import AvailabilityGate
 from refdesk.server.api.common import CommonHeaders
 from refdesk.server.api.errors import (
     ApiError,
@@ -114,9 +114,11 @@ def _install_handlers(app: FastAPI, runtime: Runtime) -> None:
 
 
 def _include_routers(app: FastAPI) -> None:
+    from refdesk.server.accounts.applications_router import router as applications_router
     from refdesk.server.accounts.router import router as accounts_router
     from refdesk.server.api.root import router as root_router
     from refdesk.server.auth.router import router as oauth_router
+    from refdesk.server.availability.router import router as availability_router
     from refdesk.server.reference.router import router as reference_router
     from refdesk.server.sites.router import router as sites_router
     from refdesk.server.users.router import router as users_router
@@ -125,9 +127,11 @@ def _include_routers(app: FastAPI) -> None:
         root_router,
         oauth_router,
         accounts_router,
+        applications_router,
         sites_router,
         users_router,
         reference_router,
+        availability_router,
     ):
         app.include_router(router)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from datetime import time as time_of_day
 from typing import Any, Final
 
 from refdesk.server.errors import ErrorCollector
@@ -166,9 +167,7 @@ def read_number(
     if isinstance(value, bool):
         errors.add(field, "is not a number")
         return INVALID
-    if isinstance(value, (int, float)):
-        number = float(value)
-    elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*", value):
+    if isinstance(value, (int, float)) or (isinstance(value, str) and re.fullmatch(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*", value)):
         number = float(value)
     else:
         errors.add(field, "is not a number")
@@ -207,3 +206,35 @@ def read_money(value: Any, field: str, errors: ErrorCollector) -> Any:
         errors.add(field, "is invalid")
         return INVALID
     return amount.quantize(Decimal("0.01"))
+
+
+_TIME_12 = re.compile(r"^(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)$", re.IGNORECASE)
+_TIME_24 = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+
+
+def parse_time(text: str) -> time_of_day | None:
+    """§11.5: ``9:00 AM``, ``9am``, ``9:00:00 PM``, ``a.m.``/``p.m.``, ``15:30``, ``09:00:00``."""
+    text = text.strip()
+    m = _TIME_12.match(text)
+    if m:
+        hour, minute = int(m.group(1)), int(m.group(2) or 0)
+        second = int(m.group(3) or 0)
+        if not 1 <= hour <= 12 or minute > 59 or second > 59:
+            return None
+        hour = hour % 12 + (12 if m.group(4).lower().startswith("p") else 0)
+        return time_of_day(hour, minute)
+    m = _TIME_24.match(text)
+    if m:
+        hour, minute, second = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+        if hour > 23 or minute > 59 or second > 59:
+            return None
+        return time_of_day(hour, minute)
+    return None
+
+
+def read_time(value: Any, field: str, errors: ErrorCollector) -> Any:
+    parsed = parse_time(value) if isinstance(value, str) else None
+    if parsed is None:
+        errors.add(field, "is not a valid time")
+        return INVALID
+    return parsed

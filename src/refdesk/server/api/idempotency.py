@@ -25,8 +25,13 @@ from typing import Any
 import anyio
 import orjson
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError, InterfaceError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -160,7 +165,11 @@ class IdempotencyStore:
         return None
 
     async def complete(
-        self, record_id: int, status: int, body: bytes, content_type: str | None,
+        self,
+        record_id: int,
+        status: int,
+        body: bytes,
+        content_type: str | None,
         location: str | None,
     ) -> None:
         async with self.db.transaction() as session:
@@ -188,9 +197,7 @@ class IdempotencyStore:
                         )
                     )
         except Exception as exc:
-            log.error(
-                "could not release idempotency record %s: %s", record_id, type(exc).__name__
-            )
+            log.error("could not release idempotency record %s: %s", record_id, type(exc).__name__)
 
 
 def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> str | None:
@@ -208,11 +215,7 @@ class Idempotency:
         self.store = IdempotencyStore(runtime)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] != "POST"
-            or not is_api_path(scope["path"])
-        ):
+        if scope["type"] != "http" or scope["method"] != "POST" or not is_api_path(scope["path"]):
             await self.app(scope, receive, send)
             return
         keys = [v.decode("latin-1") for k, v in scope.get("headers", ()) if k == HEADER]
@@ -224,7 +227,7 @@ class Idempotency:
             await self.app(scope, receive, send)
             return
         chunks, complete = await self._read_body(receive)
-        replay_receive = _replaying(chunks, receive)
+        replay_receive = _replaying(chunks, receive, more_body=not complete)
         raw = b"".join(chunks)
         decoded = (
             decode_for_fingerprint(_header(scope.get("headers", []), b"content-type"), raw)
@@ -358,13 +361,13 @@ class Idempotency:
             await send(message)
 
 
-def _replaying(chunks: list[bytes], receive: Receive) -> Receive:
+def _replaying(chunks: list[bytes], receive: Receive, *, more_body: bool) -> Receive:
     """A receive that hands the already-read body to the app, then defers to the client."""
     pending = [b"".join(chunks)]
 
     async def replay() -> Message:
         if pending:
-            return {"type": "http.request", "body": pending.pop(), "more_body": False}
+            return {"type": "http.request", "body": pending.pop(), "more_body": more_body}
         return await receive()
 
     return replay

@@ -13,7 +13,8 @@ from typing import Protocol
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from refdesk.server.api.errors import send_error
+from refdesk.server.api.common import is_api_path
+from refdesk.server.api.errors import internal_error_response, send_error
 from refdesk.server.api.origin import client_ip
 from refdesk.server.auth.principal import resolve
 from refdesk.server.config import RateLimitRule
@@ -81,25 +82,37 @@ def make_store(url: str | None) -> CounterStore:
 
 
 def header_values(
-    rules: tuple[RateLimitRule, ...], counts: tuple[int, ...], now: float, rejected: bool
+    rules: tuple[RateLimitRule, ...],
+    counts: tuple[int, ...],
+    now: float,
+    rejected: bool,
+    describe: int | None = None,
 ) -> list[tuple[str, str]]:
-    """The five X-Ratelimit-* headers for the rule with the fewest remaining (ties: the one
-    whose window resets last), plus the IETF RateLimit-Policy / RateLimit fields."""
+    """The five X-Ratelimit-* headers for one rule, plus the IETF RateLimit-Policy / RateLimit
+    fields listing every rule (§8.5, §8.6).
+
+    ``counts`` are the per-rule counts after this request (unchanged when it was rejected).
+    The described rule is the one with the fewest remaining; ties go to the one whose window
+    resets last. ``describe`` forces a rule by index (rule 1 when the store is unreachable).
+    """
     described: list[tuple[int, int, RateLimitRule, int, int]] = []
     for rule, count in zip(rules, counts, strict=True):
         reset = (int(now // rule.period) + 1) * rule.period
         remaining = max(0, rule.limit - count)
         described.append((remaining, -reset, rule, reset, count))
-    remaining, _, rule, reset, _ = min(described, key=lambda d: (d[0], d[1]))
+    if describe is None:
+        # Equal resets (a short window ending with a long one): the longer period.
+        remaining, _, rule, reset, _ = min(described, key=lambda d: (d[0], d[1], -d[2].period))
+    else:
+        remaining, _, rule, reset, _ = described[describe]
     if rejected:
         remaining = 0
-    seconds = max(1, min(rule.period, math.ceil(reset - now)))
-    headers = [
+    return [
         ("X-Ratelimit-Limit", str(rule.limit)),
         ("X-Ratelimit-Period", str(rule.period)),
         ("X-Ratelimit-Remaining", str(remaining)),
         ("X-Ratelimit-Reset", str(reset)),
-        ("X-Ratelimit-Reset-Seconds-Remaining", str(seconds)),
+        ("X-Ratelimit-Reset-Seconds-Remaining", str(_seconds_until(reset, now, rule.period))),
         (
             "RateLimit-Policy",
             ", ".join(f'"w{r.period}";q={r.limit};w={r.period}' for r in rules),
@@ -107,13 +120,16 @@ def header_values(
         (
             "RateLimit",
             ", ".join(
-                f'"w{r.period}";r={max(0, r.limit - c)};'
-                f"t={max(1, min(r.period, math.ceil(rs - now)))}"
-                for _, _, r, rs, c in described
+                f'"w{r.period}";r={left};t={_seconds_until(rs, now, r.period)}'
+                for left, _, r, rs, _ in described
             ),
         ),
     ]
-    return headers
+
+
+def _seconds_until(reset: int, now: float, period: int) -> int:
+    """``reset - now`` rounded up, kept within 1 … period."""
+    return max(1, min(period, math.ceil(reset - now)))
 
 
 class RateLimiter:
@@ -137,14 +153,17 @@ class RateLimiter:
         await self.store.close()
 
     async def key_for(self, scope: Scope) -> str:
-        try:
-            result = await resolve(scope, self.runtime.db, self.runtime.hasher)
-        except Exception:
-            # Database unreachable: fall back to the client IP (§8.3); auth re-tries later.
-            scope.setdefault("state", {}).pop("bearer", None)
-            return f"ip:{client_ip(scope, self.settings)}"
-        if result.principal is not None:
-            return f"account:{result.principal.account_id}"
+        """The acting account for a valid bearer token on an API path; else the client IP
+        (OAuth endpoints, feeds, web views, problem pages, no or invalid token — §8.3)."""
+        if is_api_path(str(scope["path"])):
+            try:
+                result = await resolve(scope, self.runtime.db, self.runtime.hasher)
+            except Exception:
+                # Database unreachable: fall back to the client IP (§8.3); auth re-tries later.
+                scope.setdefault("state", {}).pop("bearer", None)
+            else:
+                if result.principal is not None:
+                    return f"account:{result.principal.account_id}"
         return f"ip:{client_ip(scope, self.settings)}"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -152,22 +171,13 @@ class RateLimiter:
             await self.app(scope, receive, send)
             return
         key = await self.key_for(scope)
+        # The app's clock, for the window index and the headers alike (see ratelimit_redis).
         now = time.time()
         try:
             admission = await self.store.hit(key, self.rules, now)
-        except StoreUnavailable:
-            first = (self.rules[0],)
-            headers = dict(header_values(first, (first[0].limit,), now, rejected=True))
-            headers["Retry-After"] = headers["X-Ratelimit-Reset-Seconds-Remaining"]
-            await send_error(
-                scope,
-                receive,
-                send,
-                self.settings,
-                "service_unavailable",
-                "The rate-limit store is unreachable; try again later",
-                headers=headers,
-            )
+        except StoreUnavailable as exc:
+            log.error("rate-limit store unreachable: %s", exc)
+            await self._unavailable(scope, receive, send, now)
             return
         values = header_values(self.rules, admission.counts, now, not admission.admitted)
         if not admission.admitted:
@@ -186,11 +196,38 @@ class RateLimiter:
             )
             return
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = MutableHeaders(scope=message)
                 for name, value in values:
                     headers[name] = value
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception as exc:
+            if started:
+                raise
+            # An inner middleware failed before answering: the 500 carries the headers too.
+            response = internal_error_response(scope, self.settings, exc)
+            await response(scope, receive, send_with_headers)
+
+    async def _unavailable(self, scope: Scope, receive: Receive, send: Send, now: float) -> None:
+        """503 when the counters cannot be read: rule 1 described as exhausted until its window
+        ends, every rule listed with nothing remaining (§8.5, §20 item 36)."""
+        limits = tuple(rule.limit for rule in self.rules)
+        headers = dict(header_values(self.rules, limits, now, rejected=True, describe=0))
+        headers["Retry-After"] = headers["X-Ratelimit-Reset-Seconds-Remaining"]
+        await send_error(
+            scope,
+            receive,
+            send,
+            self.settings,
+            "service_unavailable",
+            "The rate-limit store is unreachable; try again later",
+            headers=headers,
+        )

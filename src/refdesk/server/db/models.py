@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column
 
 from refdesk.server.accounts.models import Account
+from refdesk.server.availability.models import Availability
 from refdesk.server.auth.models import AccessToken, Application, AuthorizationCode, RefreshToken
 from refdesk.server.db.base import Base, Id, IdMixin, UTCDateTime, utcnow
 from refdesk.server.reference.models import (
@@ -67,6 +68,7 @@ __all__ = [
     "AgeGroupFee",
     "Application",
     "AuthorizationCode",
+    "Availability",
     "Base",
     "GameType",
     "Gender",
