@@ -64,3 +64,11 @@ def test_seconds_remaining_stays_within_one_and_period() -> None:
     just_before = dict(header_values(rules, (1,), 1490302079.999, rejected=False))
     assert just_before["X-Ratelimit-Reset"] == "1490302080"
     assert just_before["X-Ratelimit-Reset-Seconds-Remaining"] == "1"
+
+
+def test_equal_resets_prefer_the_longer_period() -> None:
+    # At 1490302130 the 60 s and the 300 s windows both end at 1490302200.
+    rules = (RateLimitRule(2, 60), RateLimitRule(2, 300))
+    values = dict(header_values(rules, (1, 1), 1490302130.0, rejected=False))
+    assert values["X-Ratelimit-Reset"] == "1490302200"
+    assert values["X-Ratelimit-Period"] == "300"

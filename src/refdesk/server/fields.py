@@ -167,7 +167,7 @@ def read_number(
     if isinstance(value, bool):
         errors.add(field, "is not a number")
         return INVALID
-    if isinstance(value, (int, float)) or (isinstance(value, str) and re.fullmatch(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*", value)):
+    if isinstance(value, (int, float)) or (isinstance(value, str) and _DECIMAL.fullmatch(value)):
         number = float(value)
     else:
         errors.add(field, "is not a number")
@@ -208,6 +208,7 @@ def read_money(value: Any, field: str, errors: ErrorCollector) -> Any:
     return amount.quantize(Decimal("0.01"))
 
 
+_DECIMAL = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*")
 _TIME_12 = re.compile(r"^(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)$", re.IGNORECASE)
 _TIME_24 = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 

@@ -1,7 +1,243 @@
-"""OAuth 2.0 endpoints (contract §6): /oauth/token, /oauth/authorize, /oauth/revoke."""
+"""OAuth 2.0 endpoints (contract §6): /oauth/token, /oauth/authorize, /oauth/revoke.
+
+``Accept`` is ignored here; every JSON answer is ``application/json; charset=utf-8``.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any
 
-router = APIRouter()
+from fastapi import APIRouter, Request
+from starlette.responses import HTMLResponse, Response
+
+from refdesk.server.api.body import query_dict, read_body
+from refdesk.server.api.errors import ApiError
+from refdesk.server.api.media import JSON_CT
+from refdesk.server.api.origin import is_https
+from refdesk.server.api.responses import ApiResponse
+from refdesk.server.auth import authorize as authz
+from refdesk.server.auth import oauth, pages
+from refdesk.server.runtime import Runtime
+
+router = APIRouter(tags=["oauth"])
+
+NO_CACHE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+HTML_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+    "frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+    "Pragma": "no-cache",
+}
+AUTHORIZE_PATH = "/oauth/authorize"
+
+
+def _runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+async def _read(request: Request, runtime: Runtime, *, multipart: bool) -> dict[str, Any]:
+    """The decoded body; undecodable bodies are OAuth ``invalid_request`` (415 stays 415)."""
+    try:
+        return await read_body(
+            request, None, runtime.settings.max_body_bytes, allow_multipart=multipart
+        )
+    except ApiError as exc:
+        if exc.code == "bad_request":
+            raise ApiError("invalid_request", exc.message, status=400) from exc
+        raise
+
+
+@router.post("/oauth/token")
+async def token(request: Request) -> Response:
+    """Issue an access token (client credentials, authorization code, refresh token)."""
+    runtime = _runtime(request)
+    try:
+        data = await _read(request, runtime, multipart=True)
+        async with runtime.db.transaction() as session:
+            body = await oauth.token_request(
+                session, runtime, request.headers.get("authorization"), data
+            )
+    except ApiError as exc:
+        exc.headers.setdefault("Pragma", "no-cache")
+        raise
+    return ApiResponse(body, 200, dict(NO_CACHE), JSON_CT)
+
+
+@router.post("/oauth/revoke")
+async def revoke(request: Request) -> Response:
+    """Revoke an access or refresh token (RFC 7009)."""
+    runtime = _runtime(request)
+    data = await _read(request, runtime, multipart=False)
+    async with runtime.db.transaction() as session:
+        await oauth.revoke_request(session, runtime, request.headers.get("authorization"), data)
+    return ApiResponse({}, 200, dict(NO_CACHE), JSON_CT)
+
+
+# -- authorization endpoint --------------------------------------------------------------
+
+
+def _redirect(url: str) -> Response:
+    return ApiResponse({}, 302, {"Location": url}, JSON_CT)
+
+
+def _redirect_error(exc: authz.RedirectedError) -> Response:
+    if exc.request.oob:
+        raise ApiError(exc.code, exc.message, status=400)
+    return _redirect(exc.request.redirect_to({"error": exc.code, "error_description": exc.message}))
+
+
+class _Browser:
+    """The request's cookies: CSRF nonce (created when missing) and session."""
+
+    def __init__(self, request: Request, runtime: Runtime) -> None:
+        self.request = request
+        self.runtime = runtime
+        existing = request.cookies.get(authz.CSRF_COOKIE)
+        self.had_nonce = bool(existing)
+        self.nonce = existing or authz.new_nonce()
+        self.new_session: str | None = None
+
+    @property
+    def csrf_token(self) -> str:
+        return authz.csrf_token(self.runtime.hasher, self.nonce)
+
+    def csrf_valid(self, token: Any) -> bool:
+        return self.had_nonce and authz.csrf_valid(self.runtime.hasher, self.nonce, token)
+
+    def session_account_id(self) -> int | None:
+        return authz.session_account_id(
+            self.runtime.hasher, self.request.cookies.get(authz.SESSION_COOKIE)
+        )
+
+    def html(self, content: str, status: int = 200) -> Response:
+        response = HTMLResponse(content, status, dict(HTML_HEADERS))
+        secure = is_https(self.request.scope, self.runtime.settings)
+        if not self.had_nonce:
+            response.set_cookie(
+                authz.CSRF_COOKIE,
+                self.nonce,
+                path=authz.COOKIE_PATH,
+                secure=secure,
+                httponly=True,
+                samesite="lax",
+            )
+        if self.new_session:
+            response.set_cookie(
+                authz.SESSION_COOKIE,
+                self.new_session,
+                max_age=authz.SESSION_TTL,
+                path=authz.COOKIE_PATH,
+                secure=secure,
+                httponly=True,
+                samesite="lax",
+            )
+        return response
+
+
+def _login(
+    browser: _Browser, request: authz.AuthorizeRequest, error: str | None = None, login: str = ""
+) -> Response:
+    return browser.html(
+        pages.login_page(
+            request.application.name,
+            request.params,
+            browser.csrf_token,
+            AUTHORIZE_PATH,
+            error=error,
+            login=login,
+        )
+    )
+
+
+def _consent(browser: _Browser, request: authz.AuthorizeRequest, account_label: str) -> Response:
+    return browser.html(
+        pages.consent_page(
+            request.application.name,
+            account_label,
+            [s for s in ("read", "write", "bank") if s in request.scopes],
+            request.params,
+            browser.csrf_token,
+            AUTHORIZE_PATH,
+        )
+    )
+
+
+@router.get("/oauth/authorize")
+async def authorize_page(request: Request) -> Response:
+    """Validate the authorization request, then show the login or the consent page."""
+    runtime = _runtime(request)
+    browser = _Browser(request, runtime)
+    async with runtime.db.session() as session:
+        try:
+            auth_request = await authz.validate(session, query_dict(request))
+        except authz.RedirectedError as exc:
+            return _redirect_error(exc)
+        account = await authz.active_account(session, browser.session_account_id())
+    if account is None:
+        return _login(browser, auth_request)
+    return _consent(browser, auth_request, account.login)
+
+
+@router.post("/oauth/authorize")
+async def authorize_submit(request: Request) -> Response:
+    """The login form (``login`` + ``password``) and the consent form (``decision``)."""
+    runtime = _runtime(request)
+    browser = _Browser(request, runtime)
+    body = await _read(request, runtime, multipart=False)
+    data = {**query_dict(request), **body}
+    async with runtime.db.transaction() as session:
+        try:
+            auth_request = await authz.validate(session, data)
+        except authz.RedirectedError as exc:
+            return _redirect_error(exc)
+        if not browser.csrf_valid(data.get("csrf_token")):
+            raise ApiError(
+                "invalid_request",
+                "The CSRF token is missing or invalid; reload the page",
+                status=400,
+            )
+        decision = data.get("decision")
+        if decision is None and "login" in data:
+            account = await authz.check_login(
+                session, runtime, data.get("login"), data.get("password")
+            )
+            if account is None:
+                login = data.get("login")
+                return _login(
+                    browser,
+                    auth_request,
+                    "The login or password is incorrect",
+                    login if isinstance(login, str) else "",
+                )
+            browser.new_session = authz.session_value(runtime.hasher, account.id)
+            return _consent(browser, auth_request, account.login)
+        account = await authz.active_account(session, browser.session_account_id())
+        if account is None:
+            return _login(browser, auth_request)
+        if decision is None:
+            return _consent(browser, auth_request, account.login)
+        if decision == "deny":
+            if auth_request.oob:
+                raise ApiError("access_denied", "The resource owner denied the request")
+            return _redirect(
+                auth_request.redirect_to(
+                    {
+                        "error": "access_denied",
+                        "error_description": "The resource owner denied the request",
+                    }
+                )
+            )
+        if decision != "approve":
+            return _redirect_error(
+                authz.RedirectedError(
+                    "invalid_request", "The decision must be approve or deny", auth_request
+                )
+            )
+        code = await authz.issue_code(session, runtime, auth_request, account.id)
+    if auth_request.oob:
+        return browser.html(
+            pages.code_page(auth_request.application.name, code, auth_request.state)
+        )
+    return _redirect(auth_request.redirect_to({"code": code}))

@@ -57,8 +57,12 @@ async def issue_tokens(
     *,
     with_refresh: bool = False,
     authorization_code_id: int | None = None,
+    refresh_scopes: set[str] | frozenset[str] | None = None,
 ) -> dict[str, Any]:
-    """Create an access token (and a refresh token) and return the token response body."""
+    """Create an access token (and a refresh token) and return the token response body.
+
+    ``refresh_scopes``: the refresh token's scopes when they differ from the access token's
+    (a refresh request that narrows the scope keeps the original grant, RFC 6749 §6)."""
     now = utcnow()
     settings = runtime.settings
     scope_text = scope_string(scopes)
@@ -71,7 +75,7 @@ async def issue_tokens(
             application_id=application.id,
             account_id=account_id,
             authorization_code_id=authorization_code_id,
-            scopes=scope_text,
+            scopes=scope_string(refresh_scopes) if refresh_scopes is not None else scope_text,
             expires_at=now + timedelta(seconds=settings.refresh_token_ttl),
             created=now,
         )
