@@ -117,8 +117,10 @@ def _include_routers(app: FastAPI) -> None:
     from refdesk.server.accounts.applications_router import router as applications_router
     from refdesk.server.accounts.router import router as accounts_router
     from refdesk.server.api.root import router as root_router
+    from refdesk.server.assignments.router import router as assignments_router
     from refdesk.server.auth.router import router as oauth_router
     from refdesk.server.availability.router import router as availability_router
+    from refdesk.server.games.router import router as games_router
     from refdesk.server.reference.router import router as reference_router
     from refdesk.server.sites.router import router as sites_router
     from refdesk.server.users.router import router as users_router
@@ -132,6 +134,8 @@ def _include_routers(app: FastAPI) -> None:
         users_router,
         reference_router,
         availability_router,
+        games_router,
+        assignments_router,
     ):
         app.include_router(router)
 

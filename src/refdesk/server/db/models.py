@@ -9,9 +9,11 @@ from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column
 
 from refdesk.server.accounts.models import Account
+from refdesk.server.assignments.models import Assignment
 from refdesk.server.availability.models import Availability
 from refdesk.server.auth.models import AccessToken, Application, AuthorizationCode, RefreshToken
 from refdesk.server.db.base import Base, Id, IdMixin, UTCDateTime, utcnow
+from refdesk.server.games.models import Game
 from refdesk.server.reference.models import (
     AgeGroup,
     AgeGroupFee,
@@ -67,9 +69,11 @@ __all__ = [
     "AgeGroup",
     "AgeGroupFee",
     "Application",
+    "Assignment",
     "AuthorizationCode",
     "Availability",
     "Base",
+    "Game",
     "GameType",
     "Gender",
     "Group",

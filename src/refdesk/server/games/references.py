@@ -1,0 +1,113 @@
+"""Find-or-create references of a game write (contract §16.2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from refdesk.server.errors import ErrorCollector
+from refdesk.server.fields import INVALID, is_blank, read_int, read_str
+from refdesk.server.reference.models import AgeGroup, GameType, Gender, League, Pattern, Team
+from refdesk.server.venues.models import Venue
+
+
+@dataclass(frozen=True)
+class Reference:
+    column: str  # Game column, e.g. ``home_team_id``
+    name_field: str  # e.g. ``home_team_name``
+    model: type[Any]
+    required: bool
+    find_only: bool = False
+
+
+REFERENCES = (
+    Reference("venue_id", "venue_name", Venue, True),
+    Reference("home_team_id", "home_team_name", Team, True),
+    Reference("away_team_id", "away_team_name", Team, True),
+    Reference("age_group_id", "age_group_name", AgeGroup, True),
+    Reference("league_id", "league_name", League, False),
+    Reference("game_type_id", "game_type_name", GameType, False),
+    Reference("gender_id", "gender_name", Gender, False),
+    Reference("pattern_id", "pattern_name", Pattern, True, find_only=True),
+)
+
+
+@dataclass
+class Pending:
+    """A name to find or create once validation has passed."""
+
+    reference: Reference
+    name: str
+
+
+async def resolve(
+    session: AsyncSession,
+    site_id: int,
+    data: dict[str, Any],
+    errors: ErrorCollector,
+    creating: bool,
+) -> tuple[dict[str, int | None], list[Pending]]:
+    """Ids that are settled now, and names still to find-or-create (no writes here)."""
+    settled: dict[str, int | None] = {}
+    pending: list[Pending] = []
+    for ref in REFERENCES:
+        id_sent = ref.column in data and not is_blank(data[ref.column])
+        name_sent = ref.name_field in data and not is_blank(data[ref.name_field])
+        if id_sent:
+            ref_id = read_int(data[ref.column], ref.column, errors, 1, 2**63 - 1)
+            if ref_id is INVALID:
+                continue
+            found = await session.scalar(
+                select(ref.model.id).where(ref.model.id == ref_id, ref.model.site_id == site_id)
+            )
+            if not found:
+                errors.add(ref.column, "does not exist")
+            else:
+                settled[ref.column] = ref_id
+        elif name_sent:
+            name = read_str(data[ref.name_field], ref.name_field, errors, 90, required=True)
+            if name is INVALID:
+                continue
+            existing = await session.scalar(
+                select(ref.model.id).where(
+                    ref.model.site_id == site_id, func.lower(ref.model.name) == name.lower()
+                )
+            )
+            if existing:
+                settled[ref.column] = existing
+            elif ref.find_only:
+                errors.add(ref.name_field, "does not exist")
+            else:
+                pending.append(Pending(ref, name))
+        elif ref.column in data or ref.name_field in data or creating:
+            # Sent as null/empty (clears an optional reference), or missing on create.
+            if ref.required:
+                errors.add(
+                    ref.name_field
+                    if ref.name_field in data or ref.column not in data
+                    else ref.column,
+                    "can't be blank",
+                )
+            else:
+                settled[ref.column] = None
+    return settled, pending
+
+
+async def create_pending(
+    session: AsyncSession, site_id: int, pending: list[Pending]
+) -> dict[str, int]:
+    """Create the named records (same transaction as the game; home/away share a team)."""
+    made: dict[tuple[type[Any], str], int] = {}
+    result: dict[str, int] = {}
+    for item in pending:
+        key = (item.reference.model, item.name.lower())
+        if key not in made:
+            record = item.reference.model(site_id=site_id, name=item.name)
+            session.add(record)
+            await session.flush()
+            made[key] = record.id
+        result[item.reference.column] = made[key]
+    return result

@@ -1,0 +1,199 @@
+"""Game and assignment wire format (contract §16.3, §16.4) for one viewer."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from refdesk.server.api.hal import link
+from refdesk.server.assignments.models import Assignment
+from refdesk.server.games.bundle import Bundle
+from refdesk.server.games.models import Game
+from refdesk.server.money import amount_json, formatted
+from refdesk.server.reference.models import Position
+from refdesk.server.sites.access import Membership
+from refdesk.server.sites.schemas import site_summary
+from refdesk.server.timefmt import localized_date, localized_time, timestamp, zone
+from refdesk.server.users.schemas import user_summary
+from refdesk.server.venues.schemas import represent_venue, represent_zone
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The caller as seen from one site: its membership decides what is shown."""
+
+    member: Membership
+
+    @property
+    def admin(self) -> bool:
+        return self.member.administers
+
+    @property
+    def user_id(self) -> int | None:
+        return self.member.user.id if self.member.user else None
+
+    def holds(self, assignment: Assignment) -> bool:
+        return self.user_id is not None and assignment.official_id == self.user_id
+
+
+def public_note_html(note: str | None) -> str | None:
+    """§16.3.3: escape, paragraphs on blank lines, ``<br />`` for single newlines."""
+    if note is None:
+        return None
+    text = html.escape(note, quote=True)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = re.split(r"\n{2,}", text)
+    return "\n\n".join(f"<p>{p.replace(chr(10), '<br />')}</p>" for p in paragraphs)
+
+
+def external_id_json(value: str | None) -> int | str | None:
+    if value is None:
+        return None
+    if value.isdigit() and (value == "0" or not value.startswith("0")) and int(value) < 2**53:
+        return int(value)
+    return value
+
+
+def may_respond(viewer: Viewer, game: Game, assignment: Assignment) -> bool:
+    """Whether accept/decline links are shown: held, unanswered, published, caller allowed."""
+    if assignment.official_id is None or assignment.accepted or assignment.declined:
+        return False
+    if not game.published:
+        return False
+    return viewer.admin or viewer.holds(assignment)
+
+
+def assignment_repr(
+    assignment: Assignment,
+    position: Position,
+    game: Game,
+    bundle: Bundle,
+    viewer: Viewer,
+    base: str,
+) -> dict[str, Any]:
+    site = bundle.sites[game.site_id]
+    tz = site.timezone
+    body: dict[str, Any] = {
+        "id": assignment.id,
+        "position_id": position.id,
+        "position": position.name,
+        "position_abbreviation": position.abbreviation,
+        "accepted": assignment.accepted,
+        "declined": assignment.declined,
+        "assigned": assignment.official_id is not None,
+        "sort_order": assignment.sort_order,
+        "lock_version": assignment.lock_version,
+        "game_id": game.id,
+        "official_id": assignment.official_id,
+    }
+    if viewer.admin or viewer.holds(assignment):
+        body["decline_reason"] = assignment.decline_reason
+    if viewer.admin:
+        body["fee"] = amount_json(assignment.fee) if assignment.fee is not None else None
+    body["created"] = timestamp(assignment.created, tz)
+    body["updated"] = timestamp(assignment.updated, tz)
+    links: dict[str, Any] = {
+        "self": link(base, f"/assignments/{assignment.id}", "assignment"),
+        "game": link(base, f"/games/{game.id}", "game"),
+    }
+    if may_respond(viewer, game, assignment):
+        links["accept"] = link(base, f"/assignments/{assignment.id}/accept")
+        links["decline"] = link(base, f"/assignments/{assignment.id}/decline")
+    if viewer.admin:
+        links["assign"] = link(base, f"/assignments/{assignment.id}/assign")
+        links["candidates"] = link(base, f"/assignments/{assignment.id}/candidates")
+    body["_links"] = links
+    if assignment.official_id is not None:
+        embedded: dict[str, Any] = {}
+        official = bundle.users.get(assignment.official_id)
+        if official is not None:
+            embedded["official"] = user_summary(official, site, base)
+        if viewer.admin or viewer.holds(assignment):
+            value = bundle.fee_of(game, assignment)
+            embedded["fees"] = [
+                {
+                    "value": amount_json(value),
+                    "formatted": formatted(value, site.currency),
+                    "currency": site.currency,
+                    "description": "Game fee",
+                    "game_fees": amount_json(value),
+                    "travel_fees": 0,
+                }
+            ]
+        body["_embedded"] = embedded
+    return body
+
+
+def game_repr(game: Game, bundle: Bundle, viewer: Viewer, base: str) -> dict[str, Any]:
+    site = bundle.sites[game.site_id]
+    tz = site.timezone
+    start_local = game.start_time.astimezone(zone(tz))
+    end_local = game.end_time.astimezone(zone(tz)) if game.end_time else None
+    body: dict[str, Any] = {
+        "id": game.id,
+        "start_time": timestamp(game.start_time, tz),
+        "end_time": timestamp(game.end_time, tz),
+        "localized_date": localized_date(start_local.date()),
+        "localized_time": localized_time(start_local),
+        "localized_end_time": localized_time(end_local) if end_local else None,
+        "age_group": bundle.name("age_group", game.age_group_id),
+        "home_team": bundle.name("team", game.home_team_id),
+        "away_team": bundle.name("team", game.away_team_id),
+        "game_type": bundle.name("game_type", game.game_type_id),
+        "gender": bundle.name("gender", game.gender_id),
+        "league": bundle.name("league", game.league_id),
+        "pattern": bundle.name("pattern", game.pattern_id),
+        "status": game.status,
+        "cancelled": game.cancelled,
+        "published": game.published,
+        "user_defined_id": game.user_defined_id,
+        "external_id": external_id_json(game.external_id),
+        "lock_version": game.lock_version,
+        "subvenue": game.subvenue,
+        "public_note": game.public_note,
+        "public_note_html": public_note_html(game.public_note),
+    }
+    if viewer.admin:
+        body["private_note"] = game.private_note
+        body["paid_via"] = game.paid_via
+    body.update(
+        {
+            "time_zone": tz,
+            "site_id": game.site_id,
+            "venue_id": game.venue_id,
+            "age_group_id": game.age_group_id,
+            "home_team_id": game.home_team_id,
+            "away_team_id": game.away_team_id,
+            "league_id": game.league_id,
+            "game_type_id": game.game_type_id,
+            "gender_id": game.gender_id,
+            "pattern_id": game.pattern_id,
+            "assignor_id": game.assignor_id,
+            "created": timestamp(game.created, tz),
+            "updated": timestamp(game.updated, tz),
+        }
+    )
+    links: dict[str, Any] = {
+        "self": link(base, f"/games/{game.id}", "game"),
+        "site": link(base, f"/sites/{site.id}", "site"),
+        "assignments": link(base, f"/games/{game.id}/assignments"),
+    }
+    if viewer.admin:
+        links["unassign"] = link(base, f"/games/{game.id}/unassign")
+    body["_links"] = links
+    venue = bundle.venues.get(game.venue_id)
+    embedded: dict[str, Any] = {}
+    if venue is not None:
+        embedded["venue"] = represent_venue(venue, site, base, None)
+        if venue.zone_id is not None and venue.zone_id in bundle.zones:
+            embedded["zone"] = represent_zone(bundle.zones[venue.zone_id], site, base, None)
+    embedded["site"] = site_summary(site, base)
+    if game.assignor_id is not None and game.assignor_id in bundle.users:
+        embedded["assignor"] = user_summary(bundle.users[game.assignor_id], site, base)
+    embedded["assignments"] = [
+        assignment_repr(a, p, game, bundle, viewer, base) for a, p in bundle.slots.get(game.id, [])
+    ]
+    body["_embedded"] = embedded
+    return body
