@@ -21,7 +21,6 @@ from starlette.responses import Response
 from starlette.types import ASGIApp
 
 from refdesk.server import errors as domain
-from refdesk.server.api.maintenance import AvailabilityGate
 from refdesk.server.api.common import CommonHeaders
 from refdesk.server.api.errors import (
     ApiError,
@@ -32,6 +31,7 @@ from refdesk.server.api.errors import (
 from refdesk.server.api.health import HealthCheck
 from refdesk.server.api.https import HttpsRedirect
 from refdesk.server.api.idempotency import Idempotency
+from refdesk.server.api.maintenance import AvailabilityGate
 from refdesk.server.api.openapi import documented_openapi
 from refdesk.server.api.paths import HeadAsGet, PathNormaliser
 from refdesk.server.api.ratelimit import RateLimiter
@@ -120,7 +120,9 @@ def _include_routers(app: FastAPI) -> None:
     from refdesk.server.assignments.router import router as assignments_router
     from refdesk.server.auth.router import router as oauth_router
     from refdesk.server.availability.router import router as availability_router
+    from refdesk.server.game_requests.router import router as game_requests_router
     from refdesk.server.games.router import router as games_router
+    from refdesk.server.officials.router import router as officials_router
     from refdesk.server.reference.router import router as reference_router
     from refdesk.server.sites.router import router as sites_router
     from refdesk.server.users.router import router as users_router
@@ -136,6 +138,8 @@ def _include_routers(app: FastAPI) -> None:
         availability_router,
         games_router,
         assignments_router,
+        game_requests_router,
+        officials_router,
     ):
         app.include_router(router)
 

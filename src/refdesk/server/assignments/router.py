@@ -9,8 +9,10 @@ from starlette.responses import Response
 
 from refdesk.server.api.deps import API_DEPENDENCIES, CtxDep
 from refdesk.server.api.errors import ApiError
-from refdesk.server.api.pagination import collection, parse_page
+from refdesk.server.api.hal import link
+from refdesk.server.api.pagination import collection, parse_page, supplied_filters
 from refdesk.server.assignments import service
+from refdesk.server.assignments.candidates import Candidate
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.errors import ErrorCollector
 from refdesk.server.games.bundle import load_bundle
@@ -19,6 +21,7 @@ from refdesk.server.games.schemas import Viewer, assignment_repr
 from refdesk.server.sites.access import Membership
 
 router = APIRouter(prefix="/api/v2", dependencies=API_DEPENDENCIES, tags=["assignments"])
+CANDIDATE_FILTERS = ("search[query]", "search[ok]", "search[group_id]")
 
 
 async def represent(
@@ -132,3 +135,42 @@ async def confirm(assignment_id: int, ctx: CtxDep) -> Response:
         ctx.session, ctx.principal, assignment_id, data, accept=choice
     )
     return await finish(ctx, slot, game, member)
+
+
+def candidate_repr(candidate: Candidate, slot: Assignment, base: str) -> dict[str, Any]:
+    user = candidate.user
+    return {
+        "user_id": user.id,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "conflicts": candidate.conflicts,
+        "ok": candidate.ok,
+        "requested": candidate.requested,
+        "current": candidate.current,
+        "games_same_day": candidate.games_same_day,
+        "_links": {
+            "user": link(base, f"/users/{user.id}", "user"),
+            "assign": link(base, f"/assignments/{slot.id}/assign"),
+        },
+    }
+
+
+@router.get("/assignments/{assignment_id:int}/candidates")
+async def list_candidates(assignment_id: int, ctx: CtxDep) -> Response:
+    """Active officials of the site with the conflict codes this slot would raise."""
+    slot, found, total, page = await service.list_candidates(
+        ctx.session, ctx.principal, assignment_id, ctx.query()
+    )
+    filters = supplied_filters(ctx.raw_query(), CANDIDATE_FILTERS)
+    items = (candidate_repr(c, slot, ctx.base) for c in found)
+    return ctx.respond(
+        collection(
+            ctx.base,
+            f"/assignments/{slot.id}/candidates",
+            "candidates",
+            items,
+            total,
+            page,
+            filters,
+        )
+    )

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from refdesk.server.api.pagination import PageRequest, parse_page
+from refdesk.server.assignments.candidates import Candidate, candidates_for, filter_candidates
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.base import utcnow
@@ -17,6 +19,7 @@ from refdesk.server.errors import ErrorCollector, Forbidden, NotFound, Validatio
 from refdesk.server.fields import INVALID, is_blank, read_bool, read_int, read_money, read_str
 from refdesk.server.games.models import Game
 from refdesk.server.games.service import VACANT, can_see, load_game
+from refdesk.server.reference.models import GroupMembership
 from refdesk.server.sites.access import Membership, check_id
 from refdesk.server.users.models import User
 
@@ -305,3 +308,36 @@ async def edit(
     errors.raise_if_any()
     await apply_changes(session, slot, changes, expected)
     return slot, game, member
+
+
+async def list_candidates(
+    session: AsyncSession, principal: Principal, assignment_id: int, query: dict[str, Any]
+) -> tuple[Assignment, list[Candidate], int, PageRequest]:
+    slot, game, member = await load_assignment(session, principal, assignment_id)
+    member.require(member.administers, "see candidates")
+    errors = ErrorCollector()
+    page = parse_page(query, errors)
+    raw_search = query.get("search")
+    search: dict[str, Any] = raw_search if isinstance(raw_search, dict) else {}
+    text = search.get("query") if isinstance(search.get("query"), str) else None
+    ok: Any = None
+    if not is_blank(search.get("ok")):
+        ok = read_bool(search["ok"], "search[ok]", errors)
+    group: Any = None
+    if not is_blank(search.get("group_id")):
+        group = read_int(search["group_id"], "search[group_id]", errors, 1, 2**63 - 1)
+    errors.raise_if_any()
+    members: set[int] | None = None
+    if group is not None:
+        members = set(
+            await session.scalars(
+                select(GroupMembership.user_id).where(GroupMembership.group_id == group)
+            )
+        )
+    found = filter_candidates(
+        await candidates_for(session, slot, game, member.site),
+        text.strip() if text else None,
+        ok,
+        members,
+    )
+    return slot, found[page.offset : page.offset + page.limit], len(found), page

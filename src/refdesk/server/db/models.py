@@ -10,10 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from refdesk.server.accounts.models import Account
 from refdesk.server.assignments.models import Assignment
-from refdesk.server.availability.models import Availability
 from refdesk.server.auth.models import AccessToken, Application, AuthorizationCode, RefreshToken
+from refdesk.server.availability.models import Availability
 from refdesk.server.db.base import Base, Id, IdMixin, UTCDateTime, utcnow
+from refdesk.server.game_requests.models import GameRequest
 from refdesk.server.games.models import Game
+from refdesk.server.officials.models import Ability, OfficialConflict
 from refdesk.server.reference.models import (
     AgeGroup,
     AgeGroupFee,
@@ -64,6 +66,7 @@ class IdempotencyRecord(IdMixin, Base):
 
 
 __all__ = [
+    "Ability",
     "AccessToken",
     "Account",
     "AgeGroup",
@@ -74,12 +77,14 @@ __all__ = [
     "Availability",
     "Base",
     "Game",
+    "GameRequest",
     "GameType",
     "Gender",
     "Group",
     "GroupMembership",
     "IdempotencyRecord",
     "League",
+    "OfficialConflict",
     "Pattern",
     "PatternPosition",
     "Position",

@@ -1,0 +1,238 @@
+"""Official conflicts and abilities (contract §17.3, §17.4): assignors write, managers read,
+officials never see them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from refdesk.server.api.pagination import PageRequest, parse_page
+from refdesk.server.auth.principal import Principal
+from refdesk.server.errors import ErrorCollector, NotFound, ValidationFailed
+from refdesk.server.fields import INVALID, is_blank, read_bool, read_int, read_str
+from refdesk.server.officials.models import CONFLICT_KINDS, Ability, OfficialConflict
+from refdesk.server.reference.models import AgeGroup, League, Position, Team
+from refdesk.server.sites.access import Membership, check_id
+from refdesk.server.users.models import User
+from refdesk.server.users.service import load_user
+from refdesk.server.venues.models import Venue
+
+TARGETS: dict[str, tuple[str, type[Any]]] = {
+    "team": ("team_id", Team),
+    "league": ("league_id", League),
+    "venue": ("venue_id", Venue),
+    "official": ("other_user_id", User),
+}
+
+
+async def _user(
+    session: AsyncSession, principal: Principal, user_id: int, *, write: bool
+) -> tuple[User, Membership]:
+    user, member = await load_user(session, principal, user_id)
+    if write:
+        member.require(member.assignor, "record conflicts and abilities")
+    else:
+        member.require(member.administers, "read conflicts and abilities")
+    return user, member
+
+
+async def conflict_names(
+    session: AsyncSession, conflicts: list[OfficialConflict]
+) -> dict[int, str]:
+    names: dict[int, str] = {}
+    for kind, (column, model) in TARGETS.items():
+        ids = {getattr(c, column) for c in conflicts if c.kind == kind}
+        if not ids:
+            continue
+        if model is User:
+            rows = await session.execute(
+                select(User.id, User.first_name, User.last_name).where(User.id.in_(ids))
+            )
+            found = {uid: f"{first} {last}" for uid, first, last in rows.all()}
+        else:
+            rows2 = await session.execute(select(model.id, model.name).where(model.id.in_(ids)))
+            found = {rid: name for rid, name in rows2.all()}
+        for conflict in conflicts:
+            if conflict.kind == kind:
+                names[conflict.id] = found.get(getattr(conflict, column), "")
+    return names
+
+
+async def list_conflicts(
+    session: AsyncSession, principal: Principal, user_id: int, query: dict[str, Any]
+) -> tuple[User, Membership, list[OfficialConflict], dict[int, str], int, PageRequest]:
+    user, member = await _user(session, principal, user_id, write=False)
+    errors = ErrorCollector()
+    page = parse_page(query, errors)
+    errors.raise_if_any()
+    conflicts = list(
+        (
+            await session.scalars(
+                select(OfficialConflict).where(OfficialConflict.user_id == user.id)
+            )
+        ).all()
+    )
+    names = await conflict_names(session, conflicts)
+    conflicts.sort(key=lambda c: (c.kind, names.get(c.id, "").lower(), c.id))
+    window = conflicts[page.offset : page.offset + page.limit]
+    return user, member, window, names, len(conflicts), page
+
+
+async def create_conflict(
+    session: AsyncSession, principal: Principal, user_id: int, data: dict[str, Any]
+) -> tuple[OfficialConflict, Membership, str]:
+    user, member = await _user(session, principal, user_id, write=True)
+    errors = ErrorCollector()
+    kind = read_str(data.get("kind"), "kind", errors, 16, required=True)
+    values: dict[str, Any] = {}
+    if kind is not INVALID:
+        if kind not in CONFLICT_KINDS:
+            errors.add("kind", "is not included in the list")
+        else:
+            column, model = TARGETS[kind]
+            if is_blank(data.get(column)):
+                errors.add(column, "can't be blank")
+            else:
+                target = read_int(data[column], column, errors, 1, 2**63 - 1)
+                if target is not INVALID:
+                    query = select(model.id).where(
+                        model.id == target, model.site_id == user.site_id
+                    )
+                    if model is User:
+                        query = query.where(User.official.is_(True), User.id != user.id)
+                    if not await session.scalar(query):
+                        errors.add(column, "does not exist")
+                    else:
+                        values[column] = target
+    if "note" in data:
+        note = read_str(data["note"], "note", errors, 255)
+        if note is not INVALID:
+            values["note"] = note
+    errors.raise_if_any()
+    column = TARGETS[kind][0]
+    exists = await session.scalar(
+        select(OfficialConflict.id).where(
+            OfficialConflict.user_id == user.id,
+            OfficialConflict.kind == kind,
+            getattr(OfficialConflict, column) == values[column],
+        )
+    )
+    if exists:
+        raise ValidationFailed({"base": ["has already been taken"]})
+    conflict = OfficialConflict(user_id=user.id, kind=kind, **values)
+    session.add(conflict)
+    await session.flush()
+    names = await conflict_names(session, [conflict])
+    return conflict, member, names.get(conflict.id, "")
+
+
+async def delete_conflict(
+    session: AsyncSession, principal: Principal, user_id: int, conflict_id: int
+) -> None:
+    user, _ = await _user(session, principal, user_id, write=True)
+    check_id(conflict_id)
+    conflict = await session.get(OfficialConflict, conflict_id)
+    if conflict is None or conflict.user_id != user.id:
+        raise NotFound()
+    await session.delete(conflict)
+    await session.flush()
+
+
+async def abilities_of(session: AsyncSession, user: User) -> list[dict[str, Any]]:
+    rows = await session.execute(
+        select(Ability, AgeGroup.name, Position.name)
+        .join(AgeGroup, AgeGroup.id == Ability.age_group_id)
+        .outerjoin(Position, Position.id == Ability.position_id)
+        .where(Ability.user_id == user.id)
+        .order_by(
+            func.lower(AgeGroup.name),
+            Ability.age_group_id,
+            Ability.position_id.is_not(None),
+            func.lower(func.coalesce(Position.name, "")),
+            Ability.id,
+        )
+    )
+    return [
+        {
+            "age_group_id": a.age_group_id,
+            "age_group": age_name,
+            "position_id": a.position_id,
+            "position": position_name,
+            "allowed": a.allowed,
+        }
+        for a, age_name, position_name in rows.all()
+    ]
+
+
+async def read_abilities(
+    session: AsyncSession, principal: Principal, user_id: int
+) -> tuple[User, list[dict[str, Any]]]:
+    user, _ = await _user(session, principal, user_id, write=False)
+    return user, await abilities_of(session, user)
+
+
+async def replace_abilities(
+    session: AsyncSession, principal: Principal, user_id: int, data: dict[str, Any]
+) -> tuple[User, list[dict[str, Any]]]:
+    user, _ = await _user(session, principal, user_id, write=True)
+    entries = data.get("abilities")
+    errors = ErrorCollector()
+    if entries in (None, ""):
+        entries = []
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise ValidationFailed({"abilities": ["is invalid"]})
+    parsed: list[tuple[int, int | None, bool]] = []
+    for entry in entries:
+        age = read_int(entry.get("age_group_id"), "abilities", errors, 1, 2**63 - 1)
+        position: Any = None
+        if not is_blank(entry.get("position_id")):
+            position = read_int(entry["position_id"], "abilities", errors, 1, 2**63 - 1)
+        allowed: Any = True
+        if "allowed" in entry and not is_blank(entry["allowed"]):
+            allowed = read_bool(entry["allowed"], "abilities", errors)
+        if INVALID in (age, position, allowed):
+            errors.raise_if_any()
+        parsed.append((int(age), position, bool(allowed)))
+    errors.raise_if_any()
+    pairs = [(a, p) for a, p, _ in parsed]
+    if len(set(pairs)) != len(pairs):
+        raise ValidationFailed({"abilities": ["has duplicate entries"]})
+    ages = set(
+        await session.scalars(
+            select(AgeGroup.id).where(
+                AgeGroup.site_id == user.site_id, AgeGroup.id.in_({a for a, _ in pairs})
+            )
+        )
+    )
+    positions = set(
+        await session.scalars(
+            select(Position.id).where(
+                Position.site_id == user.site_id,
+                Position.id.in_({p for _, p in pairs if p is not None}),
+            )
+        )
+    )
+    if any(a not in ages or (p is not None and p not in positions) for a, p in pairs):
+        raise ValidationFailed({"abilities": ["does not exist"]})
+    await session.execute(delete(Ability).where(Ability.user_id == user.id))
+    for age, position, allowed in parsed:
+        session.add(
+            Ability(user_id=user.id, age_group_id=age, position_id=position, allowed=allowed)
+        )
+    await session.flush()
+    return user, await abilities_of(session, user)
+
+
+def qualified(entries: list[Ability], age_group_id: int, position_id: int) -> bool:
+    """§17.4: an allowed (age group, position) entry, or an allowed (age group, null) entry
+    without a disallowing (age group, position) entry."""
+    specific = [
+        e for e in entries if e.age_group_id == age_group_id and e.position_id == position_id
+    ]
+    if specific:
+        return specific[0].allowed
+    return any(
+        e.age_group_id == age_group_id and e.position_id is None and e.allowed for e in entries
+    )
