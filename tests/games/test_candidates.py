@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from refdesk.server.runtime import Runtime
-from tests.factories import create_member, create_site, create_user
+from tests.factories import create_member, create_user
 from tests.games.test_games import GAME, _site, setup_site
 
 

@@ -82,6 +82,22 @@ def _index_lists(value: Any) -> Any:
     return value
 
 
+def reject_nul(value: Any, where: str) -> None:
+    """PostgreSQL text cannot hold NUL: refuse it at the edge (400) instead of failing later
+    with a 500. Iterative, as JSON may nest deeper than Python's recursion limit."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise bad_request(f"The {where} must not contain NUL characters")
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+
+
 def decode_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
@@ -95,6 +111,7 @@ def decode_form(raw: bytes) -> dict[str, Any]:
         pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict")
     except (UnicodeDecodeError, ValueError) as exc:
         raise bad_request("The form body could not be decoded") from exc
+    reject_nul(pairs, "request body")
     return decode_pairs(pairs)
 
 
@@ -105,6 +122,7 @@ def decode_json(raw: bytes) -> dict[str, Any]:
         raise bad_request("The request body is not valid JSON") from exc
     if not isinstance(value, dict):
         raise bad_request("The request body must be a JSON object")
+    reject_nul(value, "request body")
     return value
 
 
@@ -175,6 +193,7 @@ async def decode_multipart(request: Request, raw: bytes) -> dict[str, Any]:
             pairs.append((name, (await value.read()).decode("utf-8", errors="replace")))
         else:
             pairs.append((name, value))
+    reject_nul(pairs, "request body")
     return decode_pairs(pairs)
 
 
@@ -184,6 +203,7 @@ def query_dict(request: Request) -> dict[str, Any]:
         pairs = parse_qsl(request.url.query, keep_blank_values=True, errors="strict")
     except (UnicodeDecodeError, ValueError) as exc:
         raise bad_request("The query string could not be decoded") from exc
+    reject_nul(pairs, "query string")
     try:
         return decode_pairs(pairs)
     except ApiError:

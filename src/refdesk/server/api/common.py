@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from refdesk.server.api.errors import internal_error_response
 from refdesk.server.api.origin import header, is_https
+from refdesk.server.api.paths import normalise_path
 from refdesk.server.config import Settings
 
 log = logging.getLogger("refdesk.http")
@@ -49,7 +50,8 @@ class CommonHeaders:
                 started = True
                 headers = MutableHeaders(scope=message)
                 headers["X-Request-Id"] = request_id
-                path = str(scope.get("path", ""))
+                # This middleware is outside PathNormaliser: classify /v2/... aliases too.
+                path = normalise_path(str(scope.get("path", "")))
                 api = is_api_path(path)
                 if api or path.startswith("/oauth/"):
                     headers["Cache-Control"] = "no-store"

@@ -75,12 +75,14 @@ def valid_key(value: str) -> bool:
     return bool(KEY_RE.match(value))
 
 
-def fingerprint(method: str, path: str, query: str, body: dict[str, Any]) -> str:
-    """SHA-256 of the request as canonical JSON (sorted keys)."""
-    canonical = orjson.dumps(
-        {"method": method, "path": path, "query": query, "body": body},
-        option=orjson.OPT_SORT_KEYS,
-    )
+def fingerprint(method: str, path: str, query: str, body: dict[str, Any], raw: bytes) -> str:
+    """SHA-256 of the request as canonical JSON (sorted keys); bodies too deep for the encoder
+    (orjson stops at 254 levels) are fingerprinted by their bytes instead."""
+    head = {"method": method, "path": path, "query": query}
+    try:
+        canonical = orjson.dumps({**head, "body": body}, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        canonical = orjson.dumps({**head, "raw": raw.hex()}, option=orjson.OPT_SORT_KEYS)
     return hashlib.sha256(canonical).hexdigest()
 
 
@@ -249,7 +251,7 @@ class Idempotency:
             return
         key = keys[0]
         query = scope.get("query_string", b"").decode("latin-1")
-        print_ = fingerprint("POST", scope["path"], query, decoded)
+        print_ = fingerprint("POST", scope["path"], query, decoded, raw)
         try:
             claim = await self.store.claim(account_id, key, print_)
         except Exception as exc:

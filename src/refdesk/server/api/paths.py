@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -34,7 +33,9 @@ class PathNormaliser:
         state = scope.setdefault("state", {})
         raw = scope.get("raw_path")
         state["original_path"] = raw.decode("latin-1") if raw else scope["path"]
-        path = normalise_path(unquote(scope["path"]) if "%" in scope["path"] else scope["path"])
+        # ASGI servers give ``path`` percent-decoded already; decoding again would turn a
+        # literal "%31" segment (sent as %2531) into "1".
+        path = normalise_path(scope["path"])
         scope = dict(scope, path=path, raw_path=path.encode("utf-8"))
         await self.app(scope, receive, send)
 
