@@ -124,7 +124,9 @@ def _include_routers(app: FastAPI) -> None:
     from refdesk.server.games.router import router as games_router
     from refdesk.server.officials.router import router as officials_router
     from refdesk.server.reference.router import router as reference_router
+    from refdesk.server.reports.router import router as reports_router
     from refdesk.server.sites.router import router as sites_router
+    from refdesk.server.statements.router import router as statements_router
     from refdesk.server.users.router import router as users_router
 
     for router in (
@@ -140,6 +142,8 @@ def _include_routers(app: FastAPI) -> None:
         assignments_router,
         game_requests_router,
         officials_router,
+        statements_router,
+        reports_router,
     ):
         app.include_router(router)
 

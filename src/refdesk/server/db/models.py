@@ -29,7 +29,9 @@ from refdesk.server.reference.models import (
     Position,
     Team,
 )
+from refdesk.server.reports.models import GameReport, GameReportOfficial
 from refdesk.server.sites.models import Site
+from refdesk.server.statements.models import Statement, StatementLine
 from refdesk.server.users.models import User
 from refdesk.server.venues.models import Venue, Zone
 
@@ -77,6 +79,8 @@ __all__ = [
     "Availability",
     "Base",
     "Game",
+    "GameReport",
+    "GameReportOfficial",
     "GameRequest",
     "GameType",
     "Gender",
@@ -91,6 +95,8 @@ __all__ = [
     "RefreshToken",
     "ServerFlag",
     "Site",
+    "Statement",
+    "StatementLine",
     "Team",
     "User",
     "Venue",
