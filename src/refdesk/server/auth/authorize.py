@@ -1,0 +1,232 @@
+"""The authorization endpoint (contract §6.4): parameter validation, the browser session and
+CSRF token, and issuing authorization codes.
+
+Browser state lives in two cookies scoped to ``/oauth``: a random CSRF nonce (forms carry the
+HMAC of it) and, after a successful login, a signed session naming the account.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from anyio import to_thread
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from refdesk.server.accounts.models import Account
+from refdesk.server.api.errors import ApiError
+from refdesk.server.auth.models import Application, AuthorizationCode
+from refdesk.server.auth.oauth import CHALLENGE_RE, parse_scopes
+from refdesk.server.auth.principal import SCOPE_ORDER
+from refdesk.server.auth.secrets import SecretHasher, new_token
+from refdesk.server.db.base import utcnow
+from refdesk.server.runtime import Runtime
+
+OOB = "urn:ietf:wg:oauth:2.0:oob"
+SESSION_COOKIE = "refdesk_oauth_session"
+CSRF_COOKIE = "refdesk_oauth_csrf"
+COOKIE_PATH = "/oauth"
+SESSION_TTL = 3600
+FORWARDED_PARAMS = (
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+)
+
+
+class RedirectedError(Exception):
+    """An authorization error reported to the client through its redirect URI (§6.4 step 2)."""
+
+    def __init__(self, code: str, message: str, request: AuthorizeRequest) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.request = request
+
+
+@dataclass(frozen=True)
+class AuthorizeRequest:
+    application: Application
+    redirect_uri: str
+    redirect_uri_sent: bool
+    state: str | None
+    params: dict[str, str]
+    scopes: frozenset[str] = frozenset()
+    code_challenge: str | None = None
+
+    @property
+    def oob(self) -> bool:
+        return self.redirect_uri == OOB
+
+    def redirect_to(self, values: dict[str, str]) -> str:
+        query = dict(values)
+        if self.state is not None:
+            query["state"] = self.state
+        separator = "&" if "?" in self.redirect_uri else "?"
+        return f"{self.redirect_uri}{separator}{urlencode(query)}"
+
+
+def _json_error(code: str, message: str) -> ApiError:
+    return ApiError(code, message, status=400)
+
+
+def _text(data: dict[str, Any], name: str) -> str | None:
+    value = data.get(name)
+    if isinstance(value, list) and name == "scope" and all(isinstance(v, str) for v in value):
+        return " ".join(value)
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else ""
+
+
+async def validate(session: AsyncSession, data: dict[str, Any]) -> AuthorizeRequest:
+    """Check the authorization request. Client and redirect URI problems raise ApiError (JSON
+    400, not redirected); the rest raise :class:`RedirectedError`."""
+    client_id = _text(data, "client_id")
+    if not client_id:
+        raise _json_error("invalid_request", "The client_id parameter is required")
+    row = (
+        await session.execute(
+            select(Application, Account.active)
+            .join(Account, Account.id == Application.account_id)
+            .where(Application.client_id == client_id)
+        )
+    ).first()
+    if row is None or not row[1]:
+        raise _json_error("invalid_client", "The client_id names no application")
+    application: Application = row[0]
+    registered = list(application.redirect_uris or [])
+    sent = _text(data, "redirect_uri")
+    if sent is not None:
+        if sent not in registered:
+            raise _json_error("invalid_request", "The redirect_uri is not registered")
+        redirect_uri = sent
+    elif len(registered) == 1:
+        redirect_uri = registered[0]
+    else:
+        raise _json_error(
+            "invalid_request",
+            "The redirect_uri parameter is required"
+            if registered
+            else "The application has no registered redirect URI",
+        )
+    state = _text(data, "state")
+    params = {name: value for name in FORWARDED_PARAMS if (value := _text(data, name))}
+    request = AuthorizeRequest(application, redirect_uri, sent is not None, state or None, params)
+
+    def fail(code: str, message: str) -> RedirectedError:
+        return RedirectedError(code, message, request)
+
+    response_type = _text(data, "response_type")
+    if not response_type:
+        raise fail("invalid_request", "The response_type parameter is required")
+    if response_type != "code":
+        raise fail("unsupported_response_type", "Only the response_type code is supported")
+    try:
+        scopes = parse_scopes(_text(data, "scope"), application.scopes)
+    except ApiError as exc:
+        raise fail(exc.code, exc.message) from exc
+    challenge = _text(data, "code_challenge")
+    method = _text(data, "code_challenge_method")
+    if challenge is None:
+        if method is not None:
+            raise fail("invalid_request", "code_challenge_method was sent without code_challenge")
+        if not application.confidential:
+            raise fail("invalid_request", "Public clients must send a code_challenge (PKCE)")
+    else:
+        if method != "S256":
+            raise fail("invalid_request", "The code_challenge_method must be S256")
+        if not CHALLENGE_RE.match(challenge):
+            raise fail("invalid_request", "The code_challenge is malformed")
+    return AuthorizeRequest(
+        application, redirect_uri, sent is not None, state or None, params, scopes, challenge
+    )
+
+
+# -- browser session and CSRF ------------------------------------------------------------
+
+
+def csrf_token(hasher: SecretHasher, nonce: str) -> str:
+    return hasher.hash(f"oauth-csrf:{nonce}")
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def csrf_valid(hasher: SecretHasher, nonce: str | None, token: Any) -> bool:
+    return bool(nonce) and isinstance(token, str) and hasher.verify(f"oauth-csrf:{nonce}", token)
+
+
+def session_value(hasher: SecretHasher, account_id: int) -> str:
+    payload = f"{account_id}.{int(time.time()) + SESSION_TTL}.{new_nonce()}"
+    return f"{payload}.{hasher.hash(f'oauth-session:{payload}')}"
+
+
+def session_account_id(hasher: SecretHasher, value: str | None) -> int | None:
+    if not value:
+        return None
+    payload, _, signature = value.rpartition(".")
+    if not payload or not hasher.verify(f"oauth-session:{payload}", signature):
+        return None
+    parts = payload.split(".")
+    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
+        return None
+    if int(parts[1]) <= time.time():
+        return None
+    return int(parts[0])
+
+
+async def active_account(session: AsyncSession, account_id: int | None) -> Account | None:
+    if account_id is None:
+        return None
+    account = await session.get(Account, account_id)
+    return account if account is not None and account.active else None
+
+
+async def check_login(
+    session: AsyncSession, runtime: Runtime, login: Any, password: Any
+) -> Account | None:
+    """The active account whose login (or e-mail) and password match, else None."""
+    if not isinstance(login, str) or not isinstance(password, str) or not login or not password:
+        return None
+    name = login.strip().lower()
+    account = (
+        await session.execute(
+            select(Account).where(or_(Account.login == name, func.lower(Account.email) == name))
+        )
+    ).scalar_one_or_none()
+    if account is None or not account.active:
+        return None
+    ok = await to_thread.run_sync(runtime.passwords.verify, password, account.password_hash)
+    return account if ok else None
+
+
+async def issue_code(
+    session: AsyncSession, runtime: Runtime, request: AuthorizeRequest, account_id: int
+) -> str:
+    """Store a new single-use code (hashed) and return it: 64 lowercase hex."""
+    code = new_token()
+    session.add(
+        AuthorizationCode(
+            code_hash=runtime.hasher.hash(code),
+            application_id=request.application.id,
+            account_id=account_id,
+            redirect_uri=request.redirect_uri if request.redirect_uri_sent else None,
+            scopes=" ".join(s for s in SCOPE_ORDER if s in request.scopes),
+            code_challenge=request.code_challenge,
+            expires_at=utcnow() + timedelta(seconds=runtime.settings.authorization_code_ttl),
+            created=utcnow(),
+        )
+    )
+    await session.flush()
+    return code

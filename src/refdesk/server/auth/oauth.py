@@ -1,0 +1,372 @@
+"""OAuth 2.0 grants (contract §6.3) and revocation (§6.5): client authentication, scopes,
+authorization codes with PKCE, refresh-token rotation.
+
+Failures are raised as :class:`ApiError` with the RFC 6749 codes; ``api/errors.py`` renders
+them (adding ``error_description`` on ``/oauth/*``). Secrets are compared as HMAC hashes only.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+from urllib.parse import unquote_plus
+
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from refdesk.server.accounts.models import Account
+from refdesk.server.api.errors import ApiError
+from refdesk.server.auth.models import AccessToken, Application, AuthorizationCode, RefreshToken
+from refdesk.server.auth.principal import SCOPE_ORDER, TOKEN_RE
+from refdesk.server.auth.secrets import SecretHasher
+from refdesk.server.auth.service import issue_tokens
+from refdesk.server.db.base import utcnow
+from refdesk.server.runtime import Runtime
+
+GRANT_TYPES = ("client_credentials", "authorization_code", "refresh_token")
+TOKEN_TYPE_HINTS = ("access_token", "refresh_token")
+DEFAULT_SCOPES = frozenset({"read"})
+BASIC_CHALLENGE = 'Basic realm="refdesk"'
+VERIFIER_RE = re.compile(r"^[A-Za-z0-9._~-]{43,128}$")
+CHALLENGE_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
+
+
+def invalid_request(message: str) -> ApiError:
+    return ApiError("invalid_request", message, status=400)
+
+
+def invalid_grant(message: str) -> ApiError:
+    return ApiError("invalid_grant", message, status=400)
+
+
+def invalid_client(message: str, *, basic: bool) -> ApiError:
+    headers = {"WWW-Authenticate": BASIC_CHALLENGE} if basic else None
+    return ApiError("invalid_client", message, status=401, headers=headers)
+
+
+def str_param(data: dict[str, Any], name: str) -> str | None:
+    """A single string parameter; absent or empty is ``None``; any other type is malformed."""
+    value = data.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise invalid_request(f"The {name} parameter is malformed")
+    return value or None
+
+
+def parse_scopes(
+    value: Any, allowed: str | frozenset[str], default: frozenset[str] = DEFAULT_SCOPES
+) -> frozenset[str]:
+    """``scope`` as a space-separated string or a JSON array of strings (§6.3); absent or
+    empty gives ``default``. Unknown values, or values outside ``allowed``, are invalid_scope."""
+    items: list[str]
+    if value is None:
+        items = []
+    elif isinstance(value, str):
+        items = value.split()
+    elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+        items = [part for item in value for part in item.split()]
+    else:
+        raise invalid_request("The scope parameter is malformed")
+    scopes = frozenset(items) if items else default
+    unknown = [s for s in dict.fromkeys(items) if s not in SCOPE_ORDER]
+    if unknown:
+        raise ApiError("invalid_scope", f"Unknown scope: {' '.join(unknown)}", status=400)
+    permitted = frozenset(allowed.split()) if isinstance(allowed, str) else allowed
+    refused = [s for s in SCOPE_ORDER if s in scopes and s not in permitted]
+    if refused:
+        raise ApiError(
+            "invalid_scope",
+            f"The scope {' '.join(refused)} may not be requested here",
+            status=400,
+        )
+    return scopes
+
+
+def s256(verifier: str) -> str:
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+@dataclass(frozen=True)
+class ClientCredentials:
+    """What the request presented: ``basic`` is true when HTTP Basic was used."""
+
+    client_id: str | None
+    client_secret: str | None
+    basic: bool
+
+
+def _basic(authorization: str | None) -> tuple[str, str] | None:
+    if not authorization:
+        return None
+    scheme, _, credential = authorization.strip().partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(credential.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise invalid_client("The HTTP Basic credentials are malformed", basic=True) from exc
+    raw_id, sep, raw_secret = decoded.partition(":")
+    if not sep:
+        raise invalid_client("The HTTP Basic credentials are malformed", basic=True)
+    return unquote_plus(raw_id), unquote_plus(raw_secret)
+
+
+def client_credentials_of(authorization: str | None, data: dict[str, Any]) -> ClientCredentials:
+    """Client authentication from HTTP Basic and/or the body; both must name the same client."""
+    body_id = str_param(data, "client_id")
+    body_secret = str_param(data, "client_secret")
+    basic = _basic(authorization)
+    if basic is None:
+        return ClientCredentials(body_id, body_secret, False)
+    basic_id, basic_secret = basic
+    if (body_id is not None and body_id != basic_id) or (
+        body_secret is not None and body_secret != basic_secret
+    ):
+        raise invalid_request("The client credentials in the body and in HTTP Basic conflict")
+    return ClientCredentials(basic_id or None, basic_secret or None, True)
+
+
+async def authenticate_client(
+    session: AsyncSession, hasher: SecretHasher, credentials: ClientCredentials
+) -> Application:
+    """The application the credentials name; confidential clients must present their secret."""
+    basic = credentials.basic
+    if not credentials.client_id:
+        raise invalid_client("Client authentication is required", basic=basic)
+    row = (
+        await session.execute(
+            select(Application, Account.active)
+            .join(Account, Account.id == Application.account_id)
+            .where(Application.client_id == credentials.client_id)
+        )
+    ).first()
+    if row is None:
+        raise invalid_client("Client authentication failed", basic=basic)
+    application, owner_active = row
+    if application.confidential:
+        if not credentials.client_secret:
+            raise invalid_client("This client must authenticate with its secret", basic=basic)
+        if not hasher.verify(credentials.client_secret, application.client_secret_hash):
+            raise invalid_client("Client authentication failed", basic=basic)
+    elif credentials.client_secret:
+        raise invalid_client("Public clients have no client secret", basic=basic)
+    if not owner_active:
+        raise invalid_client("The application's account is deactivated", basic=basic)
+    return application
+
+
+async def _account_active(session: AsyncSession, account_id: int) -> bool:
+    active = (
+        await session.execute(select(Account.active).where(Account.id == account_id))
+    ).scalar_one_or_none()
+    return bool(active)
+
+
+async def revoke_code_family(session: AsyncSession, code_id: int, now: datetime) -> None:
+    """Revoke every access and refresh token descended from an authorization code."""
+    for model in (AccessToken, RefreshToken):
+        await session.execute(
+            update(model)
+            .where(model.authorization_code_id == code_id, model.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+
+
+async def _rowcount(session: AsyncSession, statement: Any) -> int:
+    result = cast(CursorResult[Any], await session.execute(statement))
+    return int(result.rowcount)
+
+
+async def token_request(
+    session: AsyncSession, runtime: Runtime, authorization: str | None, data: dict[str, Any]
+) -> dict[str, Any]:
+    """Run one ``POST /oauth/token`` and return the token response body."""
+    credentials = client_credentials_of(authorization, data)
+    grant_type = str_param(data, "grant_type")
+    if grant_type is None:
+        raise invalid_request("The grant_type parameter is required")
+    if grant_type not in GRANT_TYPES:
+        raise ApiError(
+            "unsupported_grant_type",
+            f"The grant type {grant_type} is not supported",
+            status=400,
+        )
+    application = await authenticate_client(session, runtime.hasher, credentials)
+    if grant_type == "client_credentials":
+        return await _client_credentials(session, runtime, application, data)
+    if grant_type == "authorization_code":
+        return await _authorization_code(session, runtime, application, data)
+    return await _refresh_token(session, runtime, application, data)
+
+
+async def _client_credentials(
+    session: AsyncSession, runtime: Runtime, application: Application, data: dict[str, Any]
+) -> dict[str, Any]:
+    if not application.confidential:
+        raise ApiError(
+            "unauthorized_client",
+            "Public clients may not use the client_credentials grant",
+            status=400,
+        )
+    scopes = parse_scopes(data.get("scope"), application.scopes)
+    return await issue_tokens(session, runtime, application, application.account_id, scopes)
+
+
+async def _authorization_code(
+    session: AsyncSession, runtime: Runtime, application: Application, data: dict[str, Any]
+) -> dict[str, Any]:
+    code = str_param(data, "code")
+    if code is None:
+        raise invalid_request("The code parameter is required")
+    redirect_uri = str_param(data, "redirect_uri")
+    verifier = str_param(data, "code_verifier")
+    now = utcnow()
+    grant = (
+        await session.execute(
+            select(AuthorizationCode).where(
+                AuthorizationCode.code_hash == runtime.hasher.hash(code)
+            )
+        )
+    ).scalar_one_or_none()
+    if grant is None or grant.application_id != application.id:
+        raise invalid_grant("The authorization code is invalid")
+    if grant.used_at is not None:
+        await revoke_code_family(session, grant.id, now)
+        await session.commit()
+        raise invalid_grant("The authorization code has already been used")
+    if grant.expires_at <= now:
+        raise invalid_grant("The authorization code has expired")
+    if grant.redirect_uri is not None:
+        if redirect_uri is None:
+            raise invalid_request("The redirect_uri parameter is required")
+        if redirect_uri != grant.redirect_uri:
+            raise invalid_grant("The redirect_uri does not match the authorization request")
+    elif redirect_uri is not None and redirect_uri not in application.redirect_uris:
+        raise invalid_grant("The redirect_uri does not match the authorization request")
+    if grant.code_challenge is not None:
+        if verifier is None:
+            raise invalid_request("The code_verifier parameter is required")
+        if not VERIFIER_RE.match(verifier):
+            raise invalid_request("The code_verifier parameter is malformed")
+        if not hmac.compare_digest(s256(verifier), grant.code_challenge):
+            raise invalid_grant("The code_verifier does not match the code_challenge")
+    elif verifier is not None:
+        raise invalid_grant("No code_challenge was sent with the authorization request")
+    if not await _account_active(session, grant.account_id):
+        raise invalid_grant("The account that approved the authorization is deactivated")
+    used = await _rowcount(
+        session,
+        update(AuthorizationCode)
+        .where(AuthorizationCode.id == grant.id, AuthorizationCode.used_at.is_(None))
+        .values(used_at=now),
+    )
+    if used != 1:  # a concurrent request redeemed it first
+        await revoke_code_family(session, grant.id, now)
+        await session.commit()
+        raise invalid_grant("The authorization code has already been used")
+    return await issue_tokens(
+        session,
+        runtime,
+        application,
+        grant.account_id,
+        frozenset(grant.scopes.split()),
+        with_refresh=True,
+        authorization_code_id=grant.id,
+    )
+
+
+async def _refresh_token(
+    session: AsyncSession, runtime: Runtime, application: Application, data: dict[str, Any]
+) -> dict[str, Any]:
+    token = str_param(data, "refresh_token")
+    if token is None:
+        raise invalid_request("The refresh_token parameter is required")
+    now = utcnow()
+    refresh = None
+    if TOKEN_RE.match(token):
+        refresh = (
+            await session.execute(
+                select(RefreshToken).where(RefreshToken.token_hash == runtime.hasher.hash(token))
+            )
+        ).scalar_one_or_none()
+    if (
+        refresh is None
+        or refresh.application_id != application.id
+        or refresh.revoked_at is not None
+        or refresh.expires_at <= now
+    ):
+        raise invalid_grant("The refresh token is invalid, expired or revoked")
+    original = frozenset(refresh.scopes.split())
+    scopes = parse_scopes(data.get("scope"), original, default=original)
+    if not await _account_active(session, refresh.account_id):
+        raise invalid_grant("The account that approved the authorization is deactivated")
+    rotated = await _rowcount(
+        session,
+        update(RefreshToken)
+        .where(RefreshToken.id == refresh.id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now),
+    )
+    if rotated != 1:
+        raise invalid_grant("The refresh token is invalid, expired or revoked")
+    return await issue_tokens(
+        session,
+        runtime,
+        application,
+        refresh.account_id,
+        scopes,
+        with_refresh=True,
+        authorization_code_id=refresh.authorization_code_id,
+        refresh_scopes=original,
+    )
+
+
+async def revoke_request(
+    session: AsyncSession, runtime: Runtime, authorization: str | None, data: dict[str, Any]
+) -> None:
+    """Run one ``POST /oauth/revoke`` (RFC 7009)."""
+    credentials = client_credentials_of(authorization, data)
+    application = await authenticate_client(session, runtime.hasher, credentials)
+    token = str_param(data, "token")
+    if token is None:
+        raise invalid_request("The token parameter is required")
+    hint = str_param(data, "token_type_hint")
+    if hint is not None and hint not in TOKEN_TYPE_HINTS:
+        raise ApiError(
+            "unsupported_token_type",
+            f"The token type {hint} is not supported",
+            status=400,
+        )
+    if not TOKEN_RE.match(token):
+        return
+    digest = runtime.hasher.hash(token)
+    now = utcnow()
+    access = (
+        await session.execute(select(AccessToken).where(AccessToken.token_hash == digest))
+    ).scalar_one_or_none()
+    refresh = (
+        await session.execute(select(RefreshToken).where(RefreshToken.token_hash == digest))
+    ).scalar_one_or_none()
+    record: AccessToken | RefreshToken | None = (
+        (refresh or access) if hint == "refresh_token" else (access or refresh)
+    )
+    if record is None or record.revoked_at is not None or record.expires_at <= now:
+        return
+    if record.application_id != application.id:
+        raise ApiError(
+            "unauthorized_client", "The token was issued to another application", status=403
+        )
+    record.revoked_at = now
+    if isinstance(record, RefreshToken):
+        await session.execute(
+            update(AccessToken)
+            .where(AccessToken.refresh_token_id == record.id, AccessToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )

@@ -1,0 +1,104 @@
+"""The small server-rendered HTML pages of ``/oauth/authorize``: login, consent, and the
+out-of-band code display. Every interpolated value goes through ``html.escape``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from html import escape
+
+SCOPE_LABELS = {
+    "read": "Read your sites, games, assignments and profile",
+    "write": "Change data on your behalf (accept games, edit records)",
+    "bank": "Read and change your bank account and W9 data",
+}
+
+_STYLE = """
+body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#222}
+h1{font-size:1.4rem}label{display:block;margin:.8rem 0 .2rem}
+input[type=text],input[type=password]{width:100%;padding:.4rem;box-sizing:border-box}
+button{margin:1rem .5rem 0 0;padding:.5rem 1.2rem}.error{color:#b00020}
+code{font-size:1.1rem;word-break:break-all;background:#f3f3f3;padding:.3rem}
+"""
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)} – refdesk</title><style>{_STYLE}</style></head>"
+        f"<body>{body}</body></html>\n"
+    )
+
+
+def _hidden(fields: Mapping[str, str]) -> str:
+    return "".join(
+        f'<input type="hidden" name="{escape(name)}" value="{escape(value)}">'
+        for name, value in fields.items()
+    )
+
+
+def login_page(
+    application_name: str,
+    params: Mapping[str, str],
+    csrf_token: str,
+    action: str,
+    *,
+    error: str | None = None,
+    login: str = "",
+) -> str:
+    message = f'<p class="error" role="alert">{escape(error)}</p>' if error else ""
+    body = (
+        "<h1>Sign in to refdesk</h1>"
+        f"<p><strong>{escape(application_name)}</strong> wants to access your account.</p>"
+        f"{message}"
+        f'<form method="post" action="{escape(action)}">'
+        f"{_hidden(params)}"
+        f'<input type="hidden" name="csrf_token" value="{escape(csrf_token)}">'
+        '<label for="login">Login or e-mail</label>'
+        f'<input type="text" id="login" name="login" value="{escape(login)}" '
+        'autocomplete="username" required autofocus>'
+        '<label for="password">Password</label>'
+        '<input type="password" id="password" name="password" '
+        'autocomplete="current-password" required>'
+        '<button type="submit">Sign in</button>'
+        "</form>"
+    )
+    return _page("Sign in", body)
+
+
+def consent_page(
+    application_name: str,
+    account_label: str,
+    scopes: Iterable[str],
+    params: Mapping[str, str],
+    csrf_token: str,
+    action: str,
+) -> str:
+    items = "".join(
+        f"<li><strong>{escape(s)}</strong>: {escape(SCOPE_LABELS.get(s, s))}</li>" for s in scopes
+    )
+    body = (
+        "<h1>Authorize application</h1>"
+        f"<p>You are signed in as <strong>{escape(account_label)}</strong>.</p>"
+        f"<p><strong>{escape(application_name)}</strong> asks for permission to:</p>"
+        f"<ul>{items}</ul>"
+        f'<form method="post" action="{escape(action)}">'
+        f"{_hidden(params)}"
+        f'<input type="hidden" name="csrf_token" value="{escape(csrf_token)}">'
+        '<button type="submit" name="decision" value="approve">Approve</button>'
+        '<button type="submit" name="decision" value="deny">Deny</button>'
+        "</form>"
+    )
+    return _page("Authorize", body)
+
+
+def code_page(application_name: str, code: str, state: str | None) -> str:
+    state_line = f"<p>State: <code>{escape(state)}</code></p>" if state else ""
+    body = (
+        "<h1>Authorization code</h1>"
+        f"<p>Copy this code into <strong>{escape(application_name)}</strong>. "
+        "It can be used once, within a few minutes.</p>"
+        f'<p><code id="code">{escape(code)}</code></p>'
+        f"{state_line}"
+    )
+    return _page("Authorization code", body)

@@ -1,0 +1,100 @@
+"""Shared helpers for the OAuth tests: applications, and driving the HTML login/consent."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from refdesk.server.accounts.models import Account
+from refdesk.server.auth.service import NewApplication, create_application
+from refdesk.server.runtime import Runtime
+from tests.factories import create_account
+
+PASSWORD = "correct horse battery"
+REDIRECT = "https://client.example.org/cb"
+OOB = "urn:ietf:wg:oauth:2.0:oob"
+
+
+async def make_app(
+    rt: Runtime, account: Account, *, name: str = "Test app", **kwargs: Any
+) -> NewApplication:
+    kwargs.setdefault("redirect_uris", [REDIRECT, OOB])
+    kwargs.setdefault("scopes", "read write")
+    async with rt.db.transaction() as session:
+        return await create_application(session, rt.hasher, account.id, name, **kwargs)
+
+
+def basic(client_id: str, secret: str) -> dict[str, str]:
+    raw = f"{client_id}:{secret}".encode()
+    return {"Authorization": "Basic " + base64.b64encode(raw).decode()}
+
+
+def pkce_pair() -> tuple[str, str]:
+    verifier = secrets.token_urlsafe(48)
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, html
+    return match.group(1)
+
+
+def hidden_fields(page: str) -> dict[str, str]:
+    pattern = r'<input type="hidden" name="([^"]+)" value="([^"]*)">'
+    return {k: html.unescape(v) for k, v in re.findall(pattern, page)}
+
+
+def query_of(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+@dataclass
+class Owner:
+    """An account that owns applications, and a person who can log in and approve."""
+
+    owner: Account
+    person: Account
+
+
+@pytest.fixture
+async def people(runtime: Runtime) -> Owner:
+    owner = await create_account(runtime, password=PASSWORD)
+    person = await create_account(runtime, password=PASSWORD)
+    return Owner(owner, person)
+
+
+async def login_and_consent(
+    client: httpx.AsyncClient,
+    params: dict[str, str],
+    login: str,
+    password: str = PASSWORD,
+    decision: str = "approve",
+) -> httpx.Response:
+    """GET the page, POST the login form, POST the consent form; return the last response."""
+    page = await client.get("/oauth/authorize", params=params)
+    assert page.status_code == 200, page.text
+    form = hidden_fields(page.text)
+    form.update(login=login, password=password)
+    consent = await client.post("/oauth/authorize", data=form)
+    assert consent.status_code == 200, consent.text
+    assert 'value="approve"' in consent.text
+    form = hidden_fields(consent.text)
+    form["decision"] = decision
+    return await client.post("/oauth/authorize", data=form)
+
+
+async def authorization_code(client: httpx.AsyncClient, params: dict[str, str], login: str) -> str:
+    response = await login_and_consent(client, params, login)
+    assert response.status_code == 302, response.text
+    return query_of(response.headers["location"])["code"]
