@@ -120,6 +120,8 @@ def _include_routers(app: FastAPI) -> None:
     from refdesk.server.assignments.router import router as assignments_router
     from refdesk.server.auth.router import router as oauth_router
     from refdesk.server.availability.router import router as availability_router
+    from refdesk.server.forms.router import router as forms_router
+    from refdesk.server.forms.router import webview as webview_router
     from refdesk.server.game_requests.router import router as game_requests_router
     from refdesk.server.games.router import router as games_router
     from refdesk.server.officials.router import router as officials_router
@@ -144,6 +146,8 @@ def _include_routers(app: FastAPI) -> None:
         officials_router,
         statements_router,
         reports_router,
+        forms_router,
+        webview_router,
     ):
         app.include_router(router)
 

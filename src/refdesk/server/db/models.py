@@ -13,6 +13,7 @@ from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.models import AccessToken, Application, AuthorizationCode, RefreshToken
 from refdesk.server.availability.models import Availability
 from refdesk.server.db.base import Base, Id, IdMixin, UTCDateTime, utcnow
+from refdesk.server.forms.models import FormSubmission, FormTemplate
 from refdesk.server.game_requests.models import GameRequest
 from refdesk.server.games.models import Game
 from refdesk.server.officials.models import Ability, OfficialConflict
@@ -78,6 +79,8 @@ __all__ = [
     "AuthorizationCode",
     "Availability",
     "Base",
+    "FormSubmission",
+    "FormTemplate",
     "Game",
     "GameReport",
     "GameReportOfficial",
