@@ -130,6 +130,7 @@ class IdempotencyStore:
     async def claim(self, account_id: int, key: str, print_: str) -> Claimed | Stored | None:
         """Insert an in-flight row (committed); an unexpired existing row is returned instead.
         None: lost every race for the key (someone else holds it)."""
+        await self._sweep(account_id)
         for _ in range(CLAIM_ATTEMPTS):
             now = utcnow()
             try:
@@ -140,7 +141,10 @@ class IdempotencyStore:
                             IdempotencyRecord.key == key,
                         )
                     )
-                    if existing is not None and existing.expires_at > now:
+                    if existing is not None and existing.expires_at <= now:
+                        await session.delete(existing)  # expired: as if absent
+                        await session.flush()
+                    elif existing is not None:
                         return Stored(
                             existing.fingerprint,
                             existing.status,
@@ -148,9 +152,6 @@ class IdempotencyStore:
                             existing.content_type,
                             existing.location,
                         )
-                    if existing is not None:
-                        await session.delete(existing)
-                        await session.flush()
                     record = IdempotencyRecord(
                         account_id=account_id,
                         key=key,
@@ -165,6 +166,19 @@ class IdempotencyStore:
             except IntegrityError:
                 continue
         return None
+
+    async def _sweep(self, account_id: int) -> None:
+        """Best effort: drop the account's expired records so the table does not grow."""
+        try:
+            async with self.db.transaction() as session:
+                await session.execute(
+                    delete(IdempotencyRecord).where(
+                        IdempotencyRecord.account_id == account_id,
+                        IdempotencyRecord.expires_at <= utcnow(),
+                    )
+                )
+        except Exception as exc:
+            log.warning("could not sweep idempotency records: %s", type(exc).__name__)
 
     async def complete(
         self,

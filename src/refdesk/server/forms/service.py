@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, cast, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.api.pagination import PageRequest, parse_page
@@ -134,7 +134,7 @@ async def list_submissions(
     search = query.get("search")
     if isinstance(search, dict):
         today = site_today(member.site).date()
-        local = func.coalesce(Game.local_date, cast(FormSubmission.created, Date))
+        local = func.coalesce(Game.local_date, func.date(FormSubmission.created))
         for key, upper in (("start_date", False), ("end_date", True)):
             if not is_blank(search.get(key)):
                 day = read_date(search[key], f"search[{key}]", errors, today)
