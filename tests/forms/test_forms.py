@@ -114,6 +114,14 @@ async def test_templates_submissions_and_webview(
     assert (await client.get("/webview/submissions/" + "0" * 32)).status_code == 404
     mine = (await client.get(url, headers=alex.headers)).json()
     assert mine["page"]["records"] == 1
+    since = (
+        await client.get(
+            url + "?search[start_date]=2020-01-01&search[end_date]=2099-01-01", headers=alex.headers
+        )
+    ).json()
+    assert since["page"]["records"] == 1
+    before = (await client.get(url + "?search[end_date]=2020-01-01", headers=a)).json()
+    assert before["page"]["records"] == 0
     assert (await client.get(url, headers=other.headers)).json()["page"]["records"] == 0
     in_use = await client.delete(f"/api/v2/form/templates/{template['id']}", headers=a)
     assert in_use.status_code == 422
