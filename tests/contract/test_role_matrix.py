@@ -60,7 +60,6 @@ async def build_world(client: httpx.AsyncClient, runtime: Runtime) -> World:
     await client.post(
         f"/api/v2/assignments/{slot1}/assign", json={"user_id": roles["O"].user.id}, headers=a
     )
-    await client.post("/api/v2/game_reports", headers=a)  # noise: 404-free no-op path
     await client.post(
         f"/api/v2/games/{g1['id']}/game_reports", json={"text": "ok"}, headers=roles["Ob"].headers
     )
