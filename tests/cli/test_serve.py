@@ -1,0 +1,166 @@
+"""End to end: ``refdesk serve --demo`` as a real process on free ports with a temporary
+SQLite data directory — HTTPS verified with the generated CA, the plain-HTTP redirect, and a
+client-credentials token for the demo assignor."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.slow
+START_TIMEOUT = 90.0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=20)
+
+
+@contextmanager
+def running_server(
+    data_dir: Path, log: Path, *extra: str
+) -> Iterator[tuple[int, int, subprocess.Popen[bytes]]]:
+    https_port, http_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REFDESK_")}
+    env["REFDESK_DATA_DIR"] = str(data_dir)
+    command = [
+        sys.executable,
+        "-m",
+        "refdesk.cli",
+        "serve",
+        "--demo",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(https_port),
+        "--http-port",
+        str(http_port),
+        *extra,
+    ]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        ca = data_dir / "tls" / "ca.pem"
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"server exited with {process.returncode}:\n{log.read_text()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"server did not answer within {START_TIMEOUT} s:\n{log.read_text()}")
+            if ca.exists():
+                try:
+                    context = ssl.create_default_context(cafile=str(ca))
+                    response = httpx.get(
+                        f"https://127.0.0.1:{https_port}/healthz", verify=context, timeout=2
+                    )
+                    if response.status_code == 200:
+                        break
+                except (httpx.TransportError, ssl.SSLError):
+                    pass
+            time.sleep(0.2)
+        yield https_port, http_port, process
+    finally:
+        stop(process)
+
+
+def test_serve_demo_end_to_end(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    log = tmp_path / "serve.log"
+    with running_server(data_dir, log) as (https_port, http_port, process):
+        demo = json.loads((data_dir / "demo.json").read_text())
+        origin = f"https://127.0.0.1:{https_port}"
+        assert demo["base_url"] == f"{origin}/api/v2"
+        assert demo["token_url"] == f"{origin}/oauth/token"
+        assert demo["ca_cert"] == str((data_dir / "tls" / "ca.pem").resolve())
+        context = ssl.create_default_context(cafile=demo["ca_cert"])
+        with httpx.Client(verify=context, timeout=10) as https:
+            health = https.get(f"{origin}/healthz")
+            assert health.json() == {"status": "ok"}
+            root = https.get(f"{origin}/api/v2")
+            assert root.status_code == 200
+            assert root.json()["_links"]["sites"]["href"] == f"{origin}/api/v2/sites.json"
+            assert root.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+            plain = httpx.get(f"http://127.0.0.1:{http_port}/api/v2/sites?page=2", timeout=10)
+            assert plain.status_code == 302
+            assert plain.headers["Location"] == f"{origin}/api/v2/sites?page=2"
+            assert plain.json() == {}
+            assert httpx.get(f"http://127.0.0.1:{http_port}/healthz").json() == {"status": "ok"}
+
+            assignor = demo["clients"]["assignor"]
+            token = https.post(
+                demo["token_url"],
+                data={
+                    "grant_type": "client_credentials",
+                    "client_id": assignor["client_id"],
+                    "client_secret": assignor["client_secret"],
+                },
+            )
+            assert token.status_code == 200, token.text
+            access = token.json()["access_token"]
+            sites = https.get(
+                f"{demo['base_url']}/sites", headers={"Authorization": f"Bearer {access}"}
+            )
+            assert sites.status_code == 200, sites.text
+            embedded = sites.json()["_embedded"]["sites"]
+            assert [(s["id"], s["name"]) for s in embedded] == [
+                (assignor["site_id"], "Riverside Youth Soccer Referees")
+            ]
+        stop(process)
+        assert process.returncode == 0, log.read_text()
+    assert "local CA certificate" in log.read_text()
+
+    # A second start reuses the certificate, the data and the credentials.
+    ca_pem = (data_dir / "tls" / "ca.pem").read_bytes()
+    cert_pem = (data_dir / "tls" / "localhost.pem").read_bytes()
+    with running_server(data_dir, log) as (https_port, _http_port, process):
+        again = json.loads((data_dir / "demo.json").read_text())
+        assert again["clients"] == demo["clients"]
+        assert again["base_url"] == f"https://127.0.0.1:{https_port}/api/v2"
+        stop(process)
+        assert process.returncode == 0, log.read_text()
+    assert "demo data already seeded" in log.read_text()
+    assert (data_dir / "tls" / "ca.pem").read_bytes() == ca_pem
+    assert (data_dir / "tls" / "localhost.pem").read_bytes() == cert_pem
+
+
+def test_serve_with_two_workers(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    log = tmp_path / "serve.log"
+    with running_server(data_dir, log, "--workers", "2") as (https_port, http_port, process):
+        deadline = time.monotonic() + START_TIMEOUT
+        while log.read_text().count("Application startup complete") < 2:
+            assert time.monotonic() < deadline, log.read_text()
+            assert process.poll() is None, log.read_text()
+            time.sleep(0.2)
+        context = ssl.create_default_context(cafile=str(data_dir / "tls" / "ca.pem"))
+        for _ in range(4):
+            health = httpx.get(f"https://127.0.0.1:{https_port}/healthz", verify=context)
+            assert health.json() == {"status": "ok"}
+        plain = httpx.get(f"http://127.0.0.1:{http_port}/api/v2")
+        assert plain.headers["Location"] == f"https://127.0.0.1:{https_port}/api/v2"
+        stop(process)
+        assert process.returncode == 0, log.read_text()
+    assert log.read_text().count("Application shutdown complete") == 2
