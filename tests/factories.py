@@ -16,8 +16,9 @@ from refdesk.server.users.models import User
 _seq = itertools.count(1)
 
 
-async def create_account(rt: Runtime, *, operator: bool = False, password: str | None = None,
-                         **fields: Any) -> Account:
+async def create_account(
+    rt: Runtime, *, operator: bool = False, password: str | None = None, **fields: Any
+) -> Account:
     n = next(_seq)
     values: dict[str, Any] = {
         "login": f"person{n}@example.org",
@@ -35,10 +36,15 @@ async def create_account(rt: Runtime, *, operator: bool = False, password: str |
     return account
 
 
-async def create_site(rt: Runtime, *, status: str = "active", expires_on: date | None = None,
-                      **fields: Any) -> Site:
-    values: dict[str, Any] = {"name": f"Site {next(_seq)}", "timezone": "America/New_York",
-                              "subscription_status": status, "expires_on": expires_on}
+async def create_site(
+    rt: Runtime, *, status: str = "active", expires_on: date | None = None, **fields: Any
+) -> Site:
+    values: dict[str, Any] = {
+        "name": f"Site {next(_seq)}",
+        "timezone": "America/New_York",
+        "subscription_status": status,
+        "expires_on": expires_on,
+    }
     values.update(fields)
     async with rt.db.transaction() as session:
         site = Site(**values)
@@ -63,8 +69,9 @@ async def create_user(rt: Runtime, site: Site, account: Account, **flags: Any) -
 
 async def create_token(rt: Runtime, account: Account, scopes: str = "read write") -> str:
     async with rt.db.transaction() as session:
-        app = await create_application(session, rt.hasher, account.id, "test app",
-                                       scopes="read write bank")
+        app = await create_application(
+            session, rt.hasher, account.id, "test app", scopes="read write bank"
+        )
         body = await issue_tokens(session, rt, app.application, account.id, set(scopes.split()))
     return str(body["access_token"])
 
@@ -82,8 +89,9 @@ class Member:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-async def create_member(rt: Runtime, site: Site, scopes: str = "read write",
-                        **flags: Any) -> Member:
+async def create_member(
+    rt: Runtime, site: Site, scopes: str = "read write", **flags: Any
+) -> Member:
     account = await create_account(rt)
     user = await create_user(rt, site, account, **flags)
     return Member(account, user, await create_token(rt, account, scopes))

@@ -180,8 +180,7 @@ def attachments(template: FormTemplate, submission: FormSubmission) -> list[dict
         )
         for n in indexes:
             parts = {
-                name: values.get(f"{prefix}.{n}.{name}")
-                for name in ("name", "url", "size", "type")
+                name: values.get(f"{prefix}.{n}.{name}") for name in ("name", "url", "size", "type")
             }
             clean = {k: (None if v in (None, "null") else v) for k, v in parts.items()}
             size = clean["size"]
