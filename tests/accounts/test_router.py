@@ -81,3 +81,25 @@ async def test_missing_and_invalid_tokens(client: httpx.AsyncClient, runtime: Ru
         "/api/v2/current_account", headers={"Authorization": f"BEARER {member.token}"}
     )
     assert ok.status_code == 200
+
+
+async def test_deactivating_the_application_owner_ends_its_tokens(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    from sqlalchemy import update
+
+    from refdesk.server.accounts.models import Account
+    from refdesk.server.auth.service import create_application, issue_tokens
+
+    owner = await create_account(runtime)
+    person = await create_account(runtime)
+    async with runtime.db.transaction() as session:
+        app = await create_application(session, runtime.hasher, owner.id, "third party")
+        body = await issue_tokens(session, runtime, app.application, person.id, {"read"})
+    headers = {"Authorization": f"Bearer {body['access_token']}"}
+    assert (await client.get("/api/v2/current_account", headers=headers)).json()["id"] == (
+        person.id
+    )
+    async with runtime.db.transaction() as session:
+        await session.execute(update(Account).where(Account.id == owner.id).values(active=False))
+    assert (await client.get("/api/v2/current_account", headers=headers)).status_code == 401

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 from starlette.types import Scope
 
 from refdesk.server.accounts.models import Account
 from refdesk.server.api.origin import header
-from refdesk.server.auth.models import AccessToken
+from refdesk.server.auth.models import AccessToken, Application
 from refdesk.server.auth.secrets import SecretHasher
 from refdesk.server.db.base import utcnow
 from refdesk.server.db.engine import Database
@@ -54,18 +55,28 @@ def bearer_credential(scope: Scope) -> tuple[bool, str | None]:
 async def lookup(db: Database, hasher: SecretHasher, token: str) -> Principal | None:
     if not TOKEN_RE.match(token):
         return None
+    owner = aliased(Account)
     async with db.session() as session:
         row = (
             await session.execute(
-                select(AccessToken, Account.operator, Account.active)
+                select(AccessToken, Account.operator, Account.active, owner.active)
                 .join(Account, Account.id == AccessToken.account_id)
+                .join(Application, Application.id == AccessToken.application_id)
+                .join(owner, owner.id == Application.account_id)
                 .where(AccessToken.token_hash == hasher.hash(token))
             )
         ).first()
     if row is None:
         return None
-    access, operator, active = row
-    if access.revoked_at is not None or access.expires_at <= utcnow() or not active:
+    access, operator, active, owner_active = row
+    # Deactivating the account that acts, or the account that owns the application, ends
+    # every token (contract §6.2).
+    if (
+        access.revoked_at is not None
+        or access.expires_at <= utcnow()
+        or not active
+        or not owner_active
+    ):
         return None
     return Principal(
         account_id=access.account_id,
