@@ -229,3 +229,30 @@ async def test_concurrent_game_updates_have_one_winner(
         )
     )
     assert sorted(r.status_code for r in results) == [200, 409, 409, 409, 409]
+
+
+async def test_derived_times_follow_age_group_and_site_zone(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    site_id, assignor = await setup_site(client, runtime)
+    a = assignor.headers
+    game = (
+        await client.post(
+            f"/api/v2/sites/{site_id}/games", json={**GAME, "localized_time": "9:00 PM"}, headers=a
+        )
+    ).json()
+    assert game["end_time"] == "2026-10-11T22:00:00.000-04:00"
+    await client.put(
+        f"/api/v2/age_groups/{game['age_group_id']}", json={"game_length": 90}, headers=a
+    )
+    longer = (await client.get(f"/api/v2/games/{game['id']}", headers=a)).json()
+    assert longer["end_time"] == "2026-10-11T22:30:00.000-04:00"
+    moved = await client.put(f"/api/v2/sites/{site_id}", json={"timezone": "UTC"}, headers=a)
+    assert moved.status_code == 200
+    utc = (await client.get(f"/api/v2/games/{game['id']}", headers=a)).json()
+    assert utc["start_time"] == "2026-10-12T01:00:00.000+00:00"
+    assert utc["localized_date"] == "Oct 12 2026"
+    found = (
+        await client.get(f"/api/v2/sites/{site_id}/games?search[start_date]=2026-10-12", headers=a)
+    ).json()
+    assert [g["id"] for g in found["_embedded"]["games"]] == [game["id"]]

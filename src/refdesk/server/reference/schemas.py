@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.api.hal import link
 from refdesk.server.fields import INVALID, is_blank, read_int, read_money, read_str
+from refdesk.server.games.derived import recompute_ends
 from refdesk.server.money import amount_json, formatted
 from refdesk.server.reference.common import (
     base_fields,
@@ -324,6 +325,8 @@ async def read_age_group(ctx: WriteContext, data: dict[str, Any]) -> Changes:
             value = read_int(data["game_length"], "game_length", ctx.errors, 0, 1440)
             if value is not INVALID:
                 columns["game_length"] = value
+                if ctx.record is not None and value != ctx.record.game_length:
+                    extra["recompute_ends"] = value
     if "min_official_age" in data:
         if is_blank(data["min_official_age"]):
             columns["min_official_age"] = None
@@ -395,6 +398,8 @@ async def _read_fees(ctx: WriteContext, value: Any) -> list[tuple[int, int, Deci
 
 
 async def save_fees(ctx: WriteContext, age_group: AgeGroup, extra: dict[str, Any]) -> None:
+    if "recompute_ends" in extra:
+        await recompute_ends(ctx.session, age_group.id, extra["recompute_ends"])
     if "fees" not in extra:
         return
     await ctx.session.execute(delete(AgeGroupFee).where(AgeGroupFee.age_group_id == age_group.id))

@@ -11,6 +11,7 @@ from refdesk.server.accounts.models import Account
 from refdesk.server.auth.principal import Principal
 from refdesk.server.config import Settings
 from refdesk.server.errors import ErrorCollector, Forbidden, NotFound
+from refdesk.server.games.derived import relocalise_site_games
 from refdesk.server.sites.access import Membership, check_id, site_membership
 from refdesk.server.sites.models import Site
 from refdesk.server.sites.schemas import read_site_fields, read_subscription_fields
@@ -89,9 +90,12 @@ async def update_site(
     errors = ErrorCollector()
     changes = read_site_fields(data, errors, creating=False)
     errors.raise_if_any()
+    moved = "timezone" in changes and changes["timezone"] != member.site.timezone
     for key, value in changes.items():
         setattr(member.site, key, value)
     await session.flush()
+    if moved:
+        await relocalise_site_games(session, member.site.id, member.site.timezone)
     return member.site
 
 
