@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from fastapi import APIRouter
 from starlette.responses import Response
 
@@ -10,7 +13,9 @@ from refdesk.server.accounts.schemas import account_repr
 from refdesk.server.api.deps import API_DEPENDENCIES, CtxDep
 from refdesk.server.api.pagination import collection, parse_page, supplied_filters
 from refdesk.server.errors import ErrorCollector
+from refdesk.server.sites.models import Site
 from refdesk.server.sites.schemas import site_repr
+from refdesk.server.users.models import User
 from refdesk.server.users.schemas import user_repr
 
 router = APIRouter(
@@ -35,9 +40,10 @@ async def update_current_account(ctx: CtxDep) -> Response:
     return ctx.respond(account_repr(account, ctx.base, ctx.runtime.settings.default_time_zone))
 
 
-@router.get("/sites")
-async def my_sites(ctx: CtxDep) -> Response:
-    """Sites where the account has a user (lapsed subscriptions included), ordered by id."""
+async def my_profiles(
+    ctx: CtxDep, key: str, represent: Callable[[User, Site], dict[str, Any]]
+) -> Response:
+    """The account's user profiles (one per site) as a collection of ``key``."""
     query = ctx.query()
     errors = ErrorCollector()
     page = parse_page(query, errors)
@@ -47,39 +53,21 @@ async def my_sites(ctx: CtxDep) -> Response:
         ctx.session, service.my_users(ctx.principal, status), page.offset, page.limit
     )
     filters = supplied_filters(ctx.raw_query(), ["search[status]"])
+    items = (represent(user, site) for user, site in rows)
     return ctx.respond(
-        collection(
-            ctx.base,
-            "/current_account/sites",
-            "sites",
-            (site_repr(site, ctx.base) for _, site in rows),
-            total,
-            page,
-            filters,
-        )
+        collection(ctx.base, f"/current_account/{key}", key, items, total, page, filters)
     )
+
+
+@router.get("/sites")
+async def my_sites(ctx: CtxDep) -> Response:
+    """Sites where the account has a user (lapsed subscriptions included), ordered by id."""
+    return await my_profiles(ctx, "sites", lambda _user, site: site_repr(site, ctx.base))
 
 
 @router.get("/users")
 async def my_users(ctx: CtxDep) -> Response:
     """The account's user profiles, one per site, ordered by site id."""
-    query = ctx.query()
-    errors = ErrorCollector()
-    page = parse_page(query, errors)
-    status = service.read_status_filter(query, errors)
-    errors.raise_if_any()
-    rows, total = await service.page_of_users(
-        ctx.session, service.my_users(ctx.principal, status), page.offset, page.limit
-    )
-    filters = supplied_filters(ctx.raw_query(), ["search[status]"])
-    return ctx.respond(
-        collection(
-            ctx.base,
-            "/current_account/users",
-            "users",
-            (user_repr(user, site, ctx.base, show_private=True) for user, site in rows),
-            total,
-            page,
-            filters,
-        )
+    return await my_profiles(
+        ctx, "users", lambda user, site: user_repr(user, site, ctx.base, show_private=True)
     )
