@@ -46,3 +46,102 @@ async def test_list_endpoints_use_constant_queries(
             assert resp.json()["page"]["limit"] == limit
             counts.append(len(statements))
         assert counts[0] == counts[1], (path, counts)
+
+
+async def test_every_list_endpoint_uses_constant_queries(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """Six records of each kind; limit=1 and limit=6 must issue the same number of statements."""
+    from tests.factories import create_member
+    from tests.games.test_candidates import future_day
+    from tests.games.test_games import GAME, setup_site
+
+    site_id, assignor = await setup_site(client, runtime)
+    a = assignor.headers
+    site = await _site_of(runtime, site_id)
+    official = await create_member(runtime, site)
+    await client.put(
+        f"/api/v2/sites/{site_id}",
+        json={"show_game_requests": "true", "forms_enabled": "true"},
+        headers=a,
+    )
+    template = (
+        await client.post(
+            f"/api/v2/sites/{site_id}/form/templates",
+            json={"name": "R", "fields": [{"template_key": "x"}]},
+            headers=a,
+        )
+    ).json()
+    group = (
+        await client.post(f"/api/v2/sites/{site_id}/groups", json={"name": "G0"}, headers=a)
+    ).json()
+    for n in range(6):
+        await create_member(runtime, site)
+        game = (
+            await client.post(
+                f"/api/v2/sites/{site_id}/games",
+                json={
+                    **GAME,
+                    "localized_date": future_day(10 + n),
+                    "is_public": "y",
+                    "venue_name": f"Venue {n}",
+                },
+                headers=a,
+            )
+        ).json()
+        slot = game["_embedded"]["assignments"][0]["id"]
+        await client.post(
+            f"/api/v2/assignments/{slot}/assign", json={"user_id": official.user.id}, headers=a
+        )
+        await client.post(
+            f"/api/v2/users/{official.user.id}/availability",
+            json={"date": future_day(10 + n)},
+            headers=a,
+        )
+        await client.post(f"/api/v2/sites/{site_id}/leagues", json={"name": f"L{n}"}, headers=a)
+        await client.post(f"/api/v2/sites/{site_id}/groups", json={"name": f"G{n + 1}"}, headers=a)
+        await client.post(f"/api/v2/users/{official.user.id}/groups/{group['id']}", headers=a)
+        await client.post(
+            f"/api/v2/games/{game['id']}/game_reports", json={"text": "ok"}, headers=a
+        )
+        await client.post(
+            f"/api/v2/form/templates/{template['id']}/submissions",
+            json={"game_id": game["id"], "values": {".x": n}},
+            headers=a,
+        )
+        await client.post(
+            f"/api/v2/sites/{site_id}/patterns",
+            json={"name": f"P{n}", "positions": ["Referee", "AR"]},
+            headers=a,
+        )
+        await client.put(f"/api/v2/age_groups/{game['age_group_id']}", json={"fees": []}, headers=a)
+    endpoints = [
+        (f"/api/v2/sites/{site_id}/users", a),
+        ("/api/v2/users", a),
+        (f"/api/v2/users/{official.user.id}/availability", a),
+        (f"/api/v2/sites/{site_id}/venues", a),
+        (f"/api/v2/sites/{site_id}/leagues", a),
+        (f"/api/v2/sites/{site_id}/groups", a),
+        (f"/api/v2/sites/{site_id}/patterns", a),
+        (f"/api/v2/groups/{group['id']}/users", a),
+        (f"/api/v2/sites/{site_id}/game_reports", a),
+        (f"/api/v2/form/templates/{template['id']}/submissions", a),
+        (f"/api/v2/sites/{site_id}/games", a),
+        ("/api/v2/current_account/games", official.headers),
+    ]
+    for path, headers in endpoints:
+        counts = []
+        for limit in (1, 6):
+            with counting(runtime) as statements:
+                resp = await client.get(f"{path}?limit={limit}", headers=headers)
+            assert resp.status_code == 200, (path, resp.text)
+            assert resp.json()["page"]["limit"] == limit
+            counts.append(len(statements))
+        assert counts[0] == counts[1], (path, counts)
+
+
+async def _site_of(runtime: Runtime, site_id: int) -> Any:
+    from refdesk.server.sites.models import Site
+
+    async with runtime.db.session() as session:
+        return await session.get(Site, site_id)
