@@ -20,14 +20,21 @@ router = APIRouter(
 )
 
 
+CONFLICT_ID_FIELDS = {
+    "team": "team_id",
+    "league": "league_id",
+    "venue": "venue_id",
+    "official": "other_user_id",
+}
+
+
 def conflict_repr(conflict: OfficialConflict, name: str, site: Site, base: str) -> dict[str, Any]:
+    # §17.3: only the id member matching ``kind`` is emitted (an integer, never null).
+    id_field = CONFLICT_ID_FIELDS[conflict.kind]
     return {
         "id": conflict.id,
         "kind": conflict.kind,
-        "team_id": conflict.team_id,
-        "league_id": conflict.league_id,
-        "venue_id": conflict.venue_id,
-        "other_user_id": conflict.other_user_id,
+        id_field: getattr(conflict, id_field),
         "name": name,
         "note": conflict.note,
         "created": timestamp(conflict.created, site.timezone),

@@ -71,7 +71,8 @@ def site_repr(site: Site, base: str) -> dict[str, Any]:
     links: dict[str, Any] = {"self": link(base, f"/sites/{site.id}", "site")}
     for name in SITE_COLLECTIONS:
         links[name] = link(base, f"/sites/{site.id}/{name}")
-    links["subscription"] = link(base, f"/sites/{site.id}/subscription", "subscription")
+    # §16.1: the site's extension links are plain {href} objects, the subscription's too.
+    links["subscription"] = link(base, f"/sites/{site.id}/subscription")
     body["_links"] = links
     return body
 

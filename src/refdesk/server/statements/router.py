@@ -39,7 +39,6 @@ def statement_repr(
         "formatted_amount": formatted(statement.amount, site.currency),
         "formatted_amount_paid": formatted(statement.amount_paid, site.currency),
         "payor_name": site.name,
-        "user_id": statement.user_id,
         "line_items": [
             {
                 "assignment_id": line.assignment_id,
