@@ -94,7 +94,7 @@ async def test_seed_is_idempotent_and_writes_demo_json(
     assert first["token_url"] == "https://localhost:9443/oauth/token"
     assert first["ca_cert"] is None
     assert set(first["clients"]) == ROLES
-    assert first_counts == {"accounts": 20, "sites": 3, "users": 20, "applications": 6}
+    assert first_counts == {"accounts": 74, "sites": 3, "users": 74, "applications": 6}
 
     async with runtime.db.session() as session:
         for role, client in first["clients"].items():

@@ -2,8 +2,10 @@
 
 Seeding is a list of numbered steps (``STEPS``); the ``demo_seed`` server flag records how many
 have been applied, so a second start adds nothing and a later version of refdesk only runs the
-steps that are new (games, assignments, ... append a step here). Each step gets the
-``DemoWorld`` built so far and may look records up in it by their demo keys.
+steps that are new (append a step at the end). Each step gets the ``DemoWorld`` built so far
+and may look records up in it by their demo keys. Step 1 creates the sites and people, step 2
+(``season.py``) the season of the active sites; ``demo.json`` also lists a few ids to explore
+(the ``demo_explore`` server flag written by step 2).
 
 The demo clients' plain secrets exist only in ``demo.json`` (mode 0600); the database keeps
 HMAC hashes. When the file is missing or no longer matches the database, the affected clients'
@@ -30,6 +32,7 @@ from refdesk.server.auth.service import create_application
 from refdesk.server.db.base import utcnow
 from refdesk.server.db.models import ServerFlag
 from refdesk.server.demo import data
+from refdesk.server.demo.season import read_explore, step_season
 from refdesk.server.runtime import Runtime
 from refdesk.server.sites.models import Site
 from refdesk.server.users.models import User
@@ -132,7 +135,7 @@ async def _step_people(session: AsyncSession, runtime: Runtime, world: DemoWorld
 
 
 # Append new steps at the end; never reorder or change an applied step.
-STEPS: tuple[Step, ...] = (_step_people,)
+STEPS: tuple[Step, ...] = (_step_people, step_season)
 
 
 async def _load_world(session: AsyncSession) -> DemoWorld:
@@ -234,7 +237,7 @@ async def _rotate(
 
 async def _ensure_once(
     runtime: Runtime, previous: dict[str, Any] | None
-) -> tuple[int, list[str], dict[str, dict[str, Any]]]:
+) -> tuple[int, list[str], dict[str, dict[str, Any]], dict[str, Any] | None]:
     old_clients = (previous or {}).get("clients")
     old_clients = old_clients if isinstance(old_clients, dict) else {}
     async with runtime.db.transaction() as session:
@@ -271,7 +274,8 @@ async def _ensure_once(
                 "site_id": user.site_id,
                 "user_id": user.id,
             }
-    return len(STEPS) - done, rotated, clients
+        explore = await read_explore(session)
+    return len(STEPS) - done, rotated, clients, explore
 
 
 async def ensure_demo(
@@ -281,16 +285,20 @@ async def ensure_demo(
     path = runtime.settings.data_dir / DEMO_FILE
     previous = read_credentials(path)
     try:
-        applied, rotated, clients = await _ensure_once(runtime, previous)
+        applied, rotated, clients, explore = await _ensure_once(runtime, previous)
     except IntegrityError:
         # Another process seeded at the same moment; its records are there now.
-        applied, rotated, clients = await _ensure_once(runtime, previous)
+        applied, rotated, clients, explore = await _ensure_once(runtime, previous)
     document: dict[str, Any] = {
         "base_url": base_url,
         "token_url": token_url,
         "ca_cert": str(ca_cert) if ca_cert else None,
         "clients": clients,
     }
+    if explore is not None:
+        # Ids worth a first look: a game and venue of the demo site, a pending slot of the
+        # demo official (accept it), a vacant slot (its candidates).
+        document["explore"] = explore
     if document != previous:
         write_credentials(path, document)
     return DemoOutcome(path, applied, tuple(rotated), document)
