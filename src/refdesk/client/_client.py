@@ -18,14 +18,7 @@ from refdesk.client._core import Call, Flow, must, next_page_call, page_of
 from refdesk.client._engine import Engine, Send, Steps
 from refdesk.client._errors import RefdeskError, Unauthorized
 from refdesk.client._hal import Page, Resource
-from refdesk.client._resources import (
-    AsyncCurrentAccount,
-    AsyncSites,
-    AsyncUsers,
-    CurrentAccount,
-    Sites,
-    Users,
-)
+from refdesk.client._resources.helpers import AsyncHelpers, SyncHelpers
 
 T = TypeVar("T")
 USER_AGENT = f"refdesk-python/{__version__}"
@@ -169,7 +162,7 @@ class BaseClient:
         return self._engine.auth.refresh_request(token.refresh_token, scope)
 
 
-class Client(BaseClient):
+class Client(SyncHelpers, BaseClient):
     """The synchronous client; see :class:`BaseClient` for the arguments.
 
     >>> with Client("https://refdesk.example.org", client_id=..., client_secret=...) as api:
@@ -188,9 +181,7 @@ class Client(BaseClient):
         self._http = httpx.Client(
             transport=transport, verify=self.settings.verify, timeout=self._timeout
         )
-        self.current_account = CurrentAccount(self)
-        self.sites = Sites(self)
-        self.users = Users(self)
+        self._attach_helpers()
 
     def close(self) -> None:
         self._http.close()
@@ -307,7 +298,7 @@ class Client(BaseClient):
         return self._token(self._refresh_request(scope))
 
 
-class AsyncClient(BaseClient):
+class AsyncClient(AsyncHelpers, BaseClient):
     """The asyncio client: the surface of :class:`Client` with ``await`` and ``async for``."""
 
     def __init__(
@@ -321,9 +312,7 @@ class AsyncClient(BaseClient):
         self._http = httpx.AsyncClient(
             transport=transport, verify=self.settings.verify, timeout=self._timeout
         )
-        self.current_account = AsyncCurrentAccount(self)
-        self.sites = AsyncSites(self)
-        self.users = AsyncUsers(self)
+        self._attach_helpers()
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import httpx
@@ -106,6 +108,16 @@ def flatten_params(
     return out
 
 
+def _json_default(value: Any) -> Any:
+    """Python values a body may carry that JSON lacks: dates, date-times and times in ISO form
+    (§11.2, §11.4, §11.5), decimals as numbers (§11.7)."""
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def build_request(
     call: Call, url: httpx.URL, authorization: str | None, user_agent: str
 ) -> httpx.Request:
@@ -115,7 +127,9 @@ def build_request(
         headers["Authorization"] = authorization
     content: bytes | None = None
     if call.json is not None:
-        content = json.dumps(call.json, separators=(",", ":"), ensure_ascii=False).encode()
+        content = json.dumps(
+            call.json, separators=(",", ":"), ensure_ascii=False, default=_json_default
+        ).encode()
         headers["Content-Type"] = f"{VENDOR_TYPE}; charset=utf-8"
     elif call.method.upper() in WRITE_METHODS:
         content = b""

@@ -4,6 +4,7 @@ wrapping, and the re-read-and-re-apply flow for optimistic locking (contract §1
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
 from refdesk.client._core import Call, Flow, must
@@ -52,14 +53,38 @@ def wrapped(key: str, fields: Mapping[str, Any], lock_version: int | None = None
     return {key: body}
 
 
+def query_value(value: Any) -> Any:
+    """A filter value as the contract spells it (§3.6, §11.4): dates and date-times in ISO
+    form, several values of one filter comma-separated (``status=["A", "X"]`` -> ``A,X``)."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set | frozenset):
+        return ",".join(str(query_value(item)) for item in value)
+    return value
+
+
 def page_params(
     page: int | None, limit: int | None, search: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
+    """``page``, ``limit`` and the ``search[...]`` filters that were given (None = not sent,
+    so a call that passes no filter sends none: the same request works against Assignr)."""
     params: dict[str, Any] = {"page": page, "limit": limit}
-    search = {k: v for k, v in (search or {}).items() if v is not None}
+    search = {k: query_value(v) for k, v in (search or {}).items() if v is not None}
     if search:
         params["search"] = search
     return params
+
+
+def body(key: str, lock_version: int | None = None, **fields: Any) -> Any:
+    """A write body of named fields under ``key``, leaving out the ones that are None."""
+    return wrapped(key, {k: v for k, v in fields.items() if v is not None}, lock_version)
+
+
+def flat(**fields: Any) -> dict[str, Any]:
+    """An unwrapped body of the named fields that are not None: the form the contract (and
+    Assignr) document for action endpoints (``assign``, ``decline``, ``game_requests``...);
+    refdesk accepts it like the wrapped one (§3.4)."""
+    return {k: v for k, v in fields.items() if v is not None}
 
 
 def reapply_on_conflict(
