@@ -128,6 +128,22 @@ def test_serve_demo_end_to_end(tmp_path: Path) -> None:
             assert [(s["id"], s["name"]) for s in embedded] == [
                 (assignor["site_id"], "Riverside Youth Soccer Referees")
             ]
+
+        # The README's SDK example, against the real HTTPS server and its local CA.
+        from refdesk.client import Client
+
+        with Client(
+            origin,
+            client_id=assignor["client_id"],
+            client_secret=assignor["client_secret"],
+            scope="read write",
+            verify=demo["ca_cert"],
+        ) as api:
+            names = [site["name"] for site in api.sites.iter()]
+            assert names == ["Riverside Youth Soccer Referees"]
+            official_id = demo["clients"]["official"]["user_id"]
+            updated = api.users.update_with_retry(official_id, {"grade": "Grade 8"})
+            assert updated["grade"] == "Grade 8"
         stop(process)
         assert process.returncode == 0, log.read_text()
     assert "local CA certificate" in log.read_text()
