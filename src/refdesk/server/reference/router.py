@@ -10,14 +10,14 @@ from starlette.responses import Response
 from refdesk.server.api.deps import API_DEPENDENCIES, CtxDep
 from refdesk.server.api.pagination import collection, supplied_filters
 from refdesk.server.reference import service
+from refdesk.server.reference.age_groups import AGE_GROUPS
 from refdesk.server.reference.kinds import Kind
+from refdesk.server.reference.patterns import PATTERNS
 from refdesk.server.reference.schemas import (
-    AGE_GROUPS,
     GAME_TYPES,
     GENDERS,
     GROUPS,
     LEAGUES,
-    PATTERNS,
     POSITIONS,
     TEAMS,
 )
