@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from refdesk.cli.games import parse_date, parse_time
+from refdesk.cli.games_csv import parse_date, parse_time
 from tests.cli.daily_harness import Desk, desk_fixture  # noqa: F401
 from tests.factories import create_site, create_user
 from tests.games.test_candidates import future_day, make_game

@@ -1,6 +1,6 @@
-"""Daily-work commands over the API: login and profiles, sites, assignments, availability,
-statements. They talk HTTP through the SDK (``refdesk.client``) and never import the server.
-Games live in :mod:`refdesk.cli.games`."""
+"""Daily-work commands over the API: login and profiles, sites, assignments, statements.
+They talk HTTP through the SDK (``refdesk.client``) and never import the server. Games live in
+:mod:`refdesk.cli.games`, availability in :mod:`refdesk.cli.availability`."""
 
 from __future__ import annotations
 
@@ -32,7 +32,6 @@ from refdesk.cli.session import OutputOption, ProfileOption, client_for, open_cl
 from refdesk.client import Resource
 
 sites_app = typer.Typer(help="Sites you belong to.", no_args_is_help=True)
-availability_app = typer.Typer(help="An official's availability.", no_args_is_help=True)
 
 
 def iso(value: datetime | None) -> str | None:
@@ -281,87 +280,6 @@ def candidates(
     )
 
 
-# -- availability ------------------------------------------------------------------------------
-
-AVAILABILITY_COLUMNS = [
-    field("id"),
-    field("date"),
-    field("all_day", "all day"),
-    field("start_time", "start"),
-    field("end_time", "end"),
-    field("description"),
-]
-
-
-@availability_app.command("list")
-def availability_list(
-    user_id: Annotated[int, typer.Argument(help="User id.", min=1)],
-    date_from: Annotated[
-        datetime | None,
-        typer.Option("--from", formats=["%Y-%m-%d"], help="First date (YYYY-MM-DD)."),
-    ] = None,
-    date_to: Annotated[
-        datetime | None,
-        typer.Option("--to", formats=["%Y-%m-%d"], help="Last date (YYYY-MM-DD)."),
-    ] = None,
-    profile: ProfileOption = None,
-    output: OutputOption = OutputFormat.table,
-) -> None:
-    """A user's availability entries."""
-    params = search(start_date=iso(date_from), end_date=iso(date_to))
-    with api_errors(), open_client(profile) as client:
-        items = list(
-            client.paginate(f"users/{user_id}/availability", "availability", params=params)
-        )
-    emit(
-        items,
-        AVAILABILITY_COLUMNS,
-        output,
-        title=f"Availability of user {user_id}",
-        empty="no availability entries",
-    )
-
-
-@availability_app.command("set")
-def availability_set(
-    user_id: Annotated[int, typer.Argument(help="User id.", min=1)],
-    day: Annotated[
-        datetime, typer.Argument(formats=["%Y-%m-%d"], help="Date (YYYY-MM-DD).", metavar="DATE")
-    ],
-    start: Annotated[
-        str | None, typer.Option(help="Window start (e.g. 8:00 AM or 08:00); omit for all day.")
-    ] = None,
-    end: Annotated[str | None, typer.Option(help="Window end.")] = None,
-    description: Annotated[str | None, typer.Option(help="Label (max 255).")] = None,
-    profile: ProfileOption = None,
-    output: OutputOption = OutputFormat.table,
-) -> None:
-    """Add an availability entry: all day, or a --start/--end window."""
-    if (start is None) != (end is None):
-        fail("give both --start and --end, or neither for an all-day entry", 2)
-    body: dict[str, Any] = {"date": day.date().isoformat()}
-    if start is not None:
-        body.update(start_time=start, end_time=end)
-    if description is not None:
-        body["description"] = description
-    with api_errors(), open_client(profile) as client:
-        created = client.post(f"users/{user_id}/availability", {"availability": body})
-    if created is not None:
-        emit_one(created, AVAILABILITY_COLUMNS, output, title="Availability entry added")
-
-
-@availability_app.command("clear")
-def availability_clear(
-    user_id: Annotated[int, typer.Argument(help="User id.", min=1)],
-    entry_id: Annotated[int, typer.Argument(help="Availability entry id.", min=1)],
-    profile: ProfileOption = None,
-) -> None:
-    """Delete an availability entry."""
-    with api_errors(), open_client(profile) as client:
-        client.delete(f"users/{user_id}/availability/{entry_id}")
-    typer.echo(f"deleted availability entry {entry_id} of user {user_id}")
-
-
 # -- statements --------------------------------------------------------------------------------
 
 STATEMENT_COLUMNS = [
@@ -400,5 +318,4 @@ def register(app: typer.Typer) -> None:
     app.command()(candidates)
     app.command()(accept)
     app.command()(decline)
-    app.add_typer(availability_app, name="availability")
     app.command()(statements)

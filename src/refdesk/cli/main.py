@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from refdesk.cli import daily, games
+from refdesk.cli import availability, daily, games
 from refdesk.cli.common import CliError, cli_errors, load_settings, run
 
 app = typer.Typer(
@@ -37,6 +37,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(admin_app, name="admin")
 # Daily work over the API (SDK only): login, sites, games, assignments, availability, statements.
 daily.register(app)
+app.add_typer(availability.availability_app, name="availability")
 app.add_typer(games.games_app, name="games")
 
 
