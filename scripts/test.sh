@@ -15,8 +15,8 @@ export PATH="$PWD/.venv/bin:$PATH"
 bash scripts/services.sh
 
 echo "== ruff"
-ruff check src tests
-ruff format --check src tests
+ruff check src tests bench
+ruff format --check src tests bench
 echo "== mypy"
 mypy
 

@@ -3,11 +3,13 @@ Accept (7) -> authentication (8) -> scope (9). Bodies (10) are read by ``body.re
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
@@ -18,6 +20,7 @@ from refdesk.server.api.responses import ApiResponse, negotiation_of
 from refdesk.server.auth.principal import Principal, resolve
 from refdesk.server.runtime import Runtime
 
+log = logging.getLogger("refdesk.db")
 REALM = 'Bearer realm="refdesk"'
 INVALID = (
     'Bearer realm="refdesk", error="invalid_token", '
@@ -105,9 +108,21 @@ API_DEPENDENCIES = [
 
 
 async def db_session(request: Request, runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
-    """One session per request; writes take the write lock (SQLite) and commit explicitly."""
-    async with runtime.db.session(write=request.method in WRITE_METHODS) as session:
+    """One session per request; writes take the write lock (SQLite) and commit explicitly.
+
+    Closing rolls back whatever was not committed. When the database went away during the
+    request, the answer (a 503) has already been chosen; a failed rollback on the dead
+    connection is logged as a warning, not re-raised after the response has started.
+    """
+    session = runtime.db.session(write=request.method in WRITE_METHODS)
+    try:
         yield session
+    finally:
+        try:
+            await session.close()
+        except (DBAPIError, OSError) as exc:
+            runtime.flags.mark_unreachable()
+            log.warning("closing a database session failed: %s", type(exc).__name__)
 
 
 SessionDep = Annotated[AsyncSession, Depends(db_session)]
