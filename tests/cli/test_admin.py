@@ -264,3 +264,39 @@ async def test_set_subscription_errors(invoke: Invoke, runtime: Runtime) -> None
     async with runtime.db.session() as session:
         stored = await session.get(Site, site.id)
     assert stored is not None and stored.subscription_status == "active"
+
+
+async def test_create_site_and_admin_maintenance(
+    invoke: Invoke, runtime: Runtime, client: httpx.AsyncClient
+) -> None:
+    await create_account(runtime, login="pat.morgan", email="pat@example.org")
+    result = await invoke(
+        "admin",
+        "create-site",
+        "--login",
+        "Pat.Morgan",
+        "--name",
+        " Valley League ",
+        "--timezone",
+        "America/Chicago",
+    )
+    assert result.exit_code == 0, result.output
+    async with runtime.db.session() as session:
+        site = await session.scalar(select(Site).where(Site.name == "Valley League"))
+    assert site is not None and site.timezone == "America/Chicago"
+    assert result.stdout.strip() == (
+        f"created site {site.id} (Valley League, America/Chicago) with assignor pat.morgan"
+    )
+    bad = await invoke(
+        "admin", "create-site", "--login", "pat.morgan", "--name", "X", "--timezone", "Mars/Base"
+    )
+    assert bad.exit_code == 1
+    assert error_line(bad) == "Error: Timezone is invalid"
+    nobody = await invoke("admin", "create-site", "--login", "nobody", "--name", "X")
+    assert nobody.exit_code == 1 and error_line(nobody) == "Error: no account with login 'nobody'"
+    on = await invoke("admin", "maintenance", "on")
+    assert on.exit_code == 0, on.output
+    assert (await client.get("/healthz")).json() == {"status": "maintenance"}
+    off = await invoke("admin", "maintenance", "off")
+    assert off.exit_code == 0
+    assert (await client.get("/healthz")).json() == {"status": "ok"}

@@ -205,3 +205,44 @@ def blank_to_none(value: str | None) -> str | None:
     if value is None:
         return None
     return "" if value.strip().lower() in ("", "none", "null") else value
+
+
+@dataclass(frozen=True)
+class CreatedSite:
+    id: int
+    name: str
+    timezone: str
+    assignor_login: str
+
+
+async def create_site_for(
+    settings: Settings, *, login: str, name: str, timezone: str | None
+) -> CreatedSite:
+    """A new site whose first assignor is the account ``login`` (the API's own rules)."""
+    from refdesk.server.auth.principal import Principal
+    from refdesk.server.db.base import utcnow
+    from refdesk.server.errors import ValidationFailed
+    from refdesk.server.sites.service import create_site
+
+    runtime = Runtime.build(settings)
+    try:
+        async with runtime.db.transaction() as session:
+            account = await session.scalar(
+                select(Account).where(Account.login == login.strip().lower())
+            )
+            if account is None:
+                raise CliError(f"no account with login {login.strip()!r}")
+            if not account.active:
+                raise CliError(f"account {account.login!r} is deactivated")
+            # The command line acts with operator rights on behalf of that account.
+            principal = Principal(account.id, True, frozenset(ALL_SCOPES), 0, 0, utcnow())
+            data: dict[str, Any] = {"name": name}
+            if timezone is not None:
+                data["timezone"] = timezone
+            try:
+                site = await create_site(session, settings, principal, data)
+            except ValidationFailed as exc:
+                raise CliError(exc.message.removeprefix("Validation failed: ")) from None
+            return CreatedSite(site.id, site.name, site.timezone, account.login)
+    finally:
+        await runtime.db.dispose()

@@ -231,6 +231,31 @@ def create_application(
     typer.echo("The client secret is shown only now; store it safely.", err=True)
 
 
+@admin_app.command("create-site")
+def create_site(
+    login: Annotated[str, typer.Option(help="Login of the account that becomes its assignor.")],
+    name: Annotated[str, typer.Option(help="Site name.")],
+    timezone: Annotated[
+        str | None, typer.Option(help="IANA time zone, e.g. America/New_York.")
+    ] = None,
+) -> None:
+    """Create a site with the account as its first assignor."""
+    with cli_errors():
+        settings = load_settings()
+    with cli_errors(settings.effective_database_url):
+        from refdesk.cli import admin
+
+        created = run(admin.create_site_for(settings, login=login, name=name, timezone=timezone))
+    typer.echo(
+        f"created site {created.id} ({created.name}, {created.timezone}) "
+        f"with assignor {created.assignor_login}"
+    )
+
+
+# The operator's maintenance switch is also reachable as `refdesk admin maintenance on|off`.
+admin_app.command("maintenance")(maintenance)
+
+
 @admin_app.command("set-subscription")
 def set_subscription(
     site_id: Annotated[int, typer.Argument(help="Site id.")],
