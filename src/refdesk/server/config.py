@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import secrets
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -117,7 +118,7 @@ class Settings(BaseSettings):
     def effective_rate_limit_store_url(self) -> str | None:
         return self.rate_limit_store_url or self.redis_url
 
-    @property
+    @cached_property
     def trusted_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
         return tuple(ipaddress.ip_network(p, strict=False) for p in self.trusted_proxies)
 

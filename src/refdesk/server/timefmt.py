@@ -32,6 +32,9 @@ def timestamp(value: datetime | None, tz: str) -> str | None:
         return None
     local = value.astimezone(zone(tz))
     offset = local.utcoffset()
+    if offset is not None and not offset.seconds % 60 and not offset.microseconds:
+        # Whole-minute offsets (every zone since 1900): the C formatter gives this exact form.
+        return local.isoformat(timespec="milliseconds")
     minutes = int(offset.total_seconds() // 60) if offset is not None else 0
     sign = "+" if minutes >= 0 else "-"
     hours, mins = divmod(abs(minutes), 60)

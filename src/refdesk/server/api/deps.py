@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -137,7 +138,7 @@ class Ctx:
     session: AsyncSession
     principal: Principal
 
-    @property
+    @cached_property
     def base(self) -> str:
         return base_url(self.request.scope, self.runtime.settings)
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
 from starlette.types import Scope
 
@@ -52,39 +52,48 @@ def bearer_credential(scope: Scope) -> tuple[bool, str | None]:
     return True, credential.strip()
 
 
+_owner = aliased(Account)
+# Built once: a plain column select (no ORM entity) keyed by the token hash. It runs on a
+# bare connection, not a session: this is the one statement on every authenticated call.
+TOKEN_LOOKUP = (
+    select(
+        AccessToken.account_id,
+        AccessToken.application_id,
+        AccessToken.id,
+        AccessToken.scopes,
+        AccessToken.expires_at,
+        AccessToken.revoked_at,
+        Account.operator,
+        Account.active,
+        _owner.active,
+    )
+    .join(Account, Account.id == AccessToken.account_id)
+    .join(Application, Application.id == AccessToken.application_id)
+    .join(_owner, _owner.id == Application.account_id)
+    .where(AccessToken.token_hash == bindparam("token_hash"))
+)
+
+
 async def lookup(db: Database, hasher: SecretHasher, token: str) -> Principal | None:
     if not TOKEN_RE.match(token):
         return None
-    owner = aliased(Account)
-    async with db.session() as session:
-        row = (
-            await session.execute(
-                select(AccessToken, Account.operator, Account.active, owner.active)
-                .join(Account, Account.id == AccessToken.account_id)
-                .join(Application, Application.id == AccessToken.application_id)
-                .join(owner, owner.id == Application.account_id)
-                .where(AccessToken.token_hash == hasher.hash(token))
-            )
-        ).first()
+    async with db.engine.connect() as conn:
+        row = (await conn.execute(TOKEN_LOOKUP, {"token_hash": hasher.hash(token)})).first()
     if row is None:
         return None
-    access, operator, active, owner_active = row
+    account_id, application_id, token_id, scopes, expires_at, revoked_at = row[:6]
+    operator, active, owner_active = row[6:]
     # Deactivating the account that acts, or the account that owns the application, ends
     # every token (contract §6.2).
-    if (
-        access.revoked_at is not None
-        or access.expires_at <= utcnow()
-        or not active
-        or not owner_active
-    ):
+    if revoked_at is not None or expires_at <= utcnow() or not active or not owner_active:
         return None
     return Principal(
-        account_id=access.account_id,
+        account_id=account_id,
         operator=bool(operator),
-        scopes=frozenset(access.scopes.split()),
-        token_id=access.id,
-        application_id=access.application_id,
-        expires_at=access.expires_at,
+        scopes=frozenset(scopes.split()),
+        token_id=token_id,
+        application_id=application_id,
+        expires_at=expires_at,
     )
 
 

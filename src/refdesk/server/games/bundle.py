@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.assignments.models import Assignment
@@ -77,26 +77,27 @@ async def load_bundle(
     if missing:
         for site in (await session.scalars(select(Site).where(Site.id.in_(missing)))).all():
             bundle.sites[site.id] = site
-    venues = (
-        await session.scalars(select(Venue).where(Venue.id.in_(_ids(g.venue_id for g in games))))
+    venue_rows = (
+        await session.execute(
+            select(Venue, Zone)
+            .outerjoin(Zone, Zone.id == Venue.zone_id)
+            .where(Venue.id.in_(_ids(g.venue_id for g in games)))
+        )
     ).all()
-    bundle.venues = {v.id: v for v in venues}
-    zone_ids = _ids(v.zone_id for v in venues)
-    if zone_ids:
-        zones = (await session.scalars(select(Zone).where(Zone.id.in_(zone_ids)))).all()
-        bundle.zones = {z.id: z for z in zones}
+    for venue, zone in venue_rows:
+        bundle.venues[venue.id] = venue
+        if zone is not None:
+            bundle.zones[zone.id] = zone
     team_ids = _ids(g.home_team_id for g in games) | _ids(g.away_team_id for g in games)
-    for team_id, team_name in (
-        await session.execute(select(Team.id, Team.name).where(Team.id.in_(team_ids)))
-    ).all():
-        bundle.names[("team", team_id)] = team_name
-    for kind, model, column in NAMED:
-        wanted = _ids(getattr(g, column) for g in games)
-        if not wanted:
-            continue
-        for record_id, record_name in (
-            await session.execute(select(model.id, model.name).where(model.id.in_(wanted)))
-        ).all():
+    # Every reference name in one statement: (kind, id, name) from a UNION ALL.
+    parts = [
+        select(literal(kind).label("kind"), model.id, model.name).where(model.id.in_(wanted))
+        for kind, model, wanted in [("team", Team, team_ids)]
+        + [(kind, model, _ids(getattr(g, column) for g in games)) for kind, model, column in NAMED]
+        if wanted
+    ]
+    if parts:
+        for kind, record_id, record_name in (await session.execute(union_all(*parts))).all():
             bundle.names[(kind, record_id)] = record_name
     rows = (
         await session.execute(

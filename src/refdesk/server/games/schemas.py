@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from refdesk.server.api.hal import link
@@ -22,17 +22,16 @@ from refdesk.server.venues.schemas import represent_venue, represent_zone
 
 @dataclass(frozen=True)
 class Viewer:
-    """The caller as seen from one site: its membership decides what is shown."""
+    """The caller as seen from one site: its membership decides what is shown. The role and
+    the profile id are read once: a page asks for them for every game and slot."""
 
     member: Membership
+    admin: bool = field(init=False)
+    user_id: int | None = field(init=False)
 
-    @property
-    def admin(self) -> bool:
-        return self.member.administers
-
-    @property
-    def user_id(self) -> int | None:
-        return self.member.user.id if self.member.user else None
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "admin", self.member.administers)
+        object.__setattr__(self, "user_id", self.member.user.id if self.member.user else None)
 
     def holds(self, assignment: Assignment) -> bool:
         return self.user_id is not None and assignment.official_id == self.user_id

@@ -19,7 +19,14 @@ from refdesk.server.games import queries, references, timing
 from refdesk.server.games.fields import read_plain_fields
 from refdesk.server.games.models import Game
 from refdesk.server.reference.models import AgeGroup, PatternPosition
-from refdesk.server.sites.access import Membership, check_id, membership_in, site_membership
+from refdesk.server.sites.access import (
+    Membership,
+    check_id,
+    membership_in,
+    membership_of,
+    profile_join,
+    site_membership,
+)
 from refdesk.server.sites.models import Site
 from refdesk.server.sites.rules import site_today
 from refdesk.server.users.models import User
@@ -75,7 +82,20 @@ async def load_game(
 ) -> tuple[Game, Membership]:
     """Steps 12–14 for a game: 404, membership 403, 402."""
     check_id(game_id)
-    game = await session.get(Game, game_id, with_for_update=for_update)
+    if not for_update:
+        # One statement: the game, its site and the caller's profile there.
+        row = (
+            await session.execute(
+                select(Game, Site, User)
+                .join(Site, Site.id == Game.site_id)
+                .outerjoin(User, profile_join(principal))
+                .where(Game.id == game_id)
+            )
+        ).first()
+        if row is None:
+            raise NotFound()
+        return row[0], membership_of(principal, row[1], row[2])
+    game = await session.get(Game, game_id, with_for_update=True)
     if game is None:
         raise NotFound()
     site = await session.get(Site, game.site_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.auth.principal import Principal
@@ -65,11 +65,25 @@ async def active_user(session: AsyncSession, site_id: int, account_id: int) -> U
     )
 
 
+def profile_join(principal: Principal) -> ColumnElement[bool]:
+    """ON clause for the caller's active profile in the joined site (outer join on User)."""
+    return and_(
+        User.site_id == Site.id, User.account_id == principal.account_id, User.active.is_(True)
+    )
+
+
 async def membership_in(
     session: AsyncSession, principal: Principal, site: Site, *, allow_lapsed: bool = False
 ) -> Membership:
     """Steps 13–14 for an already loaded site."""
     user = await active_user(session, site.id, principal.account_id)
+    return membership_of(principal, site, user, allow_lapsed=allow_lapsed)
+
+
+def membership_of(
+    principal: Principal, site: Site, user: User | None, *, allow_lapsed: bool = False
+) -> Membership:
+    """Steps 13–14 once the site and the caller's active profile (or None) are loaded."""
     if user is None and not principal.operator:
         raise Forbidden("You have no active profile in this site")
     if not allow_lapsed and not principal.operator and not subscription_active(site):
@@ -87,10 +101,20 @@ async def site_membership(
 ) -> Membership:
     """Steps 12–14 for ``site_id``; the caller checks its role (step 15) with ``require``."""
     check_id(site_id)
-    site = await session.get(Site, site_id, with_for_update=for_update)
-    if site is None:
+    if for_update:
+        site = await session.get(Site, site_id, with_for_update=True)
+        if site is None:
+            raise NotFound()
+        return await membership_in(session, principal, site, allow_lapsed=allow_lapsed)
+    # One statement: the site and the caller's profile in it.
+    row = (
+        await session.execute(
+            select(Site, User).outerjoin(User, profile_join(principal)).where(Site.id == site_id)
+        )
+    ).first()
+    if row is None:
         raise NotFound()
-    return await membership_in(session, principal, site, allow_lapsed=allow_lapsed)
+    return membership_of(principal, row[0], row[1], allow_lapsed=allow_lapsed)
 
 
 async def accessible_site_ids(session: AsyncSession, principal: Principal) -> dict[int, Membership]:
