@@ -145,3 +145,61 @@ async def _site_of(runtime: Runtime, site_id: int) -> Any:
 
     async with runtime.db.session() as session:
         return await session.get(Site, site_id)
+
+
+@contextmanager
+def checkouts(runtime: Runtime) -> Iterator[list[int]]:
+    taken: list[int] = []
+
+    def record(*_args: Any) -> None:
+        taken.append(1)
+
+    pool = runtime.db.engine.sync_engine.pool
+    event.listen(pool, "checkout", record)
+    try:
+        yield taken
+    finally:
+        event.remove(pool, "checkout", record)
+
+
+async def test_a_read_uses_one_connection_for_token_and_endpoint(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """GET: the token lookup and the endpoint's reads share one session (one checkout, one
+    transaction); a write still opens its own write session besides the lookup."""
+    from tests.games.test_games import GAME, setup_site
+
+    site_id, assignor = await setup_site(client, runtime)
+    created = await client.post(
+        f"/api/v2/sites/{site_id}/games", json={"game": GAME}, headers=assignor.headers
+    )
+    assert created.status_code == 201, created.text
+    game = created.json()
+    runtime.flags.refresh_seconds = 3600  # the maintenance flag is read at most once a second
+    with checkouts(runtime) as taken, counting(runtime) as statements:
+        resp = await client.get(f"/api/v2/games/{game['id']}", headers=assignor.headers)
+    assert resp.status_code == 200
+    assert resp.json()["_embedded"]["assignments"], "the game is represented in full"
+    assert len(taken) == 1
+    assert len(statements) <= 8, statements
+    with checkouts(runtime) as taken:
+        resp = await client.get("/api/v2/games/999999", headers=assignor.headers)
+    assert resp.status_code == 404
+    assert len(taken) == 1
+    with checkouts(runtime) as taken:
+        resp = await client.put(
+            f"/api/v2/games/{game['id']}",
+            json={"game": {"subvenue": "Field 3", "lock_version": game["lock_version"]}},
+            headers=assignor.headers,
+        )
+    assert resp.status_code == 200, resp.text
+    assert len(taken) == 2
+    # A bad token on a read: the session opened for the lookup is closed, and the next
+    # request with a good token is served.
+    resp = await client.get(
+        f"/api/v2/games/{game['id']}", headers={"Authorization": "Bearer " + "0" * 64}
+    )
+    assert resp.status_code == 401
+    resp = await client.get(f"/api/v2/games/{game['id']}", headers=assignor.headers)
+    assert resp.status_code == 200
+    assert resp.json()["subvenue"] == "Field 3"

@@ -11,12 +11,14 @@ import logging
 import time
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.db.engine import Database
 from refdesk.server.db.models import ServerFlag
 
 log = logging.getLogger("refdesk.flags")
 MAINTENANCE = "maintenance"
+FLAG_VALUE = select(ServerFlag.value).where(ServerFlag.name == MAINTENANCE)
 
 
 class ServerFlags:
@@ -29,17 +31,20 @@ class ServerFlags:
         self._checked_at = float("-inf")
         self._lock = asyncio.Lock()
 
-    async def refresh(self, force: bool = False) -> None:
+    async def refresh(self, force: bool = False, session: AsyncSession | None = None) -> None:
+        """Re-read the flags when they are older than ``refresh_seconds``; in ``session`` when
+        given (a read request's shared session: no second connection while it holds one)."""
         if not force and time.monotonic() - self._checked_at < self.refresh_seconds:
             return
         async with self._lock:
             if not force and time.monotonic() - self._checked_at < self.refresh_seconds:
                 return
             try:
-                async with self.db.session() as session:
-                    value = await session.scalar(
-                        select(ServerFlag.value).where(ServerFlag.name == MAINTENANCE)
-                    )
+                if session is not None:
+                    value = await session.scalar(FLAG_VALUE)
+                else:
+                    async with self.db.session() as own:
+                        value = await own.scalar(FLAG_VALUE)
                 self.maintenance = value == "on"
                 if not self.database_reachable:
                     log.warning("database reachable again")

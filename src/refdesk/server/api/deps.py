@@ -19,6 +19,7 @@ from refdesk.server.api.errors import ApiError
 from refdesk.server.api.origin import base_url
 from refdesk.server.api.responses import ApiResponse, negotiation_of
 from refdesk.server.auth.principal import Principal, resolve
+from refdesk.server.db.shared_session import read_session
 from refdesk.server.runtime import Runtime
 
 log = logging.getLogger("refdesk.db")
@@ -115,6 +116,10 @@ async def db_session(request: Request, runtime: RuntimeDep) -> AsyncIterator[Asy
     request, the answer (a 503) has already been chosen; a failed rollback on the dead
     connection is logged as a warning, not re-raised after the response has started.
     """
+    shared = read_session(request.scope, runtime.db)
+    if shared is not None:
+        yield shared  # opened with the token lookup; the rate limiter closes it
+        return
     session = runtime.db.session(write=request.method in WRITE_METHODS)
     try:
         yield session

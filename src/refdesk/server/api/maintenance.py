@@ -6,6 +6,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from refdesk.server.api.errors import send_error
 from refdesk.server.config import Settings
+from refdesk.server.db.shared_session import read_session
 from refdesk.server.flags import ServerFlags
 
 
@@ -19,7 +20,8 @@ class AvailabilityGate:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        await self.flags.refresh()
+        # A read shares the request's session (opened here or by the token lookup).
+        await self.flags.refresh(session=read_session(scope, self.flags.db))
         if self.flags.in_maintenance:
             await send_error(
                 scope,

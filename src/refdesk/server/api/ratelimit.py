@@ -18,6 +18,7 @@ from refdesk.server.api.errors import internal_error_response, send_error
 from refdesk.server.api.origin import client_ip
 from refdesk.server.auth.principal import resolve
 from refdesk.server.config import RateLimitRule
+from refdesk.server.db.shared_session import release_read_session
 from refdesk.server.runtime import Runtime
 
 log = logging.getLogger("refdesk.ratelimit")
@@ -159,8 +160,11 @@ class RateLimiter:
             try:
                 result = await resolve(scope, self.runtime.db, self.runtime.hasher)
             except Exception:
-                # Database unreachable: fall back to the client IP (§8.3); auth re-tries later.
+                # Database unreachable: fall back to the client IP (§8.3); auth re-tries later,
+                # on a fresh session.
                 scope.setdefault("state", {}).pop("bearer", None)
+                if not await release_read_session(scope):
+                    self.runtime.flags.mark_unreachable()
             else:
                 if result.principal is not None:
                     return f"account:{result.principal.account_id}"
@@ -170,6 +174,14 @@ class RateLimiter:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        try:
+            await self._limited(scope, receive, send)
+        finally:
+            # The read session shared by authentication and the endpoint ends here.
+            if not await release_read_session(scope):
+                self.runtime.flags.mark_unreachable()
+
+    async def _limited(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = await self.key_for(scope)
         # The app's clock, for the window index and the headers alike (see ratelimit_redis).
         now = time.time()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from starlette.types import Scope
 
@@ -19,6 +20,7 @@ from refdesk.server.auth.models import AccessToken, Application
 from refdesk.server.auth.secrets import SecretHasher
 from refdesk.server.db.base import utcnow
 from refdesk.server.db.engine import Database
+from refdesk.server.db.shared_session import read_session
 
 TOKEN_RE = re.compile(r"^[0-9a-f]{64}$")
 SCOPE_ORDER = ("read", "write", "bank")
@@ -74,11 +76,19 @@ TOKEN_LOOKUP = (
 )
 
 
-async def lookup(db: Database, hasher: SecretHasher, token: str) -> Principal | None:
+async def lookup(
+    db: Database, hasher: SecretHasher, token: str, session: AsyncSession | None = None
+) -> Principal | None:
+    """The principal for a bearer token, read in ``session`` when given (a read request's
+    shared session), else on a connection of its own."""
     if not TOKEN_RE.match(token):
         return None
-    async with db.engine.connect() as conn:
-        row = (await conn.execute(TOKEN_LOOKUP, {"token_hash": hasher.hash(token)})).first()
+    params = {"token_hash": hasher.hash(token)}
+    if session is not None:
+        row = (await session.execute(TOKEN_LOOKUP, params)).first()
+    else:
+        async with db.engine.connect() as conn:
+            row = (await conn.execute(TOKEN_LOOKUP, params)).first()
     if row is None:
         return None
     account_id, application_id, token_id, scopes, expires_at, revoked_at = row[:6]
@@ -104,7 +114,9 @@ async def resolve(scope: Scope, db: Database, hasher: SecretHasher) -> BearerRes
     if isinstance(cached, BearerResult):
         return cached
     presented, token = bearer_credential(scope)
-    principal = await lookup(db, hasher, token) if presented and token else None
+    principal = (
+        await lookup(db, hasher, token, read_session(scope, db)) if presented and token else None
+    )
     result = BearerResult(presented, principal)
     state["bearer"] = result
     return result

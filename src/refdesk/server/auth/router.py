@@ -17,6 +17,7 @@ from refdesk.server.api.origin import is_https
 from refdesk.server.api.responses import ApiResponse
 from refdesk.server.auth import authorize as authz
 from refdesk.server.auth import oauth, pages
+from refdesk.server.db.shared_session import session_for
 from refdesk.server.runtime import Runtime
 
 router = APIRouter(tags=["oauth"])
@@ -169,7 +170,7 @@ async def authorize_page(request: Request) -> Response:
     """Validate the authorization request, then show the login or the consent page."""
     runtime = _runtime(request)
     browser = _Browser(request, runtime)
-    async with runtime.db.session() as session:
+    async with session_for(request.scope, runtime.db) as session:
         try:
             auth_request = await authz.validate(session, query_dict(request))
         except authz.RedirectedError as exc:

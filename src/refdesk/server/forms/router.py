@@ -14,6 +14,7 @@ from refdesk.server.api.errors import ApiError
 from refdesk.server.api.hal import link
 from refdesk.server.api.origin import base_url
 from refdesk.server.api.pagination import collection, supplied_filters
+from refdesk.server.db.shared_session import session_for
 from refdesk.server.forms import service
 from refdesk.server.forms.models import FormSubmission, FormTemplate
 from refdesk.server.forms.schemas import attachments, ordered_values, summary
@@ -201,7 +202,7 @@ async def delete_submission(submission_id: int, ctx: CtxDep) -> Response:
 @webview.get("/webview/submissions/{token}")
 async def submission_webview(token: str, request: Request, runtime: RuntimeDep) -> Response:
     """An unauthenticated HTML rendering of one submission (link from the API)."""
-    async with runtime.db.session() as session:
+    async with session_for(request.scope, runtime.db) as session:
         found = await service.by_webview_token(session, runtime.hasher, token)
         if found is None:
             raise ApiError("not_found", "No such submission")

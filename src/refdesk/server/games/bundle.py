@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, cast
 
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.assignments.models import Assignment
@@ -24,7 +25,60 @@ from refdesk.server.reference.models import (
 )
 from refdesk.server.sites.models import Site
 from refdesk.server.users.models import User
+from refdesk.server.users.schemas import UserLike
 from refdesk.server.venues.models import Venue, Zone
+
+
+class AssignmentLike(Protocol):
+    """What an assignment representation reads: an ORM ``Assignment`` or a plain row."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def game_id(self) -> int: ...
+    @property
+    def position_id(self) -> int: ...
+    @property
+    def sort_order(self) -> int: ...
+    @property
+    def official_id(self) -> int | None: ...
+    @property
+    def accepted(self) -> bool: ...
+    @property
+    def declined(self) -> bool: ...
+    @property
+    def decline_reason(self) -> str | None: ...
+    @property
+    def fee(self) -> Decimal | None: ...
+    @property
+    def created(self) -> datetime: ...
+    @property
+    def updated(self) -> datetime: ...
+    @property
+    def lock_version(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PositionRef:
+    id: int
+    name: str
+    abbreviation: str
+
+
+# Plain column selects (rows, not ORM entities): a page holds a few hundred slots and users,
+# and these are only read.
+_SLOT_FIELDS = (
+    "id", "game_id", "position_id", "sort_order", "official_id", "accepted", "declined",
+    "decline_reason", "fee", "created", "updated", "lock_version",
+)  # fmt: skip
+SLOT_COLUMNS = (
+    *(Assignment.__table__.c[name] for name in _SLOT_FIELDS),
+    Position.name.label("position_name"),
+    Position.abbreviation.label("position_abbreviation"),
+)
+USER_COLUMNS = tuple(
+    User.__table__.c[name] for name in ("id", "first_name", "last_name", "created", "updated")
+)
 
 
 @dataclass
@@ -33,14 +87,26 @@ class Bundle:
     venues: dict[int, Venue] = field(default_factory=dict)
     zones: dict[int, Zone] = field(default_factory=dict)
     names: dict[tuple[str, int], str] = field(default_factory=dict)
-    users: dict[int, User] = field(default_factory=dict)
-    slots: dict[int, list[tuple[Assignment, Position]]] = field(default_factory=dict)
+    users: dict[int, UserLike] = field(default_factory=dict)
+    slots: dict[int, list[tuple[AssignmentLike, PositionRef]]] = field(default_factory=dict)
     fees: dict[tuple[int, int, int], Decimal] = field(default_factory=dict)
+    # Embedded parts that repeat across a page (site, venue, zone, user summaries): built once
+    # and shared; the documents are only serialised, never changed after they are built.
+    parts: dict[tuple[str, int, int], dict[str, Any]] = field(default_factory=dict)
+
+    def part(
+        self, kind: str, record_id: int, site_id: int, build: Callable[[], dict[str, Any]]
+    ) -> dict[str, Any]:
+        key = (kind, record_id, site_id)
+        found = self.parts.get(key)
+        if found is None:
+            found = self.parts[key] = build()
+        return found
 
     def name(self, kind: str, record_id: int | None) -> str | None:
         return self.names.get((kind, record_id)) if record_id is not None else None
 
-    def fee_of(self, game: Game, assignment: Assignment) -> Decimal:
+    def fee_of(self, game: Game, assignment: AssignmentLike) -> Decimal:
         if game.status == "C":
             return Decimal(0)
         if assignment.fee is not None:
@@ -63,13 +129,38 @@ NAMED: tuple[tuple[str, type[Any], str], ...] = (
 )
 
 
+def _in(column: Any, name: str) -> Any:
+    return column.in_(bindparam(name, expanding=True))
+
+
+# The statements are built once; each call only binds id lists (expanding IN parameters).
+VENUES = select(Venue, Zone).outerjoin(Zone, Zone.id == Venue.zone_id).where(_in(Venue.id, "ids"))
+# Every reference name in one statement: (kind, id, name) rows from a UNION ALL.
+NAME_SOURCES: tuple[tuple[str, type[Any]], ...] = (("team", Team), *((k, m) for k, m, _ in NAMED))
+NAMES = union_all(
+    *(
+        select(literal(kind).label("kind"), model.id, model.name).where(_in(model.id, kind))
+        for kind, model in NAME_SOURCES
+    )
+)
+SLOTS = (
+    select(*SLOT_COLUMNS)
+    .join(Position, Position.id == Assignment.position_id)
+    .where(_in(Assignment.game_id, "ids"))
+    .order_by(Assignment.game_id, Assignment.sort_order, Assignment.id)
+)
+USERS = select(*USER_COLUMNS).where(_in(User.id, "ids"))
+FEES = select(AgeGroupFee).where(
+    _in(AgeGroupFee.age_group_id, "age_groups"), _in(AgeGroupFee.pattern_id, "patterns")
+)
+
+
 async def load_bundle(
     session: AsyncSession, games: Sequence[Game], sites: dict[int, Site] | None = None
 ) -> Bundle:
     bundle = Bundle()
     if not games:
         return bundle
-    game_ids = [g.id for g in games]
     site_ids = _ids(g.site_id for g in games)
     known = sites or {}
     missing = site_ids - known.keys()
@@ -77,49 +168,37 @@ async def load_bundle(
     if missing:
         for site in (await session.scalars(select(Site).where(Site.id.in_(missing)))).all():
             bundle.sites[site.id] = site
-    venue_rows = (
-        await session.execute(
-            select(Venue, Zone)
-            .outerjoin(Zone, Zone.id == Venue.zone_id)
-            .where(Venue.id.in_(_ids(g.venue_id for g in games)))
-        )
-    ).all()
-    for venue, zone in venue_rows:
+    venue_ids = list(_ids(g.venue_id for g in games))
+    for venue, zone in (await session.execute(VENUES, {"ids": venue_ids})).all():
         bundle.venues[venue.id] = venue
         if zone is not None:
             bundle.zones[zone.id] = zone
-    team_ids = _ids(g.home_team_id for g in games) | _ids(g.away_team_id for g in games)
-    # Every reference name in one statement: (kind, id, name) from a UNION ALL.
-    parts = [
-        select(literal(kind).label("kind"), model.id, model.name).where(model.id.in_(wanted))
-        for kind, model, wanted in [("team", Team, team_ids)]
-        + [(kind, model, _ids(getattr(g, column) for g in games)) for kind, model, column in NAMED]
-        if wanted
-    ]
-    if parts:
-        for kind, record_id, record_name in (await session.execute(union_all(*parts))).all():
-            bundle.names[(kind, record_id)] = record_name
-    rows = (
-        await session.execute(
-            select(Assignment, Position)
-            .join(Position, Position.id == Assignment.position_id)
-            .where(Assignment.game_id.in_(game_ids))
-            .order_by(Assignment.game_id, Assignment.sort_order, Assignment.id)
-        )
-    ).all()
-    for assignment, position in rows:
-        bundle.slots.setdefault(assignment.game_id, []).append((assignment, position))
-    user_ids = _ids(g.assignor_id for g in games) | _ids(a.official_id for a, _ in rows)
+    wanted = {
+        "team": list(_ids(g.home_team_id for g in games) | _ids(g.away_team_id for g in games))
+    }
+    for kind, _, column in NAMED:
+        wanted[kind] = list(_ids(getattr(g, column) for g in games))
+    for kind, record_id, record_name in (await session.execute(NAMES, wanted)).all():
+        bundle.names[(kind, record_id)] = record_name
+    rows = (await session.execute(SLOTS, {"ids": [g.id for g in games]})).all()
+    positions: dict[int, PositionRef] = {}
+    for row in rows:
+        position = positions.get(row.position_id)
+        if position is None:
+            position = PositionRef(row.position_id, row.position_name, row.position_abbreviation)
+            positions[row.position_id] = position
+        bundle.slots.setdefault(row.game_id, []).append((cast(AssignmentLike, row), position))
+    user_ids = _ids(g.assignor_id for g in games) | _ids(row.official_id for row in rows)
     if user_ids:
-        users = (await session.scalars(select(User).where(User.id.in_(user_ids)))).all()
-        bundle.users = {u.id: u for u in users}
-    age_groups = _ids(g.age_group_id for g in games)
-    patterns = _ids(g.pattern_id for g in games)
+        users = (await session.execute(USERS, {"ids": list(user_ids)})).all()
+        bundle.users = {u.id: cast(UserLike, u) for u in users}
     fees = (
         await session.scalars(
-            select(AgeGroupFee).where(
-                AgeGroupFee.age_group_id.in_(age_groups), AgeGroupFee.pattern_id.in_(patterns)
-            )
+            FEES,
+            {
+                "age_groups": list(_ids(g.age_group_id for g in games)),
+                "patterns": list(_ids(g.pattern_id for g in games)),
+            },
         )
     ).all()
     bundle.fees = {(f.age_group_id, f.pattern_id, f.position_id): f.amount for f in fees}

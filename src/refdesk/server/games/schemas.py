@@ -8,11 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from refdesk.server.api.hal import link
-from refdesk.server.assignments.models import Assignment
-from refdesk.server.games.bundle import Bundle
+from refdesk.server.games.bundle import AssignmentLike, Bundle, PositionRef
 from refdesk.server.games.models import Game
 from refdesk.server.money import amount_json, formatted
-from refdesk.server.reference.models import Position
 from refdesk.server.sites.access import Membership
 from refdesk.server.sites.schemas import site_summary
 from refdesk.server.timefmt import localized_date, localized_time, timestamp, zone
@@ -33,7 +31,7 @@ class Viewer:
         object.__setattr__(self, "admin", self.member.administers)
         object.__setattr__(self, "user_id", self.member.user.id if self.member.user else None)
 
-    def holds(self, assignment: Assignment) -> bool:
+    def holds(self, assignment: AssignmentLike) -> bool:
         return self.user_id is not None and assignment.official_id == self.user_id
 
 
@@ -55,7 +53,7 @@ def external_id_json(value: str | None) -> int | str | None:
     return value
 
 
-def may_respond(viewer: Viewer, game: Game, assignment: Assignment) -> bool:
+def may_respond(viewer: Viewer, game: Game, assignment: AssignmentLike) -> bool:
     """Whether accept/decline links are shown: held, unanswered, published, caller allowed."""
     if assignment.official_id is None or assignment.accepted or assignment.declined:
         return False
@@ -65,8 +63,8 @@ def may_respond(viewer: Viewer, game: Game, assignment: Assignment) -> bool:
 
 
 def assignment_repr(
-    assignment: Assignment,
-    position: Position,
+    assignment: AssignmentLike,
+    position: PositionRef,
     game: Game,
     bundle: Bundle,
     viewer: Viewer,
@@ -108,7 +106,9 @@ def assignment_repr(
         embedded: dict[str, Any] = {}
         official = bundle.users.get(assignment.official_id)
         if official is not None:
-            embedded["official"] = user_summary(official, site, base)
+            embedded["official"] = bundle.part(
+                "user", official.id, site.id, lambda: user_summary(official, site, base)
+            )
         if viewer.admin or viewer.holds(assignment):
             value = bundle.fee_of(game, assignment)
             embedded["fees"] = [
@@ -185,12 +185,20 @@ def game_repr(game: Game, bundle: Bundle, viewer: Viewer, base: str) -> dict[str
     venue = bundle.venues.get(game.venue_id)
     embedded: dict[str, Any] = {}
     if venue is not None:
-        embedded["venue"] = represent_venue(venue, site, base, None)
-        if venue.zone_id is not None and venue.zone_id in bundle.zones:
-            embedded["zone"] = represent_zone(bundle.zones[venue.zone_id], site, base, None)
-    embedded["site"] = site_summary(site, base)
-    if game.assignor_id is not None and game.assignor_id in bundle.users:
-        embedded["assignor"] = user_summary(bundle.users[game.assignor_id], site, base)
+        embedded["venue"] = bundle.part(
+            "venue", venue.id, site.id, lambda: represent_venue(venue, site, base, None)
+        )
+        zone_ = bundle.zones.get(venue.zone_id) if venue.zone_id is not None else None
+        if zone_ is not None:
+            embedded["zone"] = bundle.part(
+                "zone", zone_.id, site.id, lambda: represent_zone(zone_, site, base, None)
+            )
+    embedded["site"] = bundle.part("site", site.id, site.id, lambda: site_summary(site, base))
+    assignor = bundle.users.get(game.assignor_id) if game.assignor_id is not None else None
+    if assignor is not None:
+        embedded["assignor"] = bundle.part(
+            "user", assignor.id, site.id, lambda: user_summary(assignor, site, base)
+        )
     embedded["assignments"] = [
         assignment_repr(a, p, game, bundle, viewer, base) for a, p in bundle.slots.get(game.id, [])
     ]

@@ -22,9 +22,8 @@ from refdesk.server.reference.models import AgeGroup, PatternPosition
 from refdesk.server.sites.access import (
     Membership,
     check_id,
+    load_in_site,
     membership_in,
-    membership_of,
-    profile_join,
     site_membership,
 )
 from refdesk.server.sites.models import Site
@@ -83,18 +82,7 @@ async def load_game(
     """Steps 12–14 for a game: 404, membership 403, 402."""
     check_id(game_id)
     if not for_update:
-        # One statement: the game, its site and the caller's profile there.
-        row = (
-            await session.execute(
-                select(Game, Site, User)
-                .join(Site, Site.id == Game.site_id)
-                .outerjoin(User, profile_join(principal))
-                .where(Game.id == game_id)
-            )
-        ).first()
-        if row is None:
-            raise NotFound()
-        return row[0], membership_of(principal, row[1], row[2])
+        return await load_in_site(session, principal, Game, game_id)
     game = await session.get(Game, game_id, with_for_update=True)
     if game is None:
         raise NotFound()

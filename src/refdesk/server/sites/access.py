@@ -4,9 +4,11 @@ existence (404) -> active profile or operator (403) -> subscription (402) -> rol
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from refdesk.server.auth.principal import Principal
 from refdesk.server.errors import Forbidden, NotFound, PaymentRequired
@@ -15,6 +17,7 @@ from refdesk.server.sites.rules import subscription_active
 from refdesk.server.users.models import User
 
 MAX_ID = 2**63 - 1
+T = TypeVar("T")
 
 
 def check_id(value: int) -> int:
@@ -65,11 +68,47 @@ async def active_user(session: AsyncSession, site_id: int, account_id: int) -> U
     )
 
 
-def profile_join(principal: Principal) -> ColumnElement[bool]:
+def profile_join(principal: Principal, profile: Any = User) -> ColumnElement[bool]:
     """ON clause for the caller's active profile in the joined site (outer join on User)."""
     return and_(
-        User.site_id == Site.id, User.account_id == principal.account_id, User.active.is_(True)
+        profile.site_id == Site.id,
+        profile.account_id == principal.account_id,
+        profile.active.is_(True),
     )
+
+
+_IN_SITE: dict[type[Any], Any] = {}  # one prebuilt statement per model
+
+
+async def load_in_site(
+    session: AsyncSession, principal: Principal, model: type[T], record_id: int
+) -> tuple[T, Membership]:
+    """Steps 12–14 for a record of a site, in one statement: the record, its site and the
+    caller's active profile there (404, then 403, then 402)."""
+    check_id(record_id)
+    statement = _IN_SITE.get(model)
+    if statement is None:
+        entity: Any = model
+        profile: Any = aliased(User)
+        statement = _IN_SITE[model] = (
+            select(entity, Site, profile)
+            .join(Site, Site.id == entity.site_id)
+            .outerjoin(
+                profile,
+                and_(
+                    profile.site_id == Site.id,
+                    profile.account_id == bindparam("account_id"),
+                    profile.active.is_(True),
+                ),
+            )
+            .where(entity.id == bindparam("record_id"))
+        )
+    params = {"account_id": principal.account_id, "record_id": record_id}
+    row = (await session.execute(statement, params)).first()
+    if row is None:
+        raise NotFound()
+    record: T = row[0]
+    return record, membership_of(principal, row[1], row[2])
 
 
 async def membership_in(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from refdesk.server.api.hal import link
 from refdesk.server.errors import ErrorCollector
@@ -29,7 +30,22 @@ LIMITS = ("max_games_per_day", "max_games_per_week", "max_games_per_month")
 ASSIGNOR_ONLY = (*ROLE_FLAGS, "active", "grade", *LIMITS)
 
 
-def user_summary(user: User, site: Site, base: str) -> dict[str, Any]:
+class UserLike(Protocol):
+    """What a user summary reads: an ORM ``User`` or a plain row of these columns."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def last_name(self) -> str: ...
+    @property
+    def created(self) -> datetime: ...
+    @property
+    def updated(self) -> datetime: ...
+
+
+def user_summary(user: UserLike, site: Site, base: str) -> dict[str, Any]:
     return {
         "id": user.id,
         "first_name": user.first_name,

@@ -18,6 +18,7 @@ from refdesk.server.sites.access import (
     Membership,
     accessible_site_ids,
     check_id,
+    load_in_site,
     membership_in,
     site_membership,
 )
@@ -31,8 +32,10 @@ async def load_user(
     session: AsyncSession, principal: Principal, user_id: int, *, for_update: bool = False
 ) -> tuple[User, Membership]:
     """Steps 12–14 for a user record: 404, membership 403, 402."""
+    if not for_update:
+        return await load_in_site(session, principal, User, user_id)
     check_id(user_id)
-    user = await session.get(User, user_id, with_for_update=for_update)
+    user = await session.get(User, user_id, with_for_update=True)
     if user is None:
         raise NotFound()
     site = await session.get(Site, user.site_id)
