@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
+from starlette.routing import Match
 
 from refdesk.server.app import create_app
 from refdesk.server.runtime import Runtime
@@ -99,3 +103,28 @@ async def test_head_and_options_need_no_body(client: httpx.AsyncClient, runtime:
     assert not_allowed.status_code == 405
     assert not_allowed.headers["allow"] == "GET, HEAD, PUT, PATCH, DELETE, OPTIONS"
     assert not_allowed.json()["error"] == "method_not_allowed"
+
+
+def _leaf_routes(routes: Any) -> Iterator[Any]:
+    for route in routes:
+        if hasattr(route, "original_router"):  # an included router
+            yield from _leaf_routes(route.original_router.routes)
+        elif hasattr(route, "endpoint"):
+            yield route
+
+
+def test_no_two_routes_answer_the_same_request(runtime: Runtime) -> None:
+    """Every (method, path) is served by exactly one route, so the order in which routers are
+    included (busiest first, for speed) decides nothing."""
+    api = create_app(runtime=runtime).api  # type: ignore[attr-defined]
+    leaves = list(_leaf_routes(api.router.routes))
+    assert len(leaves) > 100
+    checked = 0
+    for route in leaves:
+        path = re.sub(r"\{[^}:]+:int\}", "7", re.sub(r"\{[^}:]+\}", "abc", route.path))
+        for method in sorted(getattr(route, "methods", None) or {"GET"}):
+            scope = {"type": "http", "path": path, "method": method, "root_path": ""}
+            serving = [r.name for r in leaves if r.matches(dict(scope))[0] == Match.FULL]
+            assert serving == [route.name], (method, path, serving)
+            checked += 1
+    assert checked > 150

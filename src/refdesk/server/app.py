@@ -131,17 +131,20 @@ def _include_routers(app: FastAPI) -> None:
     from refdesk.server.statements.router import router as statements_router
     from refdesk.server.users.router import router as users_router
 
+    # Routing tries routers in this order and stops at the first match: the busiest paths
+    # (games, assignments, availability, users) come first. No two routers share a path
+    # (tests/contract/test_transport.py checks that the order decides nothing).
     for router in (
+        games_router,
+        assignments_router,
+        availability_router,
+        users_router,
+        sites_router,
         root_router,
         oauth_router,
         accounts_router,
         applications_router,
-        sites_router,
-        users_router,
         reference_router,
-        availability_router,
-        games_router,
-        assignments_router,
         game_requests_router,
         officials_router,
         statements_router,

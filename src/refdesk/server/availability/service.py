@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.api.pagination import PageRequest, parse_page
@@ -17,6 +17,7 @@ from refdesk.server.availability.schemas import (
     read_availability,
 )
 from refdesk.server.db.locking import apply_changes, check_lock_version, expected_lock_version
+from refdesk.server.db.paging import scalar_page
 from refdesk.server.errors import ErrorCollector, NotFound, ValidationFailed
 from refdesk.server.fields import INVALID, is_blank, read_date
 from refdesk.server.sites.access import Membership, check_id
@@ -59,22 +60,14 @@ async def list_entries(
                 column = Availability.date
                 statement = statement.where(column >= day if op == "ge" else column <= day)
     errors.raise_if_any()
-    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
-    entries = list(
-        (
-            await session.scalars(
-                statement.order_by(
-                    Availability.date,
-                    Availability.all_day.desc(),
-                    Availability.start_time,
-                    Availability.id,
-                )
-                .offset(page.offset)
-                .limit(page.limit)
-            )
-        ).all()
+    entries, total = await scalar_page(
+        session,
+        statement,
+        (Availability.date, Availability.all_day.desc(), Availability.start_time, Availability.id),
+        page.offset,
+        page.limit,
     )
-    return user, member, entries, int(total or 0), page
+    return user, member, entries, total, page
 
 
 async def load_entry(

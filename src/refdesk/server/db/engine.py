@@ -17,6 +17,9 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import NullPool
 
 WRITE_OPTION = "refdesk_write"
+# Read sessions run each statement on its own, with no BEGIN/ROLLBACK round trips. PostgreSQL
+# reads in READ COMMITTED see a new snapshot per statement anyway; SQLite now does the same.
+AUTOCOMMIT_OPTION = "refdesk_autocommit"
 
 
 def is_sqlite(url: str) -> bool:
@@ -57,20 +60,28 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(sync, "begin")
     def _on_begin(conn: Connection) -> None:
         # A write transaction takes the write lock up front, so two writers serialise instead
-        # of one failing with SQLITE_BUSY when it upgrades a stale read snapshot.
-        if conn.get_execution_options().get(WRITE_OPTION):
+        # of one failing with SQLITE_BUSY when it upgrades a stale read snapshot. A read
+        # session sends no BEGIN: the driver is in autocommit mode (see _on_connect).
+        options = conn.get_execution_options()
+        if options.get(AUTOCOMMIT_OPTION):
+            return
+        if options.get(WRITE_OPTION):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.exec_driver_sql("BEGIN")
 
 
 class Database:
-    """The engine plus two session factories: reads, and writes (BEGIN IMMEDIATE on SQLite)."""
+    """The engine plus two session factories: reads (autocommit: no BEGIN, no ROLLBACK round
+    trips), and writes (a transaction; BEGIN IMMEDIATE on SQLite)."""
 
     def __init__(self, url: str, **kwargs: Any) -> None:
         self.url = url
         self.engine = make_engine(url, **kwargs)
-        self._read = async_sessionmaker(self.engine, expire_on_commit=False)
+        reads = {AUTOCOMMIT_OPTION: True} if is_sqlite(url) else {"isolation_level": "AUTOCOMMIT"}
+        self._read = async_sessionmaker(
+            self.engine.execution_options(**reads), expire_on_commit=False
+        )
         self._write = async_sessionmaker(
             self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )

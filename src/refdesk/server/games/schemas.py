@@ -72,6 +72,9 @@ def assignment_repr(
 ) -> dict[str, Any]:
     site = bundle.sites[game.site_id]
     tz = site.timezone
+    official_id = assignment.official_id
+    admin = viewer.admin
+    sees_own = admin or (viewer.user_id is not None and official_id == viewer.user_id)
     body: dict[str, Any] = {
         "id": assignment.id,
         "position_id": position.id,
@@ -79,28 +82,30 @@ def assignment_repr(
         "position_abbreviation": position.abbreviation,
         "accepted": assignment.accepted,
         "declined": assignment.declined,
-        "assigned": assignment.official_id is not None,
+        "assigned": official_id is not None,
         "sort_order": assignment.sort_order,
         "lock_version": assignment.lock_version,
         "game_id": game.id,
-        "official_id": assignment.official_id,
+        "official_id": official_id,
     }
-    if viewer.admin or viewer.holds(assignment):
+    if sees_own:
         body["decline_reason"] = assignment.decline_reason
-    if viewer.admin:
+    if admin:
         body["fee"] = amount_json(assignment.fee) if assignment.fee is not None else None
     body["created"] = timestamp(assignment.created, tz)
     body["updated"] = timestamp(assignment.updated, tz)
+    # The same hrefs link() builds (§2.4), concatenated once per slot: a page has hundreds.
+    own = f"{base}/api/v2/assignments/{assignment.id}"
     links: dict[str, Any] = {
-        "self": link(base, f"/assignments/{assignment.id}", "assignment"),
+        "self": {"resource-type": "assignment", "href": own + ".json"},
         "game": link(base, f"/games/{game.id}", "game"),
     }
     if may_respond(viewer, game, assignment):
-        links["accept"] = link(base, f"/assignments/{assignment.id}/accept")
-        links["decline"] = link(base, f"/assignments/{assignment.id}/decline")
-    if viewer.admin:
-        links["assign"] = link(base, f"/assignments/{assignment.id}/assign")
-        links["candidates"] = link(base, f"/assignments/{assignment.id}/candidates")
+        links["accept"] = {"href": own + "/accept.json"}
+        links["decline"] = {"href": own + "/decline.json"}
+    if admin:
+        links["assign"] = {"href": own + "/assign.json"}
+        links["candidates"] = {"href": own + "/candidates.json"}
     body["_links"] = links
     if assignment.official_id is not None:
         embedded: dict[str, Any] = {}
@@ -109,7 +114,7 @@ def assignment_repr(
             embedded["official"] = bundle.part(
                 "user", official.id, site.id, lambda: user_summary(official, site, base)
             )
-        if viewer.admin or viewer.holds(assignment):
+        if sees_own:
             value = bundle.fee_of(game, assignment)
             embedded["fees"] = [
                 {

@@ -13,6 +13,7 @@ from refdesk.server.api.pagination import PageRequest, parse_page
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.locking import apply_changes, check_lock_version, expected_lock_version
+from refdesk.server.db.paging import scalar_page
 from refdesk.server.errors import ErrorCollector, Forbidden, NotFound
 from refdesk.server.fields import INVALID, read_int
 from refdesk.server.games import queries, references, timing
@@ -65,15 +66,9 @@ async def list_site_games(
 async def page_of_games(
     session: AsyncSession, statement: Any, page: PageRequest
 ) -> tuple[list[Game], int]:
-    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
-    games = list(
-        (
-            await session.scalars(
-                statement.order_by(Game.start_time, Game.id).offset(page.offset).limit(page.limit)
-            )
-        ).all()
+    return await scalar_page(
+        session, statement, (Game.start_time, Game.id), page.offset, page.limit
     )
-    return games, int(total or 0)
 
 
 async def load_game(

@@ -1,0 +1,30 @@
+"""A page of a select and the total it belongs to, counting only when the page cannot tell.
+
+A page that is neither empty nor full is the last one, so the total is ``offset + len(page)``
+and the ``count(*)`` statement is skipped (most month lists, availability lists and small
+sites). A full page, or an empty page past the start, still runs the count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def scalar_page(
+    session: AsyncSession,
+    statement: Select[Any],
+    order_by: Sequence[Any],
+    offset: int,
+    limit: int,
+) -> tuple[list[Any], int]:
+    page = list(
+        (await session.scalars(statement.order_by(*order_by).offset(offset).limit(limit))).all()
+    )
+    if 0 < len(page) < limit or (offset == 0 and not page):
+        return page, offset + len(page)
+    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
+    return page, int(total or 0)
