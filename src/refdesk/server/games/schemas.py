@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from refdesk.server.api.hal import link
@@ -12,6 +13,7 @@ from refdesk.server.games.bundle import AssignmentLike, Bundle, PositionRef
 from refdesk.server.games.models import Game
 from refdesk.server.money import amount_json, formatted
 from refdesk.server.sites.access import Membership
+from refdesk.server.sites.models import Site
 from refdesk.server.sites.schemas import site_summary
 from refdesk.server.timefmt import localized_date, localized_time, timestamp, zone
 from refdesk.server.users.schemas import user_summary
@@ -35,6 +37,45 @@ class Viewer:
         return self.user_id is not None and assignment.official_id == self.user_id
 
 
+@dataclass(frozen=True, slots=True)
+class GameFacts:
+    """What every slot of one game reads from the game and its site, read once per game."""
+
+    game_id: int
+    site: Site
+    tz: str
+    currency: str
+    published: bool
+    cancelled: bool
+    age_group_id: int | None
+    pattern_id: int | None
+    game_link: dict[str, str]
+
+    @classmethod
+    def of(cls, game: Game, bundle: Bundle, base: str) -> GameFacts:
+        site = bundle.sites[game.site_id]
+        return cls(
+            game.id,
+            site,
+            site.timezone,
+            site.currency,
+            game.published,
+            game.status == "C",
+            game.age_group_id,
+            game.pattern_id,
+            link(base, f"/games/{game.id}", "game"),
+        )
+
+    def fee(self, bundle: Bundle, assignment: AssignmentLike) -> Decimal:
+        """The slot's fee: 0 when cancelled, else its own, else the default (§16.4)."""
+        if self.cancelled:
+            return Decimal(0)
+        if assignment.fee is not None:
+            return assignment.fee
+        key = (self.age_group_id, self.pattern_id, assignment.position_id)
+        return bundle.fees.get(key, Decimal(0))  # type: ignore[arg-type]
+
+
 def public_note_html(note: str | None) -> str | None:
     """§16.3.3: escape, paragraphs on blank lines, ``<br />`` for single newlines."""
     if note is None:
@@ -53,15 +94,6 @@ def external_id_json(value: str | None) -> int | str | None:
     return value
 
 
-def may_respond(viewer: Viewer, game: Game, assignment: AssignmentLike) -> bool:
-    """Whether accept/decline links are shown: held, unanswered, published, caller allowed."""
-    if assignment.official_id is None or assignment.accepted or assignment.declined:
-        return False
-    if not game.published:
-        return False
-    return viewer.admin or viewer.holds(assignment)
-
-
 def assignment_repr(
     assignment: AssignmentLike,
     position: PositionRef,
@@ -69,9 +101,11 @@ def assignment_repr(
     bundle: Bundle,
     viewer: Viewer,
     base: str,
+    facts: GameFacts | None = None,
 ) -> dict[str, Any]:
-    site = bundle.sites[game.site_id]
-    tz = site.timezone
+    facts = facts or GameFacts.of(game, bundle, base)
+    site = facts.site
+    tz = facts.tz
     official_id = assignment.official_id
     admin = viewer.admin
     sees_own = admin or (viewer.user_id is not None and official_id == viewer.user_id)
@@ -85,7 +119,7 @@ def assignment_repr(
         "assigned": official_id is not None,
         "sort_order": assignment.sort_order,
         "lock_version": assignment.lock_version,
-        "game_id": game.id,
+        "game_id": facts.game_id,
         "official_id": official_id,
     }
     if sees_own:
@@ -98,29 +132,31 @@ def assignment_repr(
     own = f"{base}/api/v2/assignments/{assignment.id}"
     links: dict[str, Any] = {
         "self": {"resource-type": "assignment", "href": own + ".json"},
-        "game": link(base, f"/games/{game.id}", "game"),
+        "game": facts.game_link,
     }
-    if may_respond(viewer, game, assignment):
+    # accept/decline: held, unanswered, published, and the caller may answer for it.
+    answerable = official_id is not None and not (assignment.accepted or assignment.declined)
+    if answerable and facts.published and sees_own:
         links["accept"] = {"href": own + "/accept.json"}
         links["decline"] = {"href": own + "/decline.json"}
     if admin:
         links["assign"] = {"href": own + "/assign.json"}
         links["candidates"] = {"href": own + "/candidates.json"}
     body["_links"] = links
-    if assignment.official_id is not None:
+    if official_id is not None:
         embedded: dict[str, Any] = {}
-        official = bundle.users.get(assignment.official_id)
+        official = bundle.users.get(official_id)
         if official is not None:
             embedded["official"] = bundle.part(
                 "user", official.id, site.id, lambda: user_summary(official, site, base)
             )
         if sees_own:
-            value = bundle.fee_of(game, assignment)
+            value = facts.fee(bundle, assignment)
             embedded["fees"] = [
                 {
                     "value": amount_json(value),
-                    "formatted": formatted(value, site.currency),
-                    "currency": site.currency,
+                    "formatted": formatted(value, facts.currency),
+                    "currency": facts.currency,
                     "description": "Game fee",
                     "game_fees": amount_json(value),
                     "travel_fees": 0,
@@ -204,8 +240,10 @@ def game_repr(game: Game, bundle: Bundle, viewer: Viewer, base: str) -> dict[str
         embedded["assignor"] = bundle.part(
             "user", assignor.id, site.id, lambda: user_summary(assignor, site, base)
         )
+    facts = GameFacts.of(game, bundle, base)
     embedded["assignments"] = [
-        assignment_repr(a, p, game, bundle, viewer, base) for a, p in bundle.slots.get(game.id, [])
+        assignment_repr(a, p, game, bundle, viewer, base, facts)
+        for a, p in bundle.slots.get(game.id, [])
     ]
     body["_embedded"] = embedded
     return body
