@@ -8,9 +8,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol, cast
 
-from sqlalchemy import and_, bindparam, literal, select, union_all
+from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.games.models import Game
@@ -57,17 +56,6 @@ class AssignmentLike(Protocol):
     def updated(self) -> datetime: ...
     @property
     def lock_version(self) -> int: ...
-
-
-@dataclass(frozen=True, slots=True)
-class UserRef:
-    """A user summary's fields, read with the slots (the officials) or on their own."""
-
-    id: int
-    first_name: str
-    last_name: str
-    created: datetime
-    updated: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,33 +143,18 @@ NAMES = union_all(
         for kind, model in NAME_SOURCES
     )
 )
-_official = aliased(User)
-# A page's slots in one statement: the assignment, its position, the official's summary and
-# the default fee for (age group, pattern, position).
+# A page's slots and their positions; the officials and default fees follow in two plain
+# IN lookups (one join over games, fees and users made PostgreSQL scan whole tables).
 SLOTS = (
-    select(
-        *SLOT_COLUMNS,
-        AgeGroupFee.amount.label("default_fee"),
-        _official.first_name.label("official_first_name"),
-        _official.last_name.label("official_last_name"),
-        _official.created.label("official_created"),
-        _official.updated.label("official_updated"),
-    )
+    select(*SLOT_COLUMNS)
     .join(Position, Position.id == Assignment.position_id)
-    .join(Game, Game.id == Assignment.game_id)
-    .outerjoin(
-        AgeGroupFee,
-        and_(
-            AgeGroupFee.age_group_id == Game.age_group_id,
-            AgeGroupFee.pattern_id == Game.pattern_id,
-            AgeGroupFee.position_id == Assignment.position_id,
-        ),
-    )
-    .outerjoin(_official, _official.id == Assignment.official_id)
     .where(_in(Assignment.game_id, "ids"))
     .order_by(Assignment.game_id, Assignment.sort_order, Assignment.id)
 )
 USERS = select(*USER_COLUMNS).where(_in(User.id, "ids"))
+FEES = select(AgeGroupFee).where(
+    _in(AgeGroupFee.age_group_id, "age_groups"), _in(AgeGroupFee.pattern_id, "patterns")
+)
 
 
 async def load_bundle(
@@ -209,8 +182,7 @@ async def load_bundle(
         wanted[kind] = list(_ids(getattr(g, column) for g in games))
     for kind, record_id, record_name in (await session.execute(NAMES, wanted)).all():
         bundle.names[(kind, record_id)] = record_name
-    by_id = {g.id: g for g in games}
-    rows = (await session.execute(SLOTS, {"ids": list(by_id)})).all()
+    rows = (await session.execute(SLOTS, {"ids": [g.id for g in games]})).all()
     positions: dict[int, PositionRef] = {}
     for row in rows:
         position = positions.get(row.position_id)
@@ -218,19 +190,18 @@ async def load_bundle(
             position = PositionRef(row.position_id, row.position_name, row.position_abbreviation)
             positions[row.position_id] = position
         bundle.slots.setdefault(row.game_id, []).append((cast(AssignmentLike, row), position))
-        if row.default_fee is not None:
-            game = by_id[row.game_id]
-            bundle.fees[(game.age_group_id, game.pattern_id, row.position_id)] = row.default_fee
-        if row.official_id is not None and row.official_id not in bundle.users:
-            bundle.users[row.official_id] = UserRef(
-                row.official_id,
-                row.official_first_name,
-                row.official_last_name,
-                row.official_created,
-                row.official_updated,
-            )
-    assignors = _ids(g.assignor_id for g in games) - bundle.users.keys()
-    if assignors:
-        users = (await session.execute(USERS, {"ids": list(assignors)})).all()
-        bundle.users.update((u.id, cast(UserLike, u)) for u in users)
+    user_ids = _ids(g.assignor_id for g in games) | _ids(row.official_id for row in rows)
+    if user_ids:
+        users = (await session.execute(USERS, {"ids": list(user_ids)})).all()
+        bundle.users = {u.id: cast(UserLike, u) for u in users}
+    fees = (
+        await session.scalars(
+            FEES,
+            {
+                "age_groups": list(_ids(g.age_group_id for g in games)),
+                "patterns": list(_ids(g.pattern_id for g in games)),
+            },
+        )
+    ).all()
+    bundle.fees = {(f.age_group_id, f.pattern_id, f.position_id): f.amount for f in fees}
     return bundle
