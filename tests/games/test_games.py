@@ -256,3 +256,49 @@ async def test_derived_times_follow_age_group_and_site_zone(
         await client.get(f"/api/v2/sites/{site_id}/games?search[start_date]=2026-10-12", headers=a)
     ).json()
     assert [g["id"] for g in found["_embedded"]["games"]] == [game["id"]]
+
+
+async def test_date_filters_in_far_offset_zones_and_at_calendar_ends(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """The list's local-date filters are also applied to start_time, a day wider than any UTC
+    offset (for the index): a game late in the evening at UTC+14 or UTC-11 is still found by
+    its local date, and the first and last days of the calendar answer normally."""
+    for zone, time_, utc_day in (
+        ("Pacific/Kiritimati", "11:30 PM", "2026-10-11T09:30:00.000+00:00"),
+        ("Pacific/Pago_Pago", "11:30 PM", "2026-10-12T10:30:00.000+00:00"),
+        ("Pacific/Kiritimati", "12:15 AM", "2026-10-10T10:15:00.000+00:00"),
+    ):
+        site_id, assignor = await setup_site(client, runtime, timezone=zone)
+        a = assignor.headers
+        created = await client.post(
+            f"/api/v2/sites/{site_id}/games",
+            json={**GAME, "localized_time": time_},
+            headers=a,
+        )
+        assert created.status_code == 201, created.text
+        game = created.json()
+        moved = await client.put(f"/api/v2/sites/{site_id}", json={"timezone": "UTC"}, headers=a)
+        assert moved.status_code == 200
+        assert (await client.get(f"/api/v2/games/{game['id']}", headers=a)).json()[
+            "start_time"
+        ] == utc_day
+        await client.put(f"/api/v2/sites/{site_id}", json={"timezone": zone}, headers=a)
+        url = f"/api/v2/sites/{site_id}/games"
+        for query in (
+            "search[start_date]=2026-10-11&search[end_date]=2026-10-11",
+            "search[start_date]=2026-10-11",
+            "search[end_date]=2026-10-11",
+        ):
+            found = (await client.get(f"{url}?{query}", headers=a)).json()
+            assert [g["id"] for g in found["_embedded"]["games"]] == [game["id"]], (zone, query)
+        for query in ("search[start_date]=2026-10-12", "search[end_date]=2026-10-10"):
+            found = (await client.get(f"{url}?{query}", headers=a)).json()
+            assert found["_embedded"]["games"] == [], (zone, query)
+        for query in (
+            "search[start_date]=0001-01-01&search[end_date]=9999-12-31",
+            "search[start_date]=9999-12-31",
+            "search[end_date]=0001-01-01",
+        ):
+            resp = await client.get(f"{url}?{query}", headers=a)
+            assert resp.status_code in (200, 422), (query, resp.status_code, resp.text)
