@@ -68,12 +68,11 @@ async def active_user(session: AsyncSession, site_id: int, account_id: int) -> U
     )
 
 
-def profile_join(principal: Principal, profile: Any = User) -> ColumnElement[bool]:
-    """ON clause for the caller's active profile in the joined site (outer join on User)."""
+def profile_join(account_id: Any, profile: Any = User) -> ColumnElement[bool]:
+    """ON clause for the account's active profile in the joined site (outer join on User);
+    ``account_id`` is a value or a bind parameter."""
     return and_(
-        profile.site_id == Site.id,
-        profile.account_id == principal.account_id,
-        profile.active.is_(True),
+        profile.site_id == Site.id, profile.account_id == account_id, profile.active.is_(True)
     )
 
 
@@ -93,14 +92,7 @@ async def load_in_site(
         statement = _IN_SITE[model] = (
             select(entity, Site, profile)
             .join(Site, Site.id == entity.site_id)
-            .outerjoin(
-                profile,
-                and_(
-                    profile.site_id == Site.id,
-                    profile.account_id == bindparam("account_id"),
-                    profile.active.is_(True),
-                ),
-            )
+            .outerjoin(profile, profile_join(bindparam("account_id"), profile))
             .where(entity.id == bindparam("record_id"))
         )
     params = {"account_id": principal.account_id, "record_id": record_id}
@@ -148,7 +140,9 @@ async def site_membership(
     # One statement: the site and the caller's profile in it.
     row = (
         await session.execute(
-            select(Site, User).outerjoin(User, profile_join(principal)).where(Site.id == site_id)
+            select(Site, User)
+            .outerjoin(User, profile_join(principal.account_id))
+            .where(Site.id == site_id)
         )
     ).first()
     if row is None:
