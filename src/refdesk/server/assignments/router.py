@@ -17,7 +17,7 @@ from refdesk.server.assignments.models import Assignment
 from refdesk.server.errors import ErrorCollector
 from refdesk.server.games.bundle import load_bundle
 from refdesk.server.games.models import Game
-from refdesk.server.games.schemas import Viewer, assignment_repr
+from refdesk.server.games.schemas import GameFacts, Viewer, assignment_repr
 from refdesk.server.sites.access import Membership
 
 router = APIRouter(prefix="/api/v2", dependencies=API_DEPENDENCIES, tags=["assignments"])
@@ -57,8 +57,9 @@ async def list_game_assignments(game_id: int, ctx: CtxDep) -> Response:
     bundle = await load_bundle(ctx.session, [game], {member.site.id: member.site})
     slots = bundle.slots.get(game.id, [])
     viewer = Viewer(member)
+    facts = GameFacts.of(game, bundle, ctx.base)
     items = [
-        assignment_repr(a, p, game, bundle, viewer, ctx.base)
+        assignment_repr(a, p, game, bundle, viewer, ctx.base, facts)
         for a, p in slots[page.offset : page.offset + page.limit]
     ]
     return ctx.respond(

@@ -58,6 +58,17 @@ class AssignmentLike(Protocol):
     def lock_version(self) -> int: ...
 
 
+class FeeSource(Protocol):
+    """What a slot's fee depends on in its game: a ``Game`` or a game's facts."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def age_group_id(self) -> int | None: ...
+    @property
+    def pattern_id(self) -> int | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class PositionRef:
     id: int
@@ -89,7 +100,7 @@ class Bundle:
     names: dict[tuple[str, int], str] = field(default_factory=dict)
     users: dict[int, UserLike] = field(default_factory=dict)
     slots: dict[int, list[tuple[AssignmentLike, PositionRef]]] = field(default_factory=dict)
-    fees: dict[tuple[int, int, int], Decimal] = field(default_factory=dict)
+    fees: dict[tuple[int | None, int | None, int], Decimal] = field(default_factory=dict)
     # Embedded parts that repeat across a page (site, venue, zone, user summaries): built once
     # and shared; the documents are only serialised, never changed after they are built.
     parts: dict[tuple[str, int, int], dict[str, Any]] = field(default_factory=dict)
@@ -106,7 +117,9 @@ class Bundle:
     def name(self, kind: str, record_id: int | None) -> str | None:
         return self.names.get((kind, record_id)) if record_id is not None else None
 
-    def fee_of(self, game: Game, assignment: AssignmentLike) -> Decimal:
+    def fee_of(self, game: FeeSource, assignment: AssignmentLike) -> Decimal:
+        """The slot's fee: 0 when the game is cancelled ("C"), else its own, else the default
+        for (age group, pattern, position) (§16.4)."""
         if game.status == "C":
             return Decimal(0)
         if assignment.fee is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from refdesk.server.api.hal import link
@@ -33,9 +32,6 @@ class Viewer:
         object.__setattr__(self, "admin", self.member.administers)
         object.__setattr__(self, "user_id", self.member.user.id if self.member.user else None)
 
-    def holds(self, assignment: AssignmentLike) -> bool:
-        return self.user_id is not None and assignment.official_id == self.user_id
-
 
 @dataclass(frozen=True, slots=True)
 class GameFacts:
@@ -46,7 +42,7 @@ class GameFacts:
     tz: str
     currency: str
     published: bool
-    cancelled: bool
+    status: str
     age_group_id: int | None
     pattern_id: int | None
     game_link: dict[str, str]
@@ -60,20 +56,11 @@ class GameFacts:
             site.timezone,
             site.currency,
             game.published,
-            game.status == "C",
+            game.status,
             game.age_group_id,
             game.pattern_id,
             link(base, f"/games/{game.id}", "game"),
         )
-
-    def fee(self, bundle: Bundle, assignment: AssignmentLike) -> Decimal:
-        """The slot's fee: 0 when cancelled, else its own, else the default (§16.4)."""
-        if self.cancelled:
-            return Decimal(0)
-        if assignment.fee is not None:
-            return assignment.fee
-        key = (self.age_group_id, self.pattern_id, assignment.position_id)
-        return bundle.fees.get(key, Decimal(0))  # type: ignore[arg-type]
 
 
 def public_note_html(note: str | None) -> str | None:
@@ -151,7 +138,7 @@ def assignment_repr(
                 "user", official.id, site.id, lambda: user_summary(official, site, base)
             )
         if sees_own:
-            value = facts.fee(bundle, assignment)
+            value = bundle.fee_of(facts, assignment)
             embedded["fees"] = [
                 {
                     "value": amount_json(value),
