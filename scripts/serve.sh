@@ -4,10 +4,5 @@
 # Extra arguments go to `refdesk serve` (e.g. --port 9443 --http-port 9080).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv
-fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[server]'
+bash scripts/install.sh server
 exec .venv/bin/refdesk serve --demo "$@"
