@@ -309,3 +309,27 @@ async def test_hole_11_timestamps_in_local_mean_time_keep_the_contract_format(
     for key in ("start_time", "created", "updated"):
         assert TIMESTAMP.match(game[key]), game[key]
     assert datetime.fromisoformat(game["start_time"]) == instant
+
+
+async def test_hole_5_upload_indexes_past_the_conversion_limit_are_not_attachments(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """A submission's upload values are ``.<key>.<n>.<part>``; an ``n`` of 5,000 digits made
+    every read of the submission a 500."""
+    from tests.forms.test_forms import TEMPLATE
+
+    world = await _world(client, runtime)
+    a = world["a"].headers
+    template = (
+        await client.post(f"/api/v2/sites/{world['site']}/form/templates", json=TEMPLATE, headers=a)
+    ).json()
+    values = {".homeTeamScore": 2, ".roster.0.name": "a.pdf", f".roster.{DIGITS}.name": "b"}
+    submitted = await client.post(
+        f"/api/v2/form/templates/{template['id']}/submissions",
+        json={"game_id": world["game"]["id"], "values": values},
+        headers=a,
+    )
+    assert submitted.status_code == 201, submitted.text
+    assert [f["name"] for f in submitted.json()["attachments"]] == ["a.pdf"]
+    again = await client.get(f"/api/v2/form/submissions/{submitted.json()['id']}", headers=a)
+    assert again.status_code == 200
