@@ -333,3 +333,20 @@ async def test_hole_5_upload_indexes_past_the_conversion_limit_are_not_attachmen
     assert [f["name"] for f in submitted.json()["attachments"]] == ["a.pdf"]
     again = await client.get(f"/api/v2/form/submissions/{submitted.json()['id']}", headers=a)
     assert again.status_code == 200
+
+
+@pytest.mark.parametrize("index", ["\u00b2", DIGITS])
+async def test_hole_5_bracket_indexes_that_are_no_numbers_are_keys(
+    client: httpx.AsyncClient, runtime: Runtime, index: str
+) -> None:
+    """``positions[0][name]`` makes a list; an "index" like ``²`` (a digit to
+    ``str.isdigit``, not to ``int``) or of 5,000 digits stays an object key (was a 500)."""
+    site_id, assignor = await setup_site(client, runtime)
+    form = {**assignor.headers, "Content-Type": "application/x-www-form-urlencoded"}
+    body = f"name=P&positions[{index}]=Referee".encode()
+    created = await client.post(f"/api/v2/sites/{site_id}/patterns", content=body, headers=form)
+    assert created.status_code == 422 and created.json()["errors"] == {"positions": ["is invalid"]}
+    listed = await client.get(
+        f"/api/v2/sites/{site_id}/games?search[{index}]=1", headers=assignor.headers
+    )
+    assert listed.status_code == 200, listed.text
