@@ -7,7 +7,7 @@ or :data:`INVALID` after recording the message under the field name the client u
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as time_of_day
 from typing import Any, Final
 
@@ -47,6 +47,24 @@ def read_bool(value: Any, field: str, errors: ErrorCollector) -> Any:
     return INVALID
 
 
+MIN_INT = -(2**63)
+MAX_INT = 2**63 - 1  # every integer column is 64-bit; nothing outside fits anywhere
+_INT_TEXT = re.compile(r"\s*([+-]?)0*([0-9]+)\s*")
+_FRACTION_TEXT = re.compile(r"\s*[+-]?([0-9]+\.[0-9]*|\.[0-9]+)\s*")
+
+
+def int_from_text(text: str) -> int | None:
+    """A decimal integer string as an int; beyond 20 digits, ±2**64 (outside every range we
+    check, and a 5,000-digit string never reaches Python's int-conversion limit); None if
+    the text is no integer."""
+    m = _INT_TEXT.fullmatch(text)
+    if m is None:
+        return None
+    digits = m.group(2)
+    number = int(digits) if len(digits) <= 20 else 2**64
+    return -number if m.group(1) == "-" else number
+
+
 def read_int(
     value: Any,
     field: str,
@@ -54,7 +72,9 @@ def read_int(
     minimum: int | None = None,
     maximum: int | None = None,
 ) -> Any:
-    number: int
+    """A JSON integer (or integral float) or a decimal string within ``[minimum, maximum]``,
+    by default the 64-bit range."""
+    number: int | None
     if isinstance(value, bool):
         errors.add(field, "is not a number")
         return INVALID
@@ -65,19 +85,21 @@ def read_int(
             errors.add(field, "must be an integer")
             return INVALID
         number = int(value)
-    elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
-        number = int(value)
-    elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?(\d+\.\d*|\.\d+)\s*", value):
+    elif isinstance(value, str) and (number := int_from_text(value)) is not None:
+        pass
+    elif isinstance(value, str) and _FRACTION_TEXT.fullmatch(value):
         errors.add(field, "must be an integer")
         return INVALID
     else:
         errors.add(field, "is not a number")
         return INVALID
-    if minimum is not None and number < minimum:
-        errors.add(field, f"must be greater than or equal to {minimum}")
+    low = MIN_INT if minimum is None else minimum
+    high = MAX_INT if maximum is None else maximum
+    if number < low:
+        errors.add(field, f"must be greater than or equal to {low}")
         return INVALID
-    if maximum is not None and number > maximum:
-        errors.add(field, f"must be less than or equal to {maximum}")
+    if number > high:
+        errors.add(field, f"must be less than or equal to {high}")
         return INVALID
     return number
 
@@ -150,11 +172,21 @@ def read_date(value: Any, field: str, errors: ErrorCollector, today: date | None
 
 
 def read_datetime(value: Any, field: str, errors: ErrorCollector) -> Any:
+    """An ISO 8601 date-time as a UTC instant (naive means UTC). One whose UTC time falls
+    off the calendar (``0001-01-01T00:00+05:00``) becomes its first or last instant."""
     if isinstance(value, str):
         try:
-            return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
             pass
+        else:
+            if moment.tzinfo is None:
+                return moment.replace(tzinfo=UTC)
+            try:
+                return moment.astimezone(UTC)
+            except OverflowError:
+                edge = datetime.min if moment.year == 1 else datetime.max
+                return edge.replace(tzinfo=UTC)
     errors.add(field, "is not a valid date")
     return INVALID
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -17,9 +17,14 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+# Files of the zoneinfo directory that are no IANA zone: the host's own zone (a link to
+# /etc/localtime, different on every machine) and tzdata's "Factory" placeholder ("-00").
+NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
+
+
 @lru_cache(maxsize=1)
 def known_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
+    return frozenset(available_timezones()) - NOT_ZONES
 
 
 def is_valid_zone(name: str) -> bool:
@@ -30,15 +35,20 @@ def timestamp(value: datetime | None, tz: str) -> str | None:
     """``2026-10-11T09:00:00.000-04:00``: milliseconds, numeric offset, never ``Z``."""
     if value is None:
         return None
-    local = value.astimezone(zone(tz))
+    try:
+        local = value.astimezone(zone(tz))
+    except OverflowError:  # the zone's clock would leave the calendar: write it in UTC
+        return value.astimezone(UTC).isoformat(timespec="milliseconds")
     offset = local.utcoffset()
-    if offset is not None and not offset.seconds % 60 and not offset.microseconds:
-        # Whole-minute offsets (every zone since 1900): the C formatter gives this exact form.
+    if offset is not None and offset.seconds % 60 == 0 and not offset.microseconds:
+        # Whole-minute offsets (nearly every zone after 1900): the C formatter's exact form.
         return local.isoformat(timespec="milliseconds")
-    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
-    sign = "+" if minutes >= 0 else "-"
-    hours, mins = divmod(abs(minutes), 60)
-    return f"{local:%Y-%m-%dT%H:%M:%S}.{local.microsecond // 1000:03d}{sign}{hours:02d}:{mins:02d}"
+    # Local mean time (e.g. -04:56:02 in New York before 1883, +00:19:32 in Amsterdam until
+    # 1937) has no ±hh:mm form: round the offset to the minute and write the clock of that
+    # offset, so that the text still names exactly the stored instant.
+    seconds = offset.total_seconds() if offset is not None else 0.0
+    rounded = timedelta(minutes=round(seconds / 60))
+    return value.astimezone(timezone(rounded)).isoformat(timespec="milliseconds")
 
 
 def localized_date(value: date) -> str:

@@ -70,11 +70,17 @@ def set_bracketed(target: dict[str, Any], key: str, value: Any) -> None:
     return
 
 
+def _is_index(key: str) -> bool:
+    """A list index in bracket notation: ASCII digits (``"²".isdigit()`` is true, yet no
+    number), short enough to convert (Python refuses ints of over 4,300 digits)."""
+    return key.isascii() and key.isdigit() and len(key) <= 9
+
+
 def _index_lists(value: Any) -> Any:
     """``{"0": {...}, "1": {...}}`` produced by ``positions[0][name]`` becomes a list."""
     if isinstance(value, dict):
         converted = {k: _index_lists(v) for k, v in value.items()}
-        if converted and all(k.isdigit() for k in converted):
+        if converted and all(_is_index(k) for k in converted):
             return [converted[k] for k in sorted(converted, key=int)]
         return converted
     if isinstance(value, list):

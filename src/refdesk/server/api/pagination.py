@@ -8,6 +8,7 @@ from typing import Any
 
 from refdesk.server.api.hal import api_url
 from refdesk.server.errors import ErrorCollector
+from refdesk.server.fields import INVALID, MAX_INT, read_int
 
 DEFAULT_LIMIT = 50
 
@@ -20,33 +21,16 @@ class PageRequest:
 
     @property
     def offset(self) -> int:
-        return (self.page - 1) * self.limit
+        """Rows to skip, capped at the 64-bit range the databases take for OFFSET: any page
+        that far out is past the end of every list (and answers 200 with an empty list)."""
+        return min((self.page - 1) * self.limit, MAX_INT)
 
 
 def _parse_positive(
     value: Any, field: str, errors: ErrorCollector, maximum: int | None
 ) -> int | None:
-    if isinstance(value, (dict, list)):
-        errors.add(field, "is not a number")
-        return None
-    text = str(value).strip()
-    try:
-        number = int(text)
-    except ValueError:
-        try:
-            float(text)
-        except ValueError:
-            errors.add(field, "is not a number")
-        else:
-            errors.add(field, "must be an integer")
-        return None
-    if number < 1:
-        errors.add(field, "must be greater than or equal to 1")
-        return None
-    if maximum is not None and number > maximum:
-        errors.add(field, f"must be less than or equal to {maximum}")
-        return None
-    return number
+    number = read_int(value, field, errors, 1, maximum)
+    return None if number is INVALID else int(number)
 
 
 def parse_page(
@@ -60,7 +44,7 @@ def parse_page(
     limit_value = query.get("limit")
     page = 1
     if page_value not in (None, ""):
-        page = _parse_positive(page_value, "page", errors, 2**62) or 1
+        page = _parse_positive(page_value, "page", errors, MAX_INT) or 1
     limit = default_limit
     supplied = limit_value not in (None, "")
     if supplied:

@@ -176,16 +176,25 @@ async def unassign(
     return slot, game, member
 
 
+async def _require_holder(
+    session: AsyncSession, member: Membership, slot: Assignment, game: Game
+) -> None:
+    """§5 step 15 for a caller who does not administer the site: the game must be visible to
+    it (as for GET) and it must hold the slot; both are checked before ``lock_version``."""
+    if member.administers:
+        return
+    if not await can_see(session, member, game):
+        raise Forbidden("This game is not visible to you")
+    if member.user is None or member.user.id != slot.official_id:
+        raise Forbidden("Only the official holding this slot may respond to it")
+
+
 def _respond_rules(slot: Assignment, game: Game, member: Membership, declining: bool) -> None:
+    """§5 step 18, after :func:`_require_holder` and the ``lock_version`` check."""
     if slot.official_id is None:
         raise ValidationFailed({"base": ["no official is assigned to this slot"]})
     if member.administers:
         return
-    holder = member.user is not None and member.user.id == slot.official_id
-    if not holder:
-        raise Forbidden("Only the official holding this slot may respond to it")
-    if not game.published:
-        raise Forbidden("This game is not published yet")
     cutoff = member.site.decline_cutoff_hours
     if declining and not slot.declined and utcnow() > game.start_time - timedelta(hours=cutoff):
         raise ValidationFailed(
@@ -203,12 +212,16 @@ async def respond(
     principal: Principal,
     assignment_id: int,
     data: dict[str, Any],
-    accept: bool,
+    accept: bool | None,
 ) -> tuple[Assignment, Game, Membership]:
-    """Accept or decline; an answer already given changes nothing."""
+    """Accept or decline (None: as the body's ``status`` says, the compatibility form);
+    an answer already given changes nothing."""
     slot, game, member = await load_assignment(session, principal, assignment_id, for_update=True)
+    await _require_holder(session, member, slot, game)
     expected = expected_lock_version(data)
     check_lock_version(slot, expected)
+    if accept is None:
+        accept = confirm_choice(data)
     _respond_rules(slot, game, member, declining=not accept)
     errors = ErrorCollector()
     reason: Any = None
@@ -240,6 +253,7 @@ async def edit(
 ) -> tuple[Assignment, Game, Membership]:
     """PUT/PATCH: assignors and managers edit everything; the holder only answers."""
     slot, game, member = await load_assignment(session, principal, assignment_id, for_update=True)
+    await _require_holder(session, member, slot, game)
     if not member.administers:
         for name in ("official_id", "user_id", "fee"):
             if name in data:

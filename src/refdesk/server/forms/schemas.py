@@ -175,7 +175,7 @@ def attachments(template: FormTemplate, submission: FormSubmission) -> list[dict
             {
                 int(m.group(1))
                 for k in values
-                if (m := re.match(re.escape(prefix) + r"\.(\d+)\.", k))
+                if (m := re.match(re.escape(prefix) + r"\.([0-9]{1,9})\.", k))
             }
         )
         for n in indexes:

@@ -117,9 +117,5 @@ def filters(
     if since is not None:
         moment = read_datetime(since, "search[updated_since]", errors)
         if moment is not INVALID:
-            if moment.tzinfo is None:
-                from datetime import UTC
-
-                moment = moment.replace(tzinfo=UTC)
             clauses.append(Game.updated > moment)
     return clauses

@@ -76,7 +76,13 @@ def public_note_html(note: str | None) -> str | None:
 def external_id_json(value: str | None) -> int | str | None:
     if value is None:
         return None
-    if value.isdigit() and (value == "0" or not value.startswith("0")) and int(value) < 2**53:
+    if (
+        value.isascii()
+        and value.isdigit()
+        and (value == "0" or not value.startswith("0"))
+        and len(value) <= 16
+        and int(value) < 2**53
+    ):
         return int(value)
     return value
 

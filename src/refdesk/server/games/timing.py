@@ -10,6 +10,20 @@ from refdesk.server.errors import ErrorCollector
 from refdesk.server.fields import INVALID, is_blank, parse_time, read_date, read_time
 from refdesk.server.timefmt import zone
 
+# The calendar a game may be on (dates as written, in any zone). Before 1900 most zones ran
+# on local mean time, whose offsets are not whole minutes; the upper end keeps three days
+# to spare, so that an end up to a day later, shown in any zone (up to ±15 hours), and the
+# list filters' day of margin all stay inside the year 9999.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(9999, 12, 28)
+
+
+def on_calendar(day: date, field: str, errors: ErrorCollector) -> bool:
+    if EARLIEST_DAY <= day <= LATEST_DAY:
+        return True
+    errors.add(field, "is not a valid date")
+    return False
+
 
 def local(instant: datetime, tz: str) -> datetime:
     return instant.astimezone(zone(tz))
@@ -36,6 +50,8 @@ def read_start(
             except ValueError:
                 parsed = None
             if parsed is not None:
+                if not on_calendar(parsed.date(), "date_time", errors):
+                    return INVALID
                 if parsed.tzinfo is None:
                     return to_utc(parsed.date(), parsed.time().replace(second=0, microsecond=0), tz)
                 return parsed.replace(second=0, microsecond=0).astimezone(UTC)
@@ -58,6 +74,8 @@ def read_start(
             day = INVALID
         else:
             day = read_date(data["localized_date"], "localized_date", errors, today)
+            if day is not INVALID and not on_calendar(day, "localized_date", errors):
+                day = INVALID
     if time_sent or current is None:
         if is_blank(data.get("localized_time")):
             errors.add("localized_time", "can't be blank")

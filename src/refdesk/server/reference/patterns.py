@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from refdesk.server.fields import INVALID, read_str
+from refdesk.server.fields import INVALID, MAX_INT, read_int, read_str
 from refdesk.server.reference.common import base_fields, read_name, self_links, stamps
 from refdesk.server.reference.kinds import Changes, Extras, Kind, WriteContext
 from refdesk.server.reference.models import Pattern, PatternPosition, Position
@@ -70,8 +70,12 @@ async def read_pattern(ctx: WriteContext, data: dict[str, Any]) -> Changes:
         if isinstance(entry, bool):
             ctx.errors.add("positions", "is invalid")
             return Changes(columns)
-        if isinstance(entry, int) or (isinstance(entry, str) and entry.strip().isdigit()):
-            wanted.append(int(entry))
+        digits = isinstance(entry, str) and entry.strip().isascii() and entry.strip().isdigit()
+        if isinstance(entry, int) or digits:
+            position_id = read_int(entry, "positions", ctx.errors, 1, MAX_INT)
+            if position_id is INVALID:
+                return Changes(columns)
+            wanted.append(position_id)
         elif isinstance(entry, (str, dict)):
             name = entry if isinstance(entry, str) else entry.get("name")
             abbreviation = entry.get("abbreviation") if isinstance(entry, dict) else None

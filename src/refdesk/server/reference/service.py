@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from refdesk.server.api.pagination import PageRequest, parse_page
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.locking import apply_changes, check_lock_version, expected_lock_version
+from refdesk.server.db.restrict import delete_checked, ensure_unreferenced
 from refdesk.server.errors import ErrorCollector, NotFound, ValidationFailed
 from refdesk.server.reference.kinds import Extras, Kind, Record, WriteContext
 from refdesk.server.sites.access import Membership, check_id, membership_in, site_membership
@@ -136,6 +137,6 @@ async def delete_record(
 ) -> None:
     record, member = await load_record(session, principal, kind, record_id, for_update=True)
     member.require(member.administers, f"delete {kind.plural.replace('_', ' ')}")
+    await ensure_unreferenced(session, record)
     await kind.before_delete(session, record)
-    await session.delete(record)
-    await session.flush()
+    await delete_checked(session, record)

@@ -14,7 +14,7 @@ from refdesk.server.errors import ErrorCollector, Forbidden, NotFound, Validatio
 from refdesk.server.fields import INVALID, is_blank, read_bool, read_date, read_int, read_str
 from refdesk.server.games.models import Game
 from refdesk.server.games.queries import holds_slot
-from refdesk.server.games.service import load_game
+from refdesk.server.games.service import load_game, read_game
 from refdesk.server.reports.models import GameReport, GameReportOfficial
 from refdesk.server.sites.access import Membership, check_id, membership_in, site_membership
 from refdesk.server.sites.models import Site
@@ -78,7 +78,7 @@ async def list_site_reports(
 async def list_game_reports(
     session: AsyncSession, principal: Principal, game_id: int, query: dict[str, Any]
 ) -> tuple[Membership, Game, list[GameReport], int, PageRequest]:
-    game, member = await load_game(session, principal, game_id)
+    game, member = await read_game(session, principal, game_id)  # 403 as for GET of the game
     scope = readable(member)
     errors = ErrorCollector()
     page = parse_page(query, errors)

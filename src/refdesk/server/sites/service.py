@@ -11,7 +11,9 @@ from refdesk.server.accounts.models import Account
 from refdesk.server.auth.principal import Principal
 from refdesk.server.config import Settings
 from refdesk.server.errors import ErrorCollector, Forbidden, NotFound
+from refdesk.server.forms.models import FormSubmission, FormTemplate
 from refdesk.server.games.derived import relocalise_site_games
+from refdesk.server.games.models import Game
 from refdesk.server.sites.access import Membership, check_id, site_membership
 from refdesk.server.sites.models import Site
 from refdesk.server.sites.schemas import read_site_fields, read_subscription_fields
@@ -107,6 +109,11 @@ async def delete_site(session: AsyncSession, principal: Principal, site_id: int)
     if not principal.operator:
         await site_membership(session, principal, site_id, allow_lapsed=True)
         raise Forbidden("Only operators may delete sites")
+    # Rows holding ON DELETE RESTRICT keys to the site's records go first (a submission its
+    # form template; a game its venue, teams, ...; a slot its position); the rest cascades.
+    templates = select(FormTemplate.id).where(FormTemplate.site_id == site_id)
+    await session.execute(delete(FormSubmission).where(FormSubmission.template_id.in_(templates)))
+    await session.execute(delete(Game).where(Game.site_id == site_id))
     await session.execute(delete(User).where(User.site_id == site_id))
     await session.delete(site)
     await session.flush()
