@@ -1,5 +1,5 @@
-"""OAuth 2.0 grants (contract §6.3) and revocation (§6.5): client authentication, scopes,
-authorization codes with PKCE, refresh-token rotation.
+"""OAuth 2.0 grants (contract §6.3) and revocation (§6.5): scopes, authorization codes with
+PKCE, refresh-token rotation and reuse detection. Client authentication is ``clients.py``.
 
 Failures are raised as :class:`ApiError` with the RFC 6749 codes; ``api/errors.py`` renders
 them (adding ``error_description`` on ``/oauth/*``). Secrets are compared as HMAC hashes only.
@@ -8,23 +8,25 @@ them (adding ``error_description`` on ``/oauth/*``). Secrets are compared as HMA
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import hmac
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
-from urllib.parse import unquote_plus
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.accounts.models import Account
 from refdesk.server.api.errors import ApiError
+from refdesk.server.auth.clients import (
+    authenticate_client,
+    client_credentials_of,
+    invalid_request,
+    str_param,
+)
 from refdesk.server.auth.models import AccessToken, Application, AuthorizationCode, RefreshToken
 from refdesk.server.auth.principal import SCOPE_ORDER, TOKEN_RE
-from refdesk.server.auth.secrets import SecretHasher
 from refdesk.server.auth.service import issue_tokens
 from refdesk.server.db.base import utcnow
 from refdesk.server.runtime import Runtime
@@ -32,32 +34,12 @@ from refdesk.server.runtime import Runtime
 GRANT_TYPES = ("client_credentials", "authorization_code", "refresh_token")
 TOKEN_TYPE_HINTS = ("access_token", "refresh_token")
 DEFAULT_SCOPES = frozenset({"read"})
-BASIC_CHALLENGE = 'Basic realm="refdesk"'
 VERIFIER_RE = re.compile(r"^[A-Za-z0-9._~-]{43,128}$")
 CHALLENGE_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 
-def invalid_request(message: str) -> ApiError:
-    return ApiError("invalid_request", message, status=400)
-
-
 def invalid_grant(message: str) -> ApiError:
     return ApiError("invalid_grant", message, status=400)
-
-
-def invalid_client(message: str, *, basic: bool) -> ApiError:
-    headers = {"WWW-Authenticate": BASIC_CHALLENGE} if basic else None
-    return ApiError("invalid_client", message, status=401, headers=headers)
-
-
-def str_param(data: dict[str, Any], name: str) -> str | None:
-    """A single string parameter; absent or empty is ``None``; any other type is malformed."""
-    value = data.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise invalid_request(f"The {name} parameter is malformed")
-    return value or None
 
 
 def parse_scopes(
@@ -92,75 +74,6 @@ def parse_scopes(
 def s256(verifier: str) -> str:
     digest = hashlib.sha256(verifier.encode("ascii")).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
-
-
-@dataclass(frozen=True)
-class ClientCredentials:
-    """What the request presented: ``basic`` is true when HTTP Basic was used."""
-
-    client_id: str | None
-    client_secret: str | None
-    basic: bool
-
-
-def _basic(authorization: str | None) -> tuple[str, str] | None:
-    if not authorization:
-        return None
-    scheme, _, credential = authorization.strip().partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        decoded = base64.b64decode(credential.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise invalid_client("The HTTP Basic credentials are malformed", basic=True) from exc
-    raw_id, sep, raw_secret = decoded.partition(":")
-    if not sep:
-        raise invalid_client("The HTTP Basic credentials are malformed", basic=True)
-    return unquote_plus(raw_id), unquote_plus(raw_secret)
-
-
-def client_credentials_of(authorization: str | None, data: dict[str, Any]) -> ClientCredentials:
-    """Client authentication from HTTP Basic and/or the body; both must name the same client."""
-    body_id = str_param(data, "client_id")
-    body_secret = str_param(data, "client_secret")
-    basic = _basic(authorization)
-    if basic is None:
-        return ClientCredentials(body_id, body_secret, False)
-    basic_id, basic_secret = basic
-    if (body_id is not None and body_id != basic_id) or (
-        body_secret is not None and body_secret != basic_secret
-    ):
-        raise invalid_request("The client credentials in the body and in HTTP Basic conflict")
-    return ClientCredentials(basic_id or None, basic_secret or None, True)
-
-
-async def authenticate_client(
-    session: AsyncSession, hasher: SecretHasher, credentials: ClientCredentials
-) -> Application:
-    """The application the credentials name; confidential clients must present their secret."""
-    basic = credentials.basic
-    if not credentials.client_id:
-        raise invalid_client("Client authentication is required", basic=basic)
-    row = (
-        await session.execute(
-            select(Application, Account.active)
-            .join(Account, Account.id == Application.account_id)
-            .where(Application.client_id == credentials.client_id)
-        )
-    ).first()
-    if row is None:
-        raise invalid_client("Client authentication failed", basic=basic)
-    application, owner_active = row
-    if application.confidential:
-        if not credentials.client_secret:
-            raise invalid_client("This client must authenticate with its secret", basic=basic)
-        if not hasher.verify(credentials.client_secret, application.client_secret_hash):
-            raise invalid_client("Client authentication failed", basic=basic)
-    elif credentials.client_secret:
-        raise invalid_client("Public clients have no client secret", basic=basic)
-    if not owner_active:
-        raise invalid_client("The application's account is deactivated", basic=basic)
-    return application
 
 
 async def _account_active(session: AsyncSession, account_id: int) -> bool:
