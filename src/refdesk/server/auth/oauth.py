@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import re
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -91,6 +91,28 @@ async def revoke_code_family(session: AsyncSession, code_id: int, now: datetime)
             .where(model.authorization_code_id == code_id, model.revoked_at.is_(None))
             .values(revoked_at=now)
         )
+
+
+async def revoke_family(session: AsyncSession, family: str, now: datetime) -> None:
+    """Revoke every refresh token of a family and every access token issued with one."""
+    members = select(RefreshToken.id).where(RefreshToken.family == family)
+    await session.execute(
+        update(AccessToken)
+        .where(AccessToken.refresh_token_id.in_(members), AccessToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family == family, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+def still_granted(granted: str, application: Application) -> frozenset[str]:
+    """The part of a grant the application may still hold: its scopes may have been cut since
+    (the bearer lookup applies the same intersection to tokens already issued)."""
+    return frozenset(granted.split()) & frozenset(application.scopes.split())
 
 
 async def _rowcount(session: AsyncSession, statement: Any) -> int:
@@ -175,6 +197,9 @@ async def _authorization_code(
         raise invalid_grant("No code_challenge was sent with the authorization request")
     if not await _account_active(session, grant.account_id):
         raise invalid_grant("The account that approved the authorization is deactivated")
+    scopes = still_granted(grant.scopes, application)
+    if not scopes:
+        raise invalid_grant("The application may no longer be granted the authorized scope")
     used = await _rowcount(
         session,
         update(AuthorizationCode)
@@ -190,7 +215,7 @@ async def _authorization_code(
         runtime,
         application,
         grant.account_id,
-        frozenset(grant.scopes.split()),
+        scopes,
         with_refresh=True,
         authorization_code_id=grant.id,
     )
@@ -210,15 +235,19 @@ async def _refresh_token(
                 select(RefreshToken).where(RefreshToken.token_hash == runtime.hasher.hash(token))
             )
         ).scalar_one_or_none()
-    if (
-        refresh is None
-        or refresh.application_id != application.id
-        or refresh.revoked_at is not None
-        or refresh.expires_at <= now
-    ):
+    if refresh is None or refresh.application_id != application.id:
+        raise invalid_grant("The refresh token is invalid, expired or revoked")
+    if refresh.revoked_at is not None:
+        # Presented again after rotation (or revocation): it may be in two hands, and the
+        # server cannot tell whose; end the whole grant (RFC 9700 §4.14.2).
+        await _revoke_reused(session, refresh.family, now)
+    if refresh.expires_at <= now:
         raise invalid_grant("The refresh token is invalid, expired or revoked")
     original = frozenset(refresh.scopes.split())
-    scopes = parse_scopes(data.get("scope"), original, default=original)
+    allowed = still_granted(refresh.scopes, application)
+    if not allowed:
+        raise invalid_grant("The application may no longer be granted any scope of this token")
+    scopes = parse_scopes(data.get("scope"), allowed, default=allowed)
     if not await _account_active(session, refresh.account_id):
         raise invalid_grant("The account that approved the authorization is deactivated")
     rotated = await _rowcount(
@@ -227,8 +256,8 @@ async def _refresh_token(
         .where(RefreshToken.id == refresh.id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=now),
     )
-    if rotated != 1:
-        raise invalid_grant("The refresh token is invalid, expired or revoked")
+    if rotated != 1:  # a concurrent request rotated it first: a reuse too
+        await _revoke_reused(session, refresh.family, now)
     return await issue_tokens(
         session,
         runtime,
@@ -238,7 +267,14 @@ async def _refresh_token(
         with_refresh=True,
         authorization_code_id=refresh.authorization_code_id,
         refresh_scopes=original,
+        family=refresh.family,
     )
+
+
+async def _revoke_reused(session: AsyncSession, family: str, now: datetime) -> NoReturn:
+    await revoke_family(session, family, now)
+    await session.commit()
+    raise invalid_grant("The refresh token is invalid, expired or revoked")
 
 
 async def revoke_request(
