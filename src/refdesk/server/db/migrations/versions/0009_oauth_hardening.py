@@ -1,4 +1,4 @@
-"""refresh-token families
+"""refresh-token families; idempotency records that hold no readable secret
 
 Revision ID: 0009
 Revises: 0007
@@ -9,6 +9,11 @@ the reuse of a rotated token can revoke the whole family (RFC 9700 §4.14.2). Ex
 all come from an authorization code: their family is named after it (``code<id>``; new
 families are 32 random hex characters, so the two never collide), or after the token itself
 when the code's row is gone.
+
+``idempotency_records`` are now written with a keyed hash of the Idempotency-Key and a sealed
+body. Rows written before hold the raw key and the plain body (client secrets included): they
+are deleted. They are a 24-hour replay cache: a retry of a request made before the upgrade
+executes again instead of being replayed.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.execute(sa.table("idempotency_records").delete())
     with op.batch_alter_table("refresh_tokens", schema=None) as batch_op:
         batch_op.add_column(sa.Column("family", sa.String(length=32), nullable=True))
     tokens = sa.table(
