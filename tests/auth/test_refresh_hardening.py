@@ -32,12 +32,15 @@ async def grant(
         "scope": scope,
     }
     code = await authorization_code(client, params, login)
-    response = await client.post(
+    return assert_token(await exchange(client, app, code), scope)
+
+
+async def exchange(client: httpx.AsyncClient, app: NewApplication, code: str) -> httpx.Response:
+    return await client.post(
         "/oauth/token",
         data={"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT},
         headers=basic(app.application.client_id, app.client_secret or ""),
     )
-    return assert_token(response, scope)
 
 
 async def refresh(
@@ -153,12 +156,7 @@ async def test_hole_6_code_exchanged_after_a_scope_cut_grants_the_intersection(
     }
     code = await authorization_code(client, params, people.person.login)
     await cut_scopes(client, runtime, people, app, "read")
-    response = await client.post(
-        "/oauth/token",
-        data={"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT},
-        headers=basic(app.application.client_id, app.client_secret or ""),
-    )
-    assert_token(response, "read")
+    assert_token(await exchange(client, app, code), "read")
 
 
 # -- refresh-token reuse -----------------------------------------------------------------

@@ -164,35 +164,11 @@ class Idempotency:
             return
         if isinstance(claim, Claimed):
             await self._execute(scope, replay_receive, send, claim.record_id, key)
-        elif claim is None or claim.status is None:
-            await send_error(
-                scope,
-                replay_receive,
-                send,
-                self.settings,
-                "idempotency_key_in_use",
-                "A request with this Idempotency-Key is still being processed; retry later",
-            )
-        elif claim.fingerprint != print_:
-            await send_error(
-                scope,
-                replay_receive,
-                send,
-                self.settings,
-                "idempotency_key_reused",
-                "This Idempotency-Key was already used with a different request",
-            )
-        elif claim.body is None:  # does not open with this key: altered in the database
-            log.error("a stored idempotent response could not be opened")
-            await send_error(
-                scope,
-                replay_receive,
-                send,
-                self.settings,
-                "idempotency_key_reused",
-                "The response stored for this Idempotency-Key cannot be replayed; use a new key",
-            )
-        else:
+            return
+        refusal = _refusal(claim, print_)
+        if refusal is not None:
+            await send_error(scope, replay_receive, send, self.settings, *refusal)
+        elif claim is not None and claim.body is not None:
             await _replay(claim, claim.body, send)
 
     async def _account_for(self, scope: Scope) -> int | None:
@@ -267,6 +243,27 @@ class Idempotency:
             await self.store.release(record_id)
         for message in messages:
             await send(message)
+
+
+def _refusal(claim: Stored | None, print_: str) -> tuple[str, str] | None:
+    """The error (code, message) answering a key that is taken, or None to replay."""
+    if claim is None or claim.status is None:
+        return (
+            "idempotency_key_in_use",
+            "A request with this Idempotency-Key is still being processed; retry later",
+        )
+    if claim.fingerprint != print_:
+        return (
+            "idempotency_key_reused",
+            "This Idempotency-Key was already used with a different request",
+        )
+    if claim.body is None:  # does not open with this key: altered in the database
+        log.error("a stored idempotent response could not be opened")
+        return (
+            "idempotency_key_reused",
+            "The response stored for this Idempotency-Key cannot be replayed; use a new key",
+        )
+    return None
 
 
 def _replaying(chunks: list[bytes], receive: Receive, *, more_body: bool) -> Receive:
