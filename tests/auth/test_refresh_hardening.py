@@ -212,3 +212,23 @@ async def test_hole_6_concurrent_reuse_leaves_no_live_token(
         assert await can_read(client, body["access_token"]) == 401
         assert_error(await refresh(client, app, body["refresh_token"]), 400, "invalid_grant")
     assert await can_read(client, first["access_token"]) == 401
+
+
+async def test_hole_6_revoking_a_refresh_token_ends_every_token_of_its_grant(
+    client: httpx.AsyncClient, runtime: Runtime, people: Owner
+) -> None:
+    """RFC 7009 §2.1: revoking a refresh token invalidates the access tokens of the same
+    grant, including those issued before its last rotation."""
+    app = await make_app(runtime, people.owner)
+    first = await grant(client, app, people.person.login)
+    second = assert_token(await refresh(client, app, first["refresh_token"]), "read write")
+    other = await grant(client, app, people.person.login)
+    response = await client.post(
+        "/oauth/revoke",
+        data={"token": str(second["refresh_token"]), "token_type_hint": "refresh_token"},
+        headers=basic(app.application.client_id, app.client_secret or ""),
+    )
+    assert response.status_code == 200, response.text
+    for tokens in (first, second):
+        assert await can_read(client, tokens["access_token"]) == 401
+    assert await can_read(client, other["access_token"]) == 200

@@ -314,8 +314,6 @@ async def revoke_request(
         )
     record.revoked_at = now
     if isinstance(record, RefreshToken):
-        await session.execute(
-            update(AccessToken)
-            .where(AccessToken.refresh_token_id == record.id, AccessToken.revoked_at.is_(None))
-            .values(revoked_at=now)
-        )
+        # Every access token of the same grant goes too, including those issued before the
+        # token's last rotation (RFC 7009 §2.1).
+        await revoke_family(session, record.family, now)
