@@ -19,7 +19,10 @@ from refdesk.server.db.models import Base, IdempotencyRecord
 from refdesk.server.runtime import Runtime
 from tests.auth.test_applications import client_token
 from tests.auth.test_token import assert_token
-from tests.factories import create_account, create_token
+from tests.factories import create_account, create_member, create_token
+from tests.forms.test_forms import TEMPLATE
+from tests.games.test_candidates import make_game
+from tests.games.test_games import _site, setup_site
 
 URL = "/api/v2/current_account/applications"
 
@@ -146,3 +149,35 @@ async def test_a_stored_response_that_does_not_open_is_refused_not_re_executed(
     listing = await client.get(URL, headers=headers)
     names = [a["name"] for a in listing.json()["_embedded"]["applications"]]
     assert names.count("Once") == 1
+
+
+async def test_hole_4_any_secret_bearing_response_is_sealed_without_declaring_it(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """A form submission's answer holds its web-view capability token (anyone holding the
+    link reads the report): it is sealed like every stored body, with no opt-in to forget."""
+    site_id, assignor = await setup_site(client, runtime)
+    official = await create_member(runtime, await _site(runtime, site_id))
+    game = await make_game(client, site_id, assignor.headers)
+    slot = game["_embedded"]["assignments"][0]["id"]
+    assign = f"/api/v2/assignments/{slot}/assign"
+    await client.post(assign, json={"user_id": official.user.id}, headers=assignor.headers)
+    await client.put(
+        f"/api/v2/sites/{site_id}", json={"forms_enabled": "true"}, headers=assignor.headers
+    )
+    template = await client.post(
+        f"/api/v2/sites/{site_id}/form/templates",
+        json={"form_template": TEMPLATE},
+        headers=assignor.headers,
+    )
+    assert template.status_code == 201, template.text
+    headers = {**official.headers, "Idempotency-Key": "report-1"}
+    report = {"game_id": game["id"], "values": {".homeTeamScore": 2}}
+    url = f"/api/v2/form/templates/{template.json()['id']}/submissions"
+    first = await client.post(url, json=report, headers=headers)
+    assert first.status_code == 201, first.text
+    token = first.json()["_links"]["game_report_webview"]["href"].rsplit("/", 1)[1]
+    assert await rows_containing(runtime, token) == []
+    replay = await client.post(url, json=report, headers=headers)
+    assert replay.headers["idempotent-replayed"] == "true"
+    assert replay.content == first.content
