@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
+from refdesk.server.api.idempotency_store import RecordKey
 from refdesk.server.db.base import utcnow
 from refdesk.server.db.models import IdempotencyRecord
 from refdesk.server.runtime import Runtime
@@ -176,7 +177,7 @@ async def test_in_flight_key_is_409(client: httpx.AsyncClient, runtime: Runtime)
         session.add(
             IdempotencyRecord(
                 account_id=account.id,
-                key="busy",
+                key=RecordKey(runtime.hasher, account.id, "busy").lookup,
                 fingerprint="0" * 64,
                 status=None,
                 expires_at=utcnow() + timedelta(minutes=5),
@@ -206,7 +207,7 @@ async def test_expired_records_are_replaced(client: httpx.AsyncClient, runtime: 
         session.add(
             IdempotencyRecord(
                 account_id=account.id,
-                key="old",
+                key=RecordKey(runtime.hasher, account.id, "old").lookup,
                 fingerprint="0" * 64,
                 status=201,
                 body=b"{}",

@@ -8,27 +8,22 @@ through untouched and the app reports that failure first.
 Otherwise the key is validated, the request fingerprinted (method, normalised path, query
 string, decoded body as canonical JSON) and the key claimed by inserting an in-flight row in its
 own committed transaction. The app then runs with the body re-fed to it; its response is
-buffered, stored when 2xx (status, body, Content-Type, Location) or the claim released, and
-only then sent on. Rate-limit and other common headers are added by the outer middleware, so a
-replay always carries current ones.
+buffered, stored when 2xx (status, sealed body, Content-Type, Location) or the claim released,
+and only then sent on. The record holds nothing readable without the raw key
+(``idempotency_store.py``). Rate-limit and other common headers are added by the outer
+middleware, so a replay always carries current ones.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
-from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-import anyio
 import orjson
-from sqlalchemy import delete, select, update
 from sqlalchemy.exc import (
     DBAPIError,
     DisconnectionError,
-    IntegrityError,
     InterfaceError,
     OperationalError,
 )
@@ -37,20 +32,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from refdesk.server.api.body import decode_form, decode_json
 from refdesk.server.api.errors import ApiError, send_error
+from refdesk.server.api.idempotency_store import Claimed, IdempotencyStore, RecordKey, Stored
 from refdesk.server.api.media import FORM, JSON_TYPES, parse_content_type
 from refdesk.server.api.responses import negotiation_of
 from refdesk.server.auth.principal import resolve
-from refdesk.server.db.base import utcnow
-from refdesk.server.db.models import IdempotencyRecord
 from refdesk.server.runtime import Runtime
 
 log = logging.getLogger("refdesk.idempotency")
 
 HEADER = b"idempotency-key"
 KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
-# An in-flight claim whose process died is reclaimable after this long (or the TTL if shorter).
-IN_FLIGHT_LEASE_SECONDS = 600
-CLAIM_ATTEMPTS = 3
 _CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     OperationalError,
     InterfaceError,
@@ -75,15 +66,16 @@ def valid_key(value: str) -> bool:
     return bool(KEY_RE.match(value))
 
 
-def fingerprint(method: str, path: str, query: str, body: dict[str, Any], raw: bytes) -> str:
-    """SHA-256 of the request as canonical JSON (sorted keys); bodies too deep for the encoder
-    (orjson stops at 254 levels) are fingerprinted by their bytes instead."""
+def canonical_request(
+    method: str, path: str, query: str, body: dict[str, Any], raw: bytes
+) -> bytes:
+    """The request as canonical JSON (sorted keys), the input of the (keyed) fingerprint;
+    bodies too deep for the encoder (orjson stops at 254 levels) are taken as their bytes."""
     head = {"method": method, "path": path, "query": query}
     try:
-        canonical = orjson.dumps({**head, "body": body}, option=orjson.OPT_SORT_KEYS)
+        return orjson.dumps({**head, "body": body}, option=orjson.OPT_SORT_KEYS)
     except orjson.JSONEncodeError:
-        canonical = orjson.dumps({**head, "raw": raw.hex()}, option=orjson.OPT_SORT_KEYS)
-    return hashlib.sha256(canonical).hexdigest()
+        return orjson.dumps({**head, "raw": raw.hex()}, option=orjson.OPT_SORT_KEYS)
 
 
 def decode_for_fingerprint(content_type_header: str | None, raw: bytes) -> dict[str, Any] | None:
@@ -101,119 +93,6 @@ def decode_for_fingerprint(content_type_header: str | None, raw: bytes) -> dict[
         return decode_json(raw)
     except (ApiError, ValueError, TypeError):
         return None
-
-
-@dataclass(frozen=True)
-class Stored:
-    """An existing, unexpired record (``status is None``: still in flight)."""
-
-    fingerprint: str
-    status: int | None
-    body: bytes
-    content_type: str | None
-    location: str | None
-
-
-@dataclass(frozen=True)
-class Claimed:
-    record_id: int
-
-
-class IdempotencyStore:
-    """The ``idempotency_records`` table: claim, complete, release."""
-
-    def __init__(self, runtime: Runtime) -> None:
-        self.db = runtime.db
-        self.ttl = runtime.settings.idempotency_ttl
-        self.lease = min(self.ttl, IN_FLIGHT_LEASE_SECONDS)
-
-    async def claim(self, account_id: int, key: str, print_: str) -> Claimed | Stored | None:
-        """Insert an in-flight row (committed); an unexpired existing row is returned instead.
-        None: lost every race for the key (someone else holds it)."""
-        await self._sweep(account_id)
-        for _ in range(CLAIM_ATTEMPTS):
-            now = utcnow()
-            try:
-                async with self.db.transaction() as session:
-                    existing = await session.scalar(
-                        select(IdempotencyRecord).where(
-                            IdempotencyRecord.account_id == account_id,
-                            IdempotencyRecord.key == key,
-                        )
-                    )
-                    if existing is not None and existing.expires_at <= now:
-                        await session.delete(existing)  # expired: as if absent
-                        await session.flush()
-                    elif existing is not None:
-                        return Stored(
-                            existing.fingerprint,
-                            existing.status,
-                            existing.body or b"",
-                            existing.content_type,
-                            existing.location,
-                        )
-                    record = IdempotencyRecord(
-                        account_id=account_id,
-                        key=key,
-                        fingerprint=print_,
-                        status=None,
-                        expires_at=now + timedelta(seconds=self.lease),
-                    )
-                    session.add(record)
-                    await session.flush()
-                    record_id = record.id
-                return Claimed(record_id)
-            except IntegrityError:
-                continue
-        return None
-
-    async def _sweep(self, account_id: int) -> None:
-        """Best effort: drop the account's expired records so the table does not grow."""
-        try:
-            async with self.db.transaction() as session:
-                await session.execute(
-                    delete(IdempotencyRecord).where(
-                        IdempotencyRecord.account_id == account_id,
-                        IdempotencyRecord.expires_at <= utcnow(),
-                    )
-                )
-        except Exception as exc:
-            log.warning("could not sweep idempotency records: %s", type(exc).__name__)
-
-    async def complete(
-        self,
-        record_id: int,
-        status: int,
-        body: bytes,
-        content_type: str | None,
-        location: str | None,
-    ) -> None:
-        async with self.db.transaction() as session:
-            await session.execute(
-                update(IdempotencyRecord)
-                .where(IdempotencyRecord.id == record_id, IdempotencyRecord.status.is_(None))
-                .values(
-                    status=status,
-                    body=body,
-                    content_type=content_type,
-                    location=location,
-                    expires_at=utcnow() + timedelta(seconds=self.ttl),
-                )
-            )
-
-    async def release(self, record_id: int) -> None:
-        """Drop an in-flight claim so a corrected retry executes; never raises."""
-        try:
-            with anyio.CancelScope(shield=True):
-                async with self.db.transaction() as session:
-                    await session.execute(
-                        delete(IdempotencyRecord).where(
-                            IdempotencyRecord.id == record_id,
-                            IdempotencyRecord.status.is_(None),
-                        )
-                    )
-        except Exception as exc:
-            log.error("could not release idempotency record %s: %s", record_id, type(exc).__name__)
 
 
 def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> str | None:
@@ -263,9 +142,9 @@ class Idempotency:
                 "The Idempotency-Key header must be 1 to 255 printable ASCII characters",
             )
             return
-        key = keys[0]
+        key = RecordKey(self.runtime.hasher, account_id, keys[0])
         query = scope.get("query_string", b"").decode("latin-1")
-        print_ = fingerprint("POST", scope["path"], query, decoded, raw)
+        print_ = key.fingerprint(canonical_request("POST", scope["path"], query, decoded, raw))
         try:
             claim = await self.store.claim(account_id, key, print_)
         except Exception as exc:
@@ -284,27 +163,13 @@ class Idempotency:
             )
             return
         if isinstance(claim, Claimed):
-            await self._execute(scope, replay_receive, send, claim.record_id)
-        elif claim is None or claim.status is None:
-            await send_error(
-                scope,
-                replay_receive,
-                send,
-                self.settings,
-                "idempotency_key_in_use",
-                "A request with this Idempotency-Key is still being processed; retry later",
-            )
-        elif claim.fingerprint != print_:
-            await send_error(
-                scope,
-                replay_receive,
-                send,
-                self.settings,
-                "idempotency_key_reused",
-                "This Idempotency-Key was already used with a different request",
-            )
-        else:
-            await _replay(claim, send)
+            await self._execute(scope, replay_receive, send, claim.record_id, key)
+            return
+        refusal = _refusal(claim, print_)
+        if refusal is not None:
+            await send_error(scope, replay_receive, send, self.settings, *refusal)
+        elif claim is not None and claim.body is not None:
+            await _replay(claim, claim.body, send)
 
     async def _account_for(self, scope: Scope) -> int | None:
         """The acting account when steps 7–9 pass (Accept, token, write scope), else None."""
@@ -337,7 +202,9 @@ class Idempotency:
             if not message.get("more_body", False):
                 return chunks, True
 
-    async def _execute(self, scope: Scope, receive: Receive, send: Send, record_id: int) -> None:
+    async def _execute(
+        self, scope: Scope, receive: Receive, send: Send, record_id: int, key: RecordKey
+    ) -> None:
         messages: list[Message] = []
 
         async def capture(message: Message) -> None:
@@ -363,6 +230,7 @@ class Idempotency:
             try:
                 await self.store.complete(
                     record_id,
+                    key,
                     status,
                     body,
                     _header(headers, b"content-type"),
@@ -377,6 +245,27 @@ class Idempotency:
             await send(message)
 
 
+def _refusal(claim: Stored | None, print_: str) -> tuple[str, str] | None:
+    """The error (code, message) answering a key that is taken, or None to replay."""
+    if claim is None or claim.status is None:
+        return (
+            "idempotency_key_in_use",
+            "A request with this Idempotency-Key is still being processed; retry later",
+        )
+    if claim.fingerprint != print_:
+        return (
+            "idempotency_key_reused",
+            "This Idempotency-Key was already used with a different request",
+        )
+    if claim.body is None:  # does not open with this key: altered in the database
+        log.error("a stored idempotent response could not be opened")
+        return (
+            "idempotency_key_reused",
+            "The response stored for this Idempotency-Key cannot be replayed; use a new key",
+        )
+    return None
+
+
 def _replaying(chunks: list[bytes], receive: Receive, *, more_body: bool) -> Receive:
     """A receive that hands the already-read body to the app, then defers to the client."""
     pending = [b"".join(chunks)]
@@ -389,7 +278,7 @@ def _replaying(chunks: list[bytes], receive: Receive, *, more_body: bool) -> Rec
     return replay
 
 
-async def _replay(stored: Stored, send: Send) -> None:
+async def _replay(stored: Stored, body: bytes, send: Send) -> None:
     headers: list[tuple[bytes, bytes]] = [(b"idempotent-replayed", b"true")]
     if stored.content_type:
         headers.append((b"content-type", stored.content_type.encode("latin-1")))
@@ -397,6 +286,6 @@ async def _replay(stored: Stored, send: Send) -> None:
         headers.append((b"location", stored.location.encode("latin-1")))
     status = stored.status or 200
     if status not in (204, 304):
-        headers.append((b"content-length", str(len(stored.body)).encode()))
+        headers.append((b"content-length", str(len(body)).encode()))
     await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": stored.body, "more_body": False})
+    await send({"type": "http.response.body", "body": body, "more_body": False})

@@ -58,6 +58,10 @@ class RefreshToken(IdMixin, Base):
     authorization_code_id: Mapped[int | None] = mapped_column(
         Id, ForeignKey("authorization_codes.id", ondelete="SET NULL"), nullable=True, index=True
     )
+    # Every refresh token rotated from one authorization grant shares it (random, so it
+    # survives the code's row); reuse of a rotated token revokes the family (RFC 9700 §4.14).
+    # The family's access tokens are those whose refresh_token_id is one of its members.
+    family: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
     scopes: Mapped[str] = mapped_column(String(64), nullable=False)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

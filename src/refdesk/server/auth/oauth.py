@@ -1,5 +1,5 @@
-"""OAuth 2.0 grants (contract §6.3) and revocation (§6.5): client authentication, scopes,
-authorization codes with PKCE, refresh-token rotation.
+"""OAuth 2.0 grants (contract §6.3) and revocation (§6.5): scopes, authorization codes with
+PKCE, refresh-token rotation and reuse detection. Client authentication is ``clients.py``.
 
 Failures are raised as :class:`ApiError` with the RFC 6749 codes; ``api/errors.py`` renders
 them (adding ``error_description`` on ``/oauth/*``). Secrets are compared as HMAC hashes only.
@@ -8,23 +8,25 @@ them (adding ``error_description`` on ``/oauth/*``). Secrets are compared as HMA
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import hmac
 import re
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
-from urllib.parse import unquote_plus
+from typing import Any, NoReturn, cast
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.accounts.models import Account
 from refdesk.server.api.errors import ApiError
+from refdesk.server.auth.clients import (
+    authenticate_client,
+    client_credentials_of,
+    invalid_request,
+    str_param,
+)
 from refdesk.server.auth.models import AccessToken, Application, AuthorizationCode, RefreshToken
 from refdesk.server.auth.principal import SCOPE_ORDER, TOKEN_RE
-from refdesk.server.auth.secrets import SecretHasher
 from refdesk.server.auth.service import issue_tokens
 from refdesk.server.db.base import utcnow
 from refdesk.server.runtime import Runtime
@@ -32,32 +34,12 @@ from refdesk.server.runtime import Runtime
 GRANT_TYPES = ("client_credentials", "authorization_code", "refresh_token")
 TOKEN_TYPE_HINTS = ("access_token", "refresh_token")
 DEFAULT_SCOPES = frozenset({"read"})
-BASIC_CHALLENGE = 'Basic realm="refdesk"'
 VERIFIER_RE = re.compile(r"^[A-Za-z0-9._~-]{43,128}$")
 CHALLENGE_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 
-def invalid_request(message: str) -> ApiError:
-    return ApiError("invalid_request", message, status=400)
-
-
 def invalid_grant(message: str) -> ApiError:
     return ApiError("invalid_grant", message, status=400)
-
-
-def invalid_client(message: str, *, basic: bool) -> ApiError:
-    headers = {"WWW-Authenticate": BASIC_CHALLENGE} if basic else None
-    return ApiError("invalid_client", message, status=401, headers=headers)
-
-
-def str_param(data: dict[str, Any], name: str) -> str | None:
-    """A single string parameter; absent or empty is ``None``; any other type is malformed."""
-    value = data.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise invalid_request(f"The {name} parameter is malformed")
-    return value or None
 
 
 def parse_scopes(
@@ -94,75 +76,6 @@ def s256(verifier: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
-@dataclass(frozen=True)
-class ClientCredentials:
-    """What the request presented: ``basic`` is true when HTTP Basic was used."""
-
-    client_id: str | None
-    client_secret: str | None
-    basic: bool
-
-
-def _basic(authorization: str | None) -> tuple[str, str] | None:
-    if not authorization:
-        return None
-    scheme, _, credential = authorization.strip().partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        decoded = base64.b64decode(credential.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise invalid_client("The HTTP Basic credentials are malformed", basic=True) from exc
-    raw_id, sep, raw_secret = decoded.partition(":")
-    if not sep:
-        raise invalid_client("The HTTP Basic credentials are malformed", basic=True)
-    return unquote_plus(raw_id), unquote_plus(raw_secret)
-
-
-def client_credentials_of(authorization: str | None, data: dict[str, Any]) -> ClientCredentials:
-    """Client authentication from HTTP Basic and/or the body; both must name the same client."""
-    body_id = str_param(data, "client_id")
-    body_secret = str_param(data, "client_secret")
-    basic = _basic(authorization)
-    if basic is None:
-        return ClientCredentials(body_id, body_secret, False)
-    basic_id, basic_secret = basic
-    if (body_id is not None and body_id != basic_id) or (
-        body_secret is not None and body_secret != basic_secret
-    ):
-        raise invalid_request("The client credentials in the body and in HTTP Basic conflict")
-    return ClientCredentials(basic_id or None, basic_secret or None, True)
-
-
-async def authenticate_client(
-    session: AsyncSession, hasher: SecretHasher, credentials: ClientCredentials
-) -> Application:
-    """The application the credentials name; confidential clients must present their secret."""
-    basic = credentials.basic
-    if not credentials.client_id:
-        raise invalid_client("Client authentication is required", basic=basic)
-    row = (
-        await session.execute(
-            select(Application, Account.active)
-            .join(Account, Account.id == Application.account_id)
-            .where(Application.client_id == credentials.client_id)
-        )
-    ).first()
-    if row is None:
-        raise invalid_client("Client authentication failed", basic=basic)
-    application, owner_active = row
-    if application.confidential:
-        if not credentials.client_secret:
-            raise invalid_client("This client must authenticate with its secret", basic=basic)
-        if not hasher.verify(credentials.client_secret, application.client_secret_hash):
-            raise invalid_client("Client authentication failed", basic=basic)
-    elif credentials.client_secret:
-        raise invalid_client("Public clients have no client secret", basic=basic)
-    if not owner_active:
-        raise invalid_client("The application's account is deactivated", basic=basic)
-    return application
-
-
 async def _account_active(session: AsyncSession, account_id: int) -> bool:
     active = (
         await session.execute(select(Account.active).where(Account.id == account_id))
@@ -178,6 +91,28 @@ async def revoke_code_family(session: AsyncSession, code_id: int, now: datetime)
             .where(model.authorization_code_id == code_id, model.revoked_at.is_(None))
             .values(revoked_at=now)
         )
+
+
+async def revoke_family(session: AsyncSession, family: str, now: datetime) -> None:
+    """Revoke every refresh token of a family and every access token issued with one."""
+    members = select(RefreshToken.id).where(RefreshToken.family == family)
+    await session.execute(
+        update(AccessToken)
+        .where(AccessToken.refresh_token_id.in_(members), AccessToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family == family, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+def still_granted(granted: str, application: Application) -> frozenset[str]:
+    """The part of a grant the application may still hold: its scopes may have been cut since
+    (the bearer lookup applies the same intersection to tokens already issued)."""
+    return frozenset(granted.split()) & frozenset(application.scopes.split())
 
 
 async def _rowcount(session: AsyncSession, statement: Any) -> int:
@@ -262,6 +197,9 @@ async def _authorization_code(
         raise invalid_grant("No code_challenge was sent with the authorization request")
     if not await _account_active(session, grant.account_id):
         raise invalid_grant("The account that approved the authorization is deactivated")
+    scopes = still_granted(grant.scopes, application)
+    if not scopes:
+        raise invalid_grant("The application may no longer be granted the authorized scope")
     used = await _rowcount(
         session,
         update(AuthorizationCode)
@@ -277,7 +215,7 @@ async def _authorization_code(
         runtime,
         application,
         grant.account_id,
-        frozenset(grant.scopes.split()),
+        scopes,
         with_refresh=True,
         authorization_code_id=grant.id,
     )
@@ -297,15 +235,19 @@ async def _refresh_token(
                 select(RefreshToken).where(RefreshToken.token_hash == runtime.hasher.hash(token))
             )
         ).scalar_one_or_none()
-    if (
-        refresh is None
-        or refresh.application_id != application.id
-        or refresh.revoked_at is not None
-        or refresh.expires_at <= now
-    ):
+    if refresh is None or refresh.application_id != application.id:
+        raise invalid_grant("The refresh token is invalid, expired or revoked")
+    if refresh.revoked_at is not None:
+        # Presented again after rotation (or revocation): it may be in two hands, and the
+        # server cannot tell whose; end the whole grant (RFC 9700 §4.14.2).
+        await _revoke_reused(session, refresh.family, now)
+    if refresh.expires_at <= now:
         raise invalid_grant("The refresh token is invalid, expired or revoked")
     original = frozenset(refresh.scopes.split())
-    scopes = parse_scopes(data.get("scope"), original, default=original)
+    allowed = still_granted(refresh.scopes, application)
+    if not allowed:
+        raise invalid_grant("The application may no longer be granted any scope of this token")
+    scopes = parse_scopes(data.get("scope"), allowed, default=allowed)
     if not await _account_active(session, refresh.account_id):
         raise invalid_grant("The account that approved the authorization is deactivated")
     rotated = await _rowcount(
@@ -314,8 +256,8 @@ async def _refresh_token(
         .where(RefreshToken.id == refresh.id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=now),
     )
-    if rotated != 1:
-        raise invalid_grant("The refresh token is invalid, expired or revoked")
+    if rotated != 1:  # a concurrent request rotated it first: a reuse too
+        await _revoke_reused(session, refresh.family, now)
     return await issue_tokens(
         session,
         runtime,
@@ -325,7 +267,14 @@ async def _refresh_token(
         with_refresh=True,
         authorization_code_id=refresh.authorization_code_id,
         refresh_scopes=original,
+        family=refresh.family,
     )
+
+
+async def _revoke_reused(session: AsyncSession, family: str, now: datetime) -> NoReturn:
+    await revoke_family(session, family, now)
+    await session.commit()
+    raise invalid_grant("The refresh token is invalid, expired or revoked")
 
 
 async def revoke_request(
@@ -365,8 +314,6 @@ async def revoke_request(
         )
     record.revoked_at = now
     if isinstance(record, RefreshToken):
-        await session.execute(
-            update(AccessToken)
-            .where(AccessToken.refresh_token_id == record.id, AccessToken.revoked_at.is_(None))
-            .values(revoked_at=now)
-        )
+        # Every access token of the same grant goes too, including those issued before the
+        # token's last rotation (RFC 7009 §2.1).
+        await revoke_family(session, record.family, now)

@@ -68,6 +68,7 @@ TOKEN_LOOKUP = (
         Account.operator,
         Account.active,
         _owner.active,
+        Application.scopes,
     )
     .join(Account, Account.id == AccessToken.account_id)
     .join(Application, Application.id == AccessToken.application_id)
@@ -92,7 +93,7 @@ async def lookup(
     if row is None:
         return None
     account_id, application_id, token_id, scopes, expires_at, revoked_at = row[:6]
-    operator, active, owner_active = row[6:]
+    operator, active, owner_active, application_scopes = row[6:]
     # Deactivating the account that acts, or the account that owns the application, ends
     # every token (contract §6.2).
     if revoked_at is not None or expires_at <= utcnow() or not active or not owner_active:
@@ -100,7 +101,8 @@ async def lookup(
     return Principal(
         account_id=account_id,
         operator=bool(operator),
-        scopes=frozenset(scopes.split()),
+        # A later cut of the application's scopes binds the tokens it already holds.
+        scopes=frozenset(scopes.split()) & frozenset(application_scopes.split()),
         token_id=token_id,
         application_id=application_id,
         expires_at=expires_at,

@@ -27,3 +27,8 @@ def new_token() -> str:
 def new_client_credential() -> str:
     """43 URL-safe characters (client ids and client secrets)."""
     return secrets.token_urlsafe(32)
+
+
+def new_family() -> str:
+    """32 lowercase hex characters naming one refresh-token family."""
+    return secrets.token_hex(16)

@@ -10,7 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.auth.models import AccessToken, Application, RefreshToken
 from refdesk.server.auth.principal import scope_string
-from refdesk.server.auth.secrets import SecretHasher, new_client_credential, new_token
+from refdesk.server.auth.secrets import (
+    SecretHasher,
+    new_client_credential,
+    new_family,
+    new_token,
+)
 from refdesk.server.db.base import utcnow
 from refdesk.server.runtime import Runtime
 
@@ -58,11 +63,13 @@ async def issue_tokens(
     with_refresh: bool = False,
     authorization_code_id: int | None = None,
     refresh_scopes: set[str] | frozenset[str] | None = None,
+    family: str | None = None,
 ) -> dict[str, Any]:
     """Create an access token (and a refresh token) and return the token response body.
 
     ``refresh_scopes``: the refresh token's scopes when they differ from the access token's
-    (a refresh request that narrows the scope keeps the original grant, RFC 6749 §6)."""
+    (a refresh request that narrows the scope keeps the original grant, RFC 6749 §6).
+    ``family``: the rotated refresh token's family; a new one when absent (a new grant)."""
     now = utcnow()
     settings = runtime.settings
     scope_text = scope_string(scopes)
@@ -75,6 +82,7 @@ async def issue_tokens(
             application_id=application.id,
             account_id=account_id,
             authorization_code_id=authorization_code_id,
+            family=family or new_family(),
             scopes=scope_string(refresh_scopes) if refresh_scopes is not None else scope_text,
             expires_at=now + timedelta(seconds=settings.refresh_token_ttl),
             created=now,

@@ -58,6 +58,8 @@ class IdempotencyRecord(IdMixin, Base):
     account_id: Mapped[int] = mapped_column(
         Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False
     )
+    # Nothing here is readable without the raw key (api/idempotency_store.py): ``key`` is a
+    # keyed hash of it, ``fingerprint`` a keyed hash of the request, ``body`` sealed.
     key: Mapped[str] = mapped_column(String(255), nullable=False)
     fingerprint: Mapped[str] = mapped_column(String(64), nullable=False)
     status: Mapped[int | None] = mapped_column(Integer, nullable=True)
