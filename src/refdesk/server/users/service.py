@@ -12,7 +12,8 @@ from refdesk.server.api.pagination import PageRequest, parse_page
 from refdesk.server.auth.passwords import Passwords
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.locking import apply_changes, check_lock_version, expected_lock_version
-from refdesk.server.errors import ErrorCollector, Forbidden, NotFound
+from refdesk.server.db.unique import add_unless_taken, flush_unique
+from refdesk.server.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
 from refdesk.server.fields import INVALID, read_bool
 from refdesk.server.sites.access import (
     Membership,
@@ -257,13 +258,19 @@ async def create_user(
             last_name=changes["last_name"],
             password_hash=passwords.hash(password) if password else None,
         )
-        session.add(account)
-        await session.flush()
+        if not await add_unless_taken(session, account):
+            # Another site created the account for this e-mail at the same moment: link to
+            # it, as if that request had come first (a login clash is the e-mail's 422).
+            account = await session.scalar(
+                select(Account).where(func.lower(Account.email) == emails[0].lower())
+            )
+            if account is None:
+                raise ValidationFailed({email_key: ["has already been taken"]})
     values = dict(ROLE_DEFAULTS)
     values.update(changes)
     user = User(site_id=site_id, account_id=account.id, **values)
     session.add(user)
-    await session.flush()
+    await flush_unique(session, {email_key: ["has already been taken"]})
     return user, member.site
 
 
