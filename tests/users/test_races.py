@@ -62,7 +62,10 @@ async def test_hole_3_concurrent_ability_replacements_leave_one_list(
     age, referee = game["age_group_id"], game["_embedded"]["assignments"][0]["position_id"]
     url = f"/api/v2/users/{official.user.id}/abilities"
     lists = [
-        [{"age_group_id": age, "allowed": n % 2 == 0}, {"age_group_id": age, "position_id": referee}]
+        [
+            {"age_group_id": age, "allowed": n % 2 == 0},
+            {"age_group_id": age, "position_id": referee},
+        ]
         for n in range(N)
     ]
     responses = await asyncio.gather(
