@@ -109,3 +109,91 @@ async def test_hole_3_every_assign_form_races_against_the_others(
         )
         _one_winner(list(responses))
         assert (await _holders(client, game["id"], assignor.headers)).count(alex.user.id) == 1
+
+
+async def _requests_site(client: httpx.AsyncClient, runtime: Runtime, **flags: Any) -> Any:
+    site_id, assignor = await setup_site(
+        client, runtime, use_abilities=False, use_availability=False
+    )
+    settings = {"show_game_requests": "true", **flags}
+    changed = await client.put(f"/api/v2/sites/{site_id}", json=settings, headers=assignor.headers)
+    assert changed.status_code == 200, changed.text
+    return site_id, assignor, await _site(runtime, site_id)
+
+
+async def test_hole_3_duplicate_pending_requests_at_once(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    site_id, assignor, site = await _requests_site(client, runtime)
+    alex = await create_member(runtime, site)
+    game = await _game(client, site_id, assignor.headers)
+    responses = await asyncio.gather(
+        *(
+            client.post("/api/v2/game_requests", json={"game_id": game["id"]}, headers=alex.headers)
+            for _ in range(6)
+        )
+    )
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201] + [422] * 5, [r.text for r in responses]
+    for loser in (r for r in responses if r.status_code == 422):
+        assert loser.json()["errors"] == {"base": ["has already been requested"]}
+
+
+async def test_hole_3_approval_races_an_assign_of_the_same_official(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    site_id, assignor, site = await _requests_site(client, runtime)
+    alex = await create_member(runtime, site)
+    for n in range(ROUNDS):
+        game = await _game(client, site_id, assignor.headers, n)
+        request = await client.post(
+            "/api/v2/game_requests", json={"game_id": game["id"]}, headers=alex.headers
+        )
+        assert request.status_code == 201, request.text
+        last_slot = game["_embedded"]["assignments"][-1]["id"]
+        approve, assign = await asyncio.gather(
+            client.post(
+                f"/api/v2/game_requests/{request.json()['id']}/approve", headers=assignor.headers
+            ),
+            client.post(
+                f"/api/v2/assignments/{last_slot}/assign",
+                json={"user_id": alex.user.id},
+                headers=assignor.headers,
+            ),
+        )
+        _one_winner([approve, assign])
+        assert (await _holders(client, game["id"], assignor.headers)).count(alex.user.id) == 1
+        stored = await client.get(
+            f"/api/v2/game_requests/{request.json()['id']}", headers=assignor.headers
+        )
+        assert stored.json()["status"] == ("approved" if approve.status_code == 200 else "pending")
+
+
+async def test_hole_3_self_assign_races_an_assign_of_the_same_official(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """With allow_self_assign, a request fills a slot at once; racing an assign of the same
+    official, the official ends on one slot and the losing request stays pending."""
+    site_id, assignor, site = await _requests_site(client, runtime, allow_self_assign="true")
+    alex = await create_member(runtime, site)
+    for n in range(ROUNDS):
+        game = await _game(client, site_id, assignor.headers, n)
+        last_slot = game["_embedded"]["assignments"][-1]["id"]
+        request, assign = await asyncio.gather(
+            client.post(
+                "/api/v2/game_requests", json={"game_id": game["id"]}, headers=alex.headers
+            ),
+            client.post(
+                f"/api/v2/assignments/{last_slot}/assign",
+                json={"user_id": alex.user.id},
+                headers=assignor.headers,
+            ),
+        )
+        assert request.status_code == 201, request.text
+        assert assign.status_code in (200, 422), assign.text
+        assert (await _holders(client, game["id"], assignor.headers)).count(alex.user.id) == 1
+        if assign.status_code == 422:
+            assert assign.json()["errors"] == HOLDS
+            assert request.json()["status"] == "approved"
+        else:
+            assert request.json()["status"] == "pending"
