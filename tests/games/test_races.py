@@ -197,3 +197,28 @@ async def test_hole_3_self_assign_races_an_assign_of_the_same_official(
             assert request.json()["status"] == "approved"
         else:
             assert request.json()["status"] == "pending"
+
+
+async def test_hole_3_games_moved_to_one_venue_and_time_at_once(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """The duplicate-game rule (same venue, time and subvenue) against concurrent updates of
+    different games; and user_defined_id, whose unique index made the losers a 500."""
+    site_id, assignor = await setup_site(client, runtime)
+    games = [(await _game(client, site_id, assignor.headers, n))["id"] for n in range(1, 6)]
+    for change, errors in (
+        (
+            {"localized_time": "7:00"},
+            {"base": ["A game already exists at this venue, date and time"]},
+        ),
+        ({"user_defined_id": "G-1"}, {"user_defined_id": ["has already been taken"]}),
+    ):
+        responses = await asyncio.gather(
+            *(
+                client.put(f"/api/v2/games/{g}", json=change, headers=assignor.headers)
+                for g in games
+            )
+        )
+        statuses = sorted(r.status_code for r in responses)
+        assert statuses == [200] + [422] * (len(games) - 1), [r.text for r in responses]
+        assert all(r.json()["errors"] == errors for r in responses if r.status_code == 422)

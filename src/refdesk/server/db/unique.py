@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -69,3 +70,20 @@ async def add_unless_taken(session: AsyncSession, record: object) -> bool:
         session.add(record)
 
     return await unless_taken(session, add)
+
+
+# Rules that no unique index can express (counts, or rows other writers also change) are
+# checked under one lock per (rule, site), held to the end of the transaction.
+RULE_LOCKS = {"games": 0x72640001, "users": 0x72640002}
+
+
+async def serialize_rule(session: AsyncSession, rule: str, site_id: int) -> None:
+    """Wait until no other transaction checks ``rule`` in this site, then hold the turn until
+    commit/rollback. PostgreSQL: a transaction-scoped advisory lock (independent of row locks,
+    so it adds no lock-order cycle with them). SQLite serialises writers already."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(:rule, :site)"),
+        {"rule": RULE_LOCKS[rule], "site": site_id & 0x7FFFFFFF},
+    )

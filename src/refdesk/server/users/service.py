@@ -12,7 +12,7 @@ from refdesk.server.api.pagination import PageRequest, parse_page
 from refdesk.server.auth.passwords import Passwords
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.locking import apply_changes, check_lock_version, expected_lock_version
-from refdesk.server.db.unique import add_unless_taken, flush_unique
+from refdesk.server.db.unique import add_unless_taken, flush_unique, serialize_rule
 from refdesk.server.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
 from refdesk.server.fields import INVALID, read_bool
 from refdesk.server.sites.access import (
@@ -98,6 +98,9 @@ async def check_official_limit(
         errors.add("official", "exceeds the official limit of this site's plan")
 
 
+RULE_FIELDS = frozenset({"official", "active", "assignor", "first_name", "last_name"})
+
+
 async def check_user_rules(
     session: AsyncSession,
     site: Site,
@@ -105,7 +108,10 @@ async def check_user_rules(
     changes: dict[str, Any],
     errors: ErrorCollector,
 ) -> None:
-    """Site-level rules of §17.1 for a new user (``user`` None) or a change of ``user``."""
+    """Site-level rules of §17.1 for a new user (``user`` None) or a change of ``user``,
+    checked in turn per site (concurrent writers must not both pass, then both write)."""
+    if user is None or RULE_FIELDS & changes.keys():
+        await serialize_rule(session, "users", site.id)
 
     def value(name: str, default: Any) -> Any:
         return changes.get(name, getattr(user, name) if user is not None else default)
