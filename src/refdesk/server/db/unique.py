@@ -20,6 +20,13 @@ from refdesk.server.errors import ValidationFailed
 UNIQUE_VIOLATION = "23505"  # PostgreSQL SQLSTATE
 
 
+def names_column(exc: IntegrityError, table: str, column: str) -> bool:
+    """The refused write broke the unique constraint of ``table.column`` (named
+    ``uq_<table>_<column>`` by the naming convention; SQLite names the columns instead)."""
+    message = str(exc.orig)
+    return f"uq_{table}_{column}" in message or f"{table}.{column}" in message
+
+
 def is_unique_violation(exc: IntegrityError) -> bool:
     """A unique index refused the write (not a foreign key, NOT NULL or CHECK failure)."""
     if getattr(exc.orig, "sqlstate", None) == UNIQUE_VIOLATION:
@@ -28,8 +35,12 @@ def is_unique_violation(exc: IntegrityError) -> bool:
 
 
 @asynccontextmanager
-async def unique_rule(session: AsyncSession, errors: dict[str, list[str]]) -> AsyncIterator[None]:
+async def unique_rule(
+    session: AsyncSession, errors: dict[str, list[str]], table: str | None = None
+) -> AsyncIterator[None]:
     """Writes (and flushes) in the block that break a unique index raise ``errors`` as 422.
+    With ``table``, only the fields whose ``uq_<table>_<field>`` constraint refused the write
+    are reported (when the block may break one of several).
 
     The transaction is rolled back: PostgreSQL refuses every further statement in it anyway.
     """
@@ -39,6 +50,8 @@ async def unique_rule(session: AsyncSession, errors: dict[str, list[str]]) -> As
         if not is_unique_violation(exc):
             raise
         await session.rollback()
+        if table is not None:
+            errors = {k: v for k, v in errors.items() if names_column(exc, table, k)} or errors
         raise ValidationFailed(errors) from None
 
 
