@@ -444,13 +444,15 @@ async def _bulk(
                 )
             games.append(row)
             vacant_here = t.site_id == first_site and k % 2 == 0 and len(vacant) < 20_000
-            for s in slot_tpls[t.site_id]:
+            # Distinct officials per game: one official holds at most one slot of a game.
+            crew = rnd.sample(site_officials[1:], len(slot_tpls[t.site_id]))
+            for s, official in zip(slot_tpls[t.site_id], crew, strict=True):
                 filled = rnd.random() < 0.6
                 slot = {
                     **s,
                     "id": next_slot,
                     "game_id": next_game,
-                    "official_id": rnd.choice(site_officials[1:]) if filled else None,
+                    "official_id": official if filled else None,
                     "accepted": filled and rnd.random() < 0.5,
                 }
                 if not filled and vacant_here:

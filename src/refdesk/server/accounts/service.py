@@ -10,12 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from refdesk.server.accounts.models import Account
 from refdesk.server.auth.passwords import Passwords
 from refdesk.server.auth.principal import Principal
+from refdesk.server.db.unique import unique_rule
 from refdesk.server.errors import ErrorCollector, NotFound, ValidationFailed
 from refdesk.server.fields import INVALID, read_email, read_str
 from refdesk.server.sites.models import Site
 from refdesk.server.users.models import User
 
 STATUS_FILTERS = ("active", "inactive", "all")
+TAKEN = "has already been taken"
 
 
 async def get_account(session: AsyncSession, principal: Principal) -> Account:
@@ -69,12 +71,14 @@ async def update_account(
                 select(Account.id).where(column == changes[field], Account.id != account.id)
             )
             if taken:
-                errors.add(field, "has already been taken")
+                errors.add(field, TAKEN)
     if errors:
         raise ValidationFailed(errors.errors)
-    for key, value in changes.items():
-        setattr(account, key, value)
-    await session.flush()
+    # Another account may take the login or e-mail between the check and the write.
+    async with unique_rule(session, {f: [TAKEN] for f in ("login", "email")}, "accounts"):
+        for key, value in changes.items():
+            setattr(account, key, value)
+        await session.flush()
     return account
 
 

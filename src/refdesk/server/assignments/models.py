@@ -14,7 +14,8 @@ class Assignment(IdMixin, TimestampMixin, LockVersionMixin, Base):
     __tablename__ = "assignments"
     __table_args__ = (
         Index("ix_assignments_game_sort", "game_id", "sort_order"),
-        Index("ix_assignments_official", "official_id", "game_id"),
+        # One official holds at most one slot of a game (§16.4); NULLs (vacant) are distinct.
+        Index("uq_assignments_official_game", "official_id", "game_id", unique=True),
     )
 
     game_id: Mapped[int] = mapped_column(

@@ -15,6 +15,7 @@ from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.base import utcnow
 from refdesk.server.db.locking import apply_changes, check_lock_version, expected_lock_version
+from refdesk.server.db.unique import unique_rule
 from refdesk.server.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
 from refdesk.server.fields import INVALID, is_blank, read_bool, read_int, read_money, read_str
 from refdesk.server.games.models import Game
@@ -24,6 +25,13 @@ from refdesk.server.sites.access import Membership, check_id
 from refdesk.server.users.models import User
 
 MAX_REASON = 500
+HOLDS_A_SLOT = "already holds a slot in this game"
+
+
+def holds_a_slot(field: str) -> dict[str, list[str]]:
+    """The 422 of §16.4 when the official holds another slot of the game; a concurrent assign
+    that passed the check is refused by the unique index with the same answer."""
+    return {field: [HOLDS_A_SLOT]}
 
 
 async def load_assignment(
@@ -87,7 +95,7 @@ async def _official_for(
     if slot is not None:
         other = other.where(Assignment.id != slot.id)
     if await session.scalar(other.limit(1)):
-        errors.add(field, "already holds a slot in this game")
+        errors.add(field, HOLDS_A_SLOT)
         return INVALID
     return user_id
 
@@ -110,7 +118,8 @@ async def assign(
         accepted = read_bool(data["accepted"], "accepted", errors)
     official = await _official_for(session, game, data, field, errors, slot)
     errors.raise_if_any()
-    await _put_on(session, slot, official, bool(accepted), expected)
+    async with unique_rule(session, holds_a_slot(field)):
+        await _put_on(session, slot, official, bool(accepted), expected)
     return slot, game, member
 
 
@@ -160,7 +169,8 @@ async def assign_to_game(
         value = read_bool(data["accepted"], "accepted", errors)
         errors.raise_if_any()
         accepted = bool(value)
-    await _put_on(session, slot, official, accepted, None)
+    async with unique_rule(session, holds_a_slot(field)):
+        await _put_on(session, slot, official, accepted, None)
     return slot, game, member
 
 
@@ -320,7 +330,8 @@ async def edit(
         if reason_sent and reason is not INVALID and accepted is not True:
             changes["decline_reason"] = reason
     errors.raise_if_any()
-    await apply_changes(session, slot, changes, expected)
+    async with unique_rule(session, holds_a_slot(field or "official_id")):
+        await apply_changes(session, slot, changes, expected)
     return slot, game, member
 
 

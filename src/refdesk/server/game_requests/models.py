@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from refdesk.server.db.base import Base, Id, IdMixin, TimestampMixin
@@ -15,6 +15,16 @@ class GameRequest(IdMixin, TimestampMixin, Base):
     __table_args__ = (
         Index("ix_game_requests_game_status", "game_id", "status"),
         Index("ix_game_requests_user", "user_id", "status"),
+        # One pending request per (official, game, position or null) (§16.6).
+        Index(
+            "uq_game_requests_pending",
+            "user_id",
+            "game_id",
+            text("coalesce(position_id, 0)"),
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
     )
 
     game_id: Mapped[int] = mapped_column(

@@ -11,9 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from refdesk.server.api.pagination import PageRequest, parse_page
 from refdesk.server.assignments.candidates import candidates_for
 from refdesk.server.assignments.models import Assignment
+from refdesk.server.assignments.service import HOLDS_A_SLOT, holds_a_slot
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.base import utcnow
 from refdesk.server.db.locking import apply_changes
+from refdesk.server.db.unique import flush_unique, unique_rule, unless_taken
 from refdesk.server.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
 from refdesk.server.fields import INVALID, is_blank, read_int, read_str
 from refdesk.server.game_requests.models import REQUEST_STATUSES, GameRequest
@@ -24,6 +26,7 @@ from refdesk.server.sites.models import Site
 from refdesk.server.users.models import User
 
 NO_OPEN_SLOT = "this game has no open slot you can request"
+REQUESTED = {"base": ["has already been requested"]}
 FILTERS = ("search[status]", "search[game_id]", "search[user_id]")
 
 
@@ -84,12 +87,12 @@ async def create_request(
         )
     )
     if duplicate:
-        raise ValidationFailed({"base": ["has already been requested"]})
+        raise ValidationFailed(REQUESTED)
     request = GameRequest(
         game_id=game.id, position_id=position, user_id=user.id, status="pending", comment=comment
     )
     session.add(request)
-    await session.flush()
+    await flush_unique(session, REQUESTED)
     if member.site.allow_self_assign:
         await _self_assign(session, request, game, member.site, user, slot)
     return request, member
@@ -107,12 +110,11 @@ async def _self_assign(
     mine = next((c for c in found if c.user.id == user.id), None)
     if mine is None or not mine.ok:
         return
-    await apply_changes(
-        session,
-        slot,
-        {"official_id": user.id, "accepted": True, "declined": False, "decline_reason": None},
-        None,
-    )
+    changes = {"official_id": user.id, "accepted": True, "declined": False, "decline_reason": None}
+    # A concurrent assign may have put the official on another slot of the game after the
+    # candidate check: as if it had come first, the request then stays pending.
+    if not await unless_taken(session, lambda: apply_changes(session, slot, changes, None)):
+        return
     request.status = "approved"
     request.assignment_id = slot.id
     await session.flush()
@@ -227,18 +229,19 @@ async def decide(
         )
     )
     if holds:
-        raise ValidationFailed({"user_id": ["already holds a slot in this game"]})
-    await apply_changes(
-        session,
-        slot,
-        {
-            "official_id": request.user_id,
-            "accepted": False,
-            "declined": False,
-            "decline_reason": None,
-        },
-        None,
-    )
+        raise ValidationFailed({"user_id": [HOLDS_A_SLOT]})
+    async with unique_rule(session, holds_a_slot("user_id")):
+        await apply_changes(
+            session,
+            slot,
+            {
+                "official_id": request.user_id,
+                "accepted": False,
+                "declined": False,
+                "decline_reason": None,
+            },
+            None,
+        )
     request.status = "approved"
     request.assignment_id = slot.id
     await session.flush()

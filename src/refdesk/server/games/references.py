@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.errors import ErrorCollector
 from refdesk.server.fields import INVALID, is_blank, read_int, read_str
+from refdesk.server.reference.common import find_or_create_named
 from refdesk.server.reference.models import AgeGroup, GameType, Gender, League, Pattern, Team
 from refdesk.server.venues.models import Venue
 
@@ -105,9 +106,7 @@ async def create_pending(
     for item in pending:
         key = (item.reference.model, item.name.lower())
         if key not in made:
-            record = item.reference.model(site_id=site_id, name=item.name)
-            session.add(record)
-            await session.flush()
+            record = await find_or_create_named(session, item.reference.model, site_id, item.name)
             made[key] = record.id
         result[item.reference.column] = made[key]
     return result

@@ -14,6 +14,7 @@ from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.locking import apply_changes, check_lock_version, expected_lock_version
 from refdesk.server.db.paging import scalar_page
+from refdesk.server.db.unique import serialize_rule
 from refdesk.server.errors import ErrorCollector, Forbidden, NotFound
 from refdesk.server.fields import INVALID, read_int
 from refdesk.server.games import queries, references, timing
@@ -128,7 +129,11 @@ async def _check_uniqueness(
     game_id: int | None,
     errors: ErrorCollector,
 ) -> None:
-    """The duplicate-game rule and ``user_defined_id`` uniqueness, against other games."""
+    """The duplicate-game rule and ``user_defined_id`` uniqueness, against other games.
+
+    Checked in turn per site: two writes (a create and an update, or updates of two games)
+    must not both pass the check and then both write."""
+    await serialize_rule(session, "games", site.id)
     venue_id, start = values.get("venue_id"), values.get("start_time")
     if venue_id is not None and start is not None and values.get("status", "A") == "A":
         subvenue = (values.get("subvenue") or "").lower()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy import Boolean, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from refdesk.server.db.base import Base, Id, IdMixin, TimestampMixin
@@ -12,7 +12,16 @@ CONFLICT_KINDS = ("team", "league", "venue", "official")
 
 class OfficialConflict(IdMixin, TimestampMixin, Base):
     __tablename__ = "official_conflicts"
-    __table_args__ = (Index("ix_official_conflicts_user_kind", "user_id", "kind"),)
+    # One conflict per (official, kind, target): exactly one target column is set (§17.3).
+    __table_args__ = (
+        Index(
+            "uq_official_conflicts_target",
+            "user_id",
+            "kind",
+            text("coalesce(team_id, league_id, venue_id, other_user_id)"),
+            unique=True,
+        ),
+    )
 
     user_id: Mapped[int] = mapped_column(
         Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False
@@ -37,7 +46,16 @@ class Ability(IdMixin, Base):
     """(age group, position or null for every position) -> allowed."""
 
     __tablename__ = "abilities"
-    __table_args__ = (Index("ix_abilities_user", "user_id", "age_group_id"),)
+    # One entry per (official, age group, position or null) (§17.4).
+    __table_args__ = (
+        Index(
+            "uq_abilities_entry",
+            "user_id",
+            "age_group_id",
+            text("coalesce(position_id, 0)"),
+            unique=True,
+        ),
+    )
 
     user_id: Mapped[int] = mapped_column(
         Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False

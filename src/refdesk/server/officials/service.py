@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.api.pagination import PageRequest, parse_page
 from refdesk.server.auth.principal import Principal
+from refdesk.server.db.unique import flush_unique
 from refdesk.server.errors import ErrorCollector, NotFound, ValidationFailed
 from refdesk.server.fields import INVALID, is_blank, read_bool, read_int, read_str
 from refdesk.server.officials.models import CONFLICT_KINDS, Ability, OfficialConflict
@@ -18,6 +19,9 @@ from refdesk.server.sites.access import Membership, check_id
 from refdesk.server.users.models import User
 from refdesk.server.users.service import load_user
 from refdesk.server.venues.models import Venue
+
+# A concurrent duplicate passes the check too; the unique index gives it the same answer.
+CONFLICT_TAKEN = {"base": ["has already been taken"]}
 
 TARGETS: dict[str, tuple[str, type[Any]]] = {
     "team": ("team_id", Team),
@@ -30,7 +34,9 @@ TARGETS: dict[str, tuple[str, type[Any]]] = {
 async def _user(
     session: AsyncSession, principal: Principal, user_id: int, *, write: bool
 ) -> tuple[User, Membership]:
-    user, member = await load_user(session, principal, user_id)
+    """Writes lock the official's row: a whole-list replacement (abilities) is then applied
+    one after the other, never interleaved."""
+    user, member = await load_user(session, principal, user_id, for_update=write)
     if write:
         member.require(member.assignor, "record conflicts and abilities")
     else:
@@ -120,10 +126,10 @@ async def create_conflict(
         )
     )
     if exists:
-        raise ValidationFailed({"base": ["has already been taken"]})
+        raise ValidationFailed(CONFLICT_TAKEN)
     conflict = OfficialConflict(user_id=user.id, kind=kind, **values)
     session.add(conflict)
-    await session.flush()
+    await flush_unique(session, CONFLICT_TAKEN)
     names = await conflict_names(session, [conflict])
     return conflict, member, names.get(conflict.id, "")
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.api.hal import link
+from refdesk.server.db.unique import add_unless_taken
 from refdesk.server.fields import INVALID, is_blank, read_int, read_str
 from refdesk.server.reference.kinds import Record, WriteContext
 from refdesk.server.sites.models import Site
@@ -31,6 +33,24 @@ async def read_name(
         ctx.errors.add("name", "has already been taken")
         return
     columns["name"] = name
+
+
+async def find_or_create_named(
+    session: AsyncSession, model: type[Any], site_id: int, name: str, **values: Any
+) -> Any:
+    """The site's ``model`` record called ``name`` (case-insensitive), created when missing.
+
+    When a concurrent writer creates the same name between our look-up and our insert, the
+    unique name index refuses ours and we use theirs, as if we had come second (§16.2).
+    """
+    query = select(model).where(model.site_id == site_id, func.lower(model.name) == name.lower())
+    found = await session.scalar(query)
+    if found is not None:
+        return found
+    record = model(site_id=site_id, name=name, **values)
+    if await add_unless_taken(session, record):
+        return record
+    return await session.scalar(query)
 
 
 async def read_reference(

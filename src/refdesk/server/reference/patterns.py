@@ -5,11 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.fields import INVALID, MAX_INT, read_int, read_str
-from refdesk.server.reference.common import base_fields, read_name, self_links, stamps
+from refdesk.server.reference.common import (
+    base_fields,
+    find_or_create_named,
+    read_name,
+    self_links,
+    stamps,
+)
 from refdesk.server.reference.kinds import Changes, Extras, Kind, WriteContext
 from refdesk.server.reference.models import Pattern, PatternPosition, Position
 from refdesk.server.reference.schemas import initials
@@ -107,17 +113,9 @@ async def save_pattern_positions(
             continue
         name, abbreviation = entry
         key = name.lower()
-        position = created.get(key) or await ctx.session.scalar(
-            select(Position).where(
-                Position.site_id == ctx.site.id, func.lower(Position.name) == key
-            )
+        position = created.get(key) or await find_or_create_named(
+            ctx.session, Position, ctx.site.id, name, abbreviation=abbreviation or initials(name)
         )
-        if position is None:
-            position = Position(
-                site_id=ctx.site.id, name=name, abbreviation=abbreviation or initials(name)
-            )
-            ctx.session.add(position)
-            await ctx.session.flush()
         created[key] = position
         ids.append(position.id)
     await ctx.session.execute(

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.api.pagination import PageRequest, parse_page
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.locking import apply_changes, check_lock_version, expected_lock_version
 from refdesk.server.db.restrict import delete_checked, ensure_unreferenced
-from refdesk.server.errors import ErrorCollector, NotFound, ValidationFailed
+from refdesk.server.db.unique import flush_unique, unique_rule
+from refdesk.server.errors import ErrorCollector, NotFound
 from refdesk.server.reference.kinds import Extras, Kind, Record, WriteContext
 from refdesk.server.sites.access import Membership, check_id, membership_in, site_membership
 from refdesk.server.sites.models import Site
@@ -87,13 +87,9 @@ async def extras_of(session: AsyncSession, kind: Kind, record: Record, site: Sit
     return (await kind.load_extras(session, [record], site)).get(record.id)
 
 
-async def _flush_unique(session: AsyncSession) -> None:
-    """A concurrent writer may have taken the name between our check and our insert."""
-    try:
-        await session.flush()
-    except IntegrityError:
-        await session.rollback()
-        raise ValidationFailed({"name": ["has already been taken"]}) from None
+# A concurrent writer may take the name between our check and our write: the unique index
+# refuses the second write, which gets the check's answer.
+NAME_TAKEN = {"name": ["has already been taken"]}
 
 
 async def create_record(
@@ -106,7 +102,7 @@ async def create_record(
     ctx.errors.raise_if_any()
     record = kind.model(site_id=site_id, **changes.columns)
     session.add(record)
-    await _flush_unique(session)
+    await flush_unique(session, NAME_TAKEN)
     await kind.save_extras(ctx, record, changes.extra)
     return record, member.site
 
@@ -122,12 +118,13 @@ async def update_record(
     ctx = WriteContext(session, member.site, record)
     changes = await kind.read_fields(ctx, data)
     ctx.errors.raise_if_any()
-    if kind.versioned:
-        await apply_changes(session, record, changes.columns, expected)
-    else:
-        for key, value in changes.columns.items():
-            setattr(record, key, value)
-    await _flush_unique(session)
+    async with unique_rule(session, NAME_TAKEN):
+        if kind.versioned:
+            await apply_changes(session, record, changes.columns, expected)
+        else:
+            for key, value in changes.columns.items():
+                setattr(record, key, value)
+        await session.flush()
     await kind.save_extras(ctx, record, changes.extra)
     return record, member.site
 

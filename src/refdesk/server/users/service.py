@@ -12,7 +12,8 @@ from refdesk.server.api.pagination import PageRequest, parse_page
 from refdesk.server.auth.passwords import Passwords
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.locking import apply_changes, check_lock_version, expected_lock_version
-from refdesk.server.errors import ErrorCollector, Forbidden, NotFound
+from refdesk.server.db.unique import add_unless_taken, flush_unique, serialize_rule
+from refdesk.server.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
 from refdesk.server.fields import INVALID, read_bool
 from refdesk.server.sites.access import (
     Membership,
@@ -97,6 +98,9 @@ async def check_official_limit(
         errors.add("official", "exceeds the official limit of this site's plan")
 
 
+RULE_FIELDS = frozenset({"official", "active", "assignor", "first_name", "last_name"})
+
+
 async def check_user_rules(
     session: AsyncSession,
     site: Site,
@@ -104,7 +108,10 @@ async def check_user_rules(
     changes: dict[str, Any],
     errors: ErrorCollector,
 ) -> None:
-    """Site-level rules of §17.1 for a new user (``user`` None) or a change of ``user``."""
+    """Site-level rules of §17.1 for a new user (``user`` None) or a change of ``user``,
+    checked in turn per site (concurrent writers must not both pass, then both write)."""
+    if user is None or RULE_FIELDS & changes.keys():
+        await serialize_rule(session, "users", site.id)
 
     def value(name: str, default: Any) -> Any:
         return changes.get(name, getattr(user, name) if user is not None else default)
@@ -257,13 +264,19 @@ async def create_user(
             last_name=changes["last_name"],
             password_hash=passwords.hash(password) if password else None,
         )
-        session.add(account)
-        await session.flush()
+        if not await add_unless_taken(session, account):
+            # Another site created the account for this e-mail at the same moment: link to
+            # it, as if that request had come first (a login clash is the e-mail's 422).
+            account = await session.scalar(
+                select(Account).where(func.lower(Account.email) == emails[0].lower())
+            )
+            if account is None:
+                raise ValidationFailed({email_key: ["has already been taken"]})
     values = dict(ROLE_DEFAULTS)
     values.update(changes)
     user = User(site_id=site_id, account_id=account.id, **values)
     session.add(user)
-    await session.flush()
+    await flush_unique(session, {email_key: ["has already been taken"]})
     return user, member.site
 
 
