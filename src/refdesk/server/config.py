@@ -129,8 +129,10 @@ class Settings(BaseSettings):
         path = self.data_dir / "secret_key"
         if path.exists():
             return path.read_text().strip()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        from refdesk.server.files import private_dir, private_file
+
+        private_dir(self.data_dir)
         key = secrets.token_urlsafe(48)
-        path.touch(mode=0o600)
+        private_file(path)
         path.write_text(key)
         return key
