@@ -5,6 +5,7 @@ a server reachable from other machines without a public base URL says so at star
 from __future__ import annotations
 
 import os
+import shutil
 import ssl
 import stat
 from pathlib import Path
@@ -73,6 +74,18 @@ def test_hole_9_serve_keeps_the_data_dir_and_database_private(tmp_path: Path) ->
         text = log.read_text()
         for path in (data_dir, data_dir / "secret_key", data_dir / "refdesk.sqlite3"):
             assert f"{path} was readable by other local users" in text, text
+
+        # An operator's own certificate and key are not ours to change, but a key every
+        # local user can read is worth a warning.
+        cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+        shutil.copy(data_dir / "tls" / "localhost.pem", cert)
+        shutil.copy(data_dir / "tls" / "localhost-key.pem", key)
+        os.chmod(key, 0o644)
+        options = ("--cert", str(cert), "--key", str(key))
+        with running_server(data_dir, log, *options, demo=False) as (_https, _http, process):
+            stop(process)
+        assert f"{key} (the TLS private key) is readable by every local user" in log.read_text()
+        assert mode(key) == 0o644
     finally:
         os.umask(old_umask)
 

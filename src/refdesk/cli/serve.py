@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from refdesk.cli.common import CliError
 from refdesk.server.config import Settings
-from refdesk.server.files import secure_data_dir
+from refdesk.server.files import secure_data_dir, warn_if_world_readable
 from refdesk.server.logs import logging_config
 
 if TYPE_CHECKING:
@@ -306,6 +306,8 @@ def serve(settings: Settings, options: ServeOptions) -> None:
         raise CliError("--port and --http-port must differ")
 
     secure_data_dir(settings.data_dir)
+    if options.key is not None:
+        warn_if_world_readable(options.key, "the TLS private key")
     warn_about_host_header(settings, options.host)
     asyncio.run(upgrade(settings.effective_database_url))
 

@@ -69,6 +69,18 @@ def private_file(path: Path) -> None:
         tighten(path, PRIVATE_FILE)
 
 
+def warn_if_world_readable(path: Path, what: str) -> None:
+    """Warn (never change: the file is the operator's) if every local user can read it."""
+    current = stat.S_IMODE(path.stat().st_mode)
+    if current & 0o007:
+        log.warning(
+            "%s (%s) is readable by every local user (mode %04o); make it 0600 or 0640",
+            path,
+            what,
+            current,
+        )
+
+
 def sqlite_path(url: str) -> Path | None:
     """The database file of a SQLite URL (None: not SQLite, or in memory)."""
     parsed = make_url(url)
