@@ -24,6 +24,19 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+async def second_site(desk: Desk) -> Any:
+    """Another site of the same assignor, with the "3 officials" pattern exports name."""
+    other = await create_site(desk.runtime, name="Valley League")
+    await create_user(desk.runtime, other, desk.assignor.account, assignor=True, official=False)
+    pattern = await desk.http.post(
+        f"/api/v2/sites/{other.id}/patterns",
+        json={"name": "3 officials", "positions": ["Referee", "AR", "AR"]},
+        headers=desk.a,
+    )
+    assert pattern.status_code == 201, pattern.text
+    return other
+
+
 async def site_games(desk: Desk, site_id: int) -> list[dict[str, Any]]:
     resp = await desk.http.get(f"/api/v2/sites/{site_id}/games?limit=50", headers=desk.a)
     assert resp.status_code == 200, resp.text
@@ -167,14 +180,7 @@ async def test_export_imports_back_into_another_site_and_skips_on_rerun(
     assert (rows[1]["time"], rows[1]["status"], rows[1]["external_id"]) == ("18:15", "X", "99812")
     path = write(tmp_path / "export.csv", exported.stdout)
 
-    other = await create_site(desk.runtime, name="Valley League")
-    await create_user(desk.runtime, other, desk.assignor.account, assignor=True, official=False)
-    pattern = await desk.http.post(
-        f"/api/v2/sites/{other.id}/patterns",
-        json={"name": "3 officials", "positions": ["Referee", "AR", "AR"]},
-        headers=desk.a,
-    )
-    assert pattern.status_code == 201, pattern.text
+    other = await second_site(desk)
     imported = await desk.run("games", "import", str(path), "--site", str(other.id))
     assert imported.exit_code == 0, imported.output
     assert "created 2, skipped 0, failed 0 (of 2 rows)" in imported.stdout

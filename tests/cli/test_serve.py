@@ -40,19 +40,25 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def running_server(
-    data_dir: Path, log: Path, *extra: str
+    data_dir: Path,
+    log: Path,
+    *extra: str,
+    host: str = "127.0.0.1",
+    demo: bool = True,
+    env_extra: dict[str, str] | None = None,
 ) -> Iterator[tuple[int, int, subprocess.Popen[bytes]]]:
     https_port, http_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("REFDESK_")}
     env["REFDESK_DATA_DIR"] = str(data_dir)
+    env.update(env_extra or {})
     command = [
         sys.executable,
         "-m",
         "refdesk.cli",
         "serve",
-        "--demo",
+        *(["--demo"] if demo else []),
         "--host",
-        "127.0.0.1",
+        host,
         "--port",
         str(https_port),
         "--http-port",

@@ -29,7 +29,9 @@ def _raise_errors(errors: ErrorCollector) -> None:
 
 async def db_upgrade(settings: Settings) -> str | None:
     from refdesk.server.db.migrate import current, upgrade
+    from refdesk.server.files import secure_data_dir
 
+    secure_data_dir(settings.data_dir)
     url = settings.effective_database_url
     await upgrade(url)
     return await current(url)

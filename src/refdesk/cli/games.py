@@ -132,7 +132,11 @@ def games_import(
     profile: ProfileOption = None,
     output: OutputOption = OutputFormat.table,
 ) -> None:
-    """Create games from a CSV file; rows already imported are skipped, so re-runs are safe."""
+    """Create games from a CSV file; rows already imported are skipped, so re-runs are safe.
+
+    A leading ' that `games export` put in front of a cell starting with = + - @ tab or CR
+    (to keep spreadsheets from running it as a formula) is removed again.
+    """
     outcomes: list[Outcome] = []
     with api_errors():
         rows = read_rows(file)
@@ -169,7 +173,12 @@ def games_export(
         typer.Option("--output", "-o", help="csv (default; `games import` reads it) or json."),
     ] = OutputFormat.csv,
 ) -> None:
-    """A site's games as CSV that `games import` accepts back (or as JSON)."""
+    """A site's games as CSV that `games import` accepts back (or as JSON).
+
+    A cell that starts with = + - @ tab or CR is written with a leading ' so that a
+    spreadsheet shows it as text instead of running it as a formula (plain numbers such as
+    -5 are left as they are); `games import` removes that ' again.
+    """
     params = {
         **search(start_date=iso(date_from), end_date=iso(date_to), league_id=league),
         "limit": 50,

@@ -8,8 +8,10 @@
 
 ``id`` is ignored on import (it belongs to the server that exported). The API's own field
 names (``localized_date``, ``venue_name``, ``venue_id``, ``is_public``, ...) are accepted as
-columns too; empty cells are left out. How rows are matched against existing games and
-created is in :mod:`refdesk.cli.games_import`.
+columns too; empty cells are left out. Cells that would start a spreadsheet formula carry a
+leading ``'`` in the export (:func:`refdesk.cli.output.csv_safe`), which the import removes.
+How rows are matched against existing games and created is in
+:mod:`refdesk.cli.games_import`.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from refdesk.cli.common import CliError
-from refdesk.cli.output import Column
+from refdesk.cli.output import Column, csv_restore
 from refdesk.cli.output import field as out_field
 from refdesk.client import Resource
 
@@ -218,7 +220,7 @@ def read_rows(path: Path) -> list[Row]:
                     target = columns.get(column) if column is not None else None
                     if target is None or value is None or not str(value).strip():
                         continue
-                    fields[target] = str(value).strip()
+                    fields[target] = csv_restore(str(value).strip())
                 if not fields:
                     continue  # blank line
                 rows.append(Row(reader.line_num, fields, _local_problem(fields)))

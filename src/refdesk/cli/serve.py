@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
+import logging
+import logging.config
 import multiprocessing
 import signal
 import socket
@@ -25,11 +27,14 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from refdesk.cli.common import CliError
 from refdesk.server.config import Settings
+from refdesk.server.files import secure_data_dir, warn_if_world_readable
+from refdesk.server.logs import logging_config
 
 if TYPE_CHECKING:
     from refdesk.server.demo.seed import DemoOutcome
 
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+log = logging.getLogger("refdesk.serve")
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,29 @@ def url_host(host: str) -> str:
     except ValueError:
         pass
     return host
+
+
+def is_loopback(host: str) -> bool:
+    """Only this machine can connect (``localhost``, 127.0.0.0/8, ``::1``)?"""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any address
+
+
+def warn_about_host_header(settings: Settings, host: str) -> None:
+    """Reachable from other machines, links and the HTTPS redirect would follow whatever
+    ``Host`` a client sends unless the public base URL (or the allowed hosts) is set."""
+    if settings.public_base_url or settings.allowed_hosts or is_loopback(host):
+        return
+    log.warning(
+        "REFDESK_PUBLIC_BASE_URL is not set and the server listens on %s: emitted links and "
+        "the HTTP->HTTPS redirect are built from the client's Host header, which anyone can "
+        "forge. Set REFDESK_PUBLIC_BASE_URL=https://your.host (or REFDESK_ALLOWED_HOSTS).",
+        host or "every address",
+    )
 
 
 class HttpsPortHost:
@@ -130,6 +158,7 @@ def _configs(app: ASGIApp, host: str, listeners: list[Listener]) -> list[uvicorn
                 server_header=False,
                 timeout_graceful_shutdown=10,
                 log_level="info",
+                log_config=logging_config(),  # uvicorn's, with secrets redacted
             )
         )
     return configs
@@ -265,6 +294,7 @@ def serve(settings: Settings, options: ServeOptions) -> None:
 
     out = Console(soft_wrap=True, highlight=False, markup=False)
     err = Console(stderr=True, soft_wrap=True, highlight=False)
+    logging.config.dictConfig(logging_config())
     if (options.cert is None) != (options.key is None):
         raise CliError("--cert and --key must be given together")
     for path in (options.cert, options.key):
@@ -275,6 +305,10 @@ def serve(settings: Settings, options: ServeOptions) -> None:
     if not options.insecure_http and options.port == options.http_port:
         raise CliError("--port and --http-port must differ")
 
+    secure_data_dir(settings.data_dir)
+    if options.key is not None:
+        warn_if_world_readable(options.key, "the TLS private key")
+    warn_about_host_header(settings, options.host)
     asyncio.run(upgrade(settings.effective_database_url))
 
     ca_cert: Path | None = None

@@ -31,7 +31,12 @@ ProfileOption = Annotated[
 ]
 OutputOption = Annotated[
     OutputFormat,
-    typer.Option("--output", "-o", help="table (default), or json / csv for scripts."),
+    typer.Option(
+        "--output",
+        "-o",
+        help="table (default), or json / csv for scripts. CSV cells that start with = + - @ "
+        "tab or CR get a leading ' so spreadsheets do not run them as formulas.",
+    ),
 ]
 
 

@@ -37,6 +37,7 @@ from refdesk.server.api.paths import HeadAsGet, PathNormaliser
 from refdesk.server.api.ratelimit import RateLimiter
 from refdesk.server.api.routing import MethodGate
 from refdesk.server.config import Settings
+from refdesk.server.logs import install_redaction
 from refdesk.server.runtime import Runtime
 
 log = logging.getLogger("refdesk")
@@ -191,6 +192,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app = PathNormaliser(limiter)
     app = HealthCheck(app, runtime)
     app = CommonHeaders(app, settings)
+    install_redaction()  # no secrets in any log line, whoever configured logging
     return _Composed(app, api)
 
 

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     rate_limit_store_url: str | None = None
     rate_limit_rules: str = DEFAULT_RATE_LIMIT_RULES
     public_base_url: str | None = None
+    # Host names (``refs.example.org``, ``*.example.org``) the Host header may name; empty:
+    # any. Without public_base_url, links and the HTTPS redirect are built from that header.
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     force_https: bool = True
     hsts: bool = True
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -89,9 +92,9 @@ class Settings(BaseSettings):
     flag_refresh_seconds: float = 1.0
     workers: int = 1
 
-    _split_proxies = field_validator("trusted_proxies", "cors_allowed_origins", mode="before")(
-        _split_list
-    )
+    _split_proxies = field_validator(
+        "trusted_proxies", "cors_allowed_origins", "allowed_hosts", mode="before"
+    )(_split_list)
 
     @field_validator("rate_limit_rules")
     @classmethod
@@ -119,6 +122,13 @@ class Settings(BaseSettings):
         return self.rate_limit_store_url or self.redis_url
 
     @cached_property
+    def allowed_host_names(self) -> frozenset[str]:
+        """``allowed_hosts`` in lower case, without ports or IPv6 brackets."""
+        from refdesk.server.api.origin import host_name
+
+        return frozenset(host_name(entry) for entry in self.allowed_hosts)
+
+    @cached_property
     def trusted_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
         return tuple(ipaddress.ip_network(p, strict=False) for p in self.trusted_proxies)
 
@@ -129,8 +139,10 @@ class Settings(BaseSettings):
         path = self.data_dir / "secret_key"
         if path.exists():
             return path.read_text().strip()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        from refdesk.server.files import private_dir, private_file
+
+        private_dir(self.data_dir)
         key = secrets.token_urlsafe(48)
-        path.touch(mode=0o600)
+        private_file(path)
         path.write_text(key)
         return key

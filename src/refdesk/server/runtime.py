@@ -9,6 +9,7 @@ from refdesk.server.auth.passwords import Passwords
 from refdesk.server.auth.secrets import SecretHasher
 from refdesk.server.config import Settings
 from refdesk.server.db.engine import Database
+from refdesk.server.files import secure_data_dir
 from refdesk.server.flags import ServerFlags
 
 
@@ -23,6 +24,7 @@ class Runtime:
 
     @classmethod
     def build(cls, settings: Settings, db: Database | None = None) -> Runtime:
+        secure_data_dir(settings.data_dir)
         db = db or Database(settings.effective_database_url)
         return cls(
             settings=settings,

@@ -21,6 +21,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from refdesk.server.files import private_dir
+
 CA_VALIDITY = timedelta(days=3650)
 # 397 days: the longest lifetime browsers accept for a server certificate.
 SERVER_VALIDITY = timedelta(days=397)
@@ -105,7 +107,7 @@ def _new_ca(paths: LocalTls, now: datetime) -> tuple[x509.Certificate, ec.Ellipt
         )
         .sign(key, hashes.SHA256())
     )
-    paths.ca_key.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(paths.ca_key.parent)
     _write(paths.ca_key, _key_pem(key), 0o600)
     _write(paths.ca_cert, cert.public_bytes(serialization.Encoding.PEM), 0o644)
     return cert, key

@@ -14,6 +14,7 @@ from refdesk.server.api.media import JSON_CT
 from refdesk.server.api.origin import base_url
 from refdesk.server.api.responses import ApiResponse, dumps, negotiation_of
 from refdesk.server.config import Settings
+from refdesk.server.logs import redact
 
 log = logging.getLogger("refdesk.errors")
 
@@ -196,12 +197,14 @@ def domain_error_response(scope: Scope, settings: Settings, exc: domain.DomainEr
 
 def internal_error_response(scope: Scope, settings: Settings, exc: BaseException) -> ApiResponse:
     incident = str(uuid.uuid4())
+    query = scope.get("query_string", b"").decode("latin-1")
     log.error(
-        "incident %s: unhandled %s on %s %s",
+        "incident %s: unhandled %s on %s %s%s",
         incident,
         type(exc).__name__,
         scope.get("method"),
         scope.get("path"),
+        f"?{redact(query)}" if query else "",
         exc_info=exc,
     )
     return error_response(

@@ -63,7 +63,8 @@ def is_https(scope: Scope, settings: Settings) -> bool:
     return False
 
 
-def request_host(scope: Scope, settings: Settings) -> str:
+def _claimed_host(scope: Scope, settings: Settings) -> str:
+    """The host the client names: trusted ``X-Forwarded-Host``, else ``Host``."""
     if from_trusted_proxy(scope, settings):
         forwarded = header(scope, b"x-forwarded-host")
         if forwarded:
@@ -75,6 +76,44 @@ def request_host(scope: Scope, settings: Settings) -> str:
     if server:
         return f"{server[0]}:{server[1]}"
     return "localhost"
+
+
+def host_name(value: str) -> str:
+    """The name in a ``Host`` value (or an ``allowed_hosts`` entry): lower case, without the
+    port and without IPv6 brackets."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        end = value.find("]")
+        return value[1:end] if end > 0 else value
+    if value.count(":") == 1:
+        name, _, port = value.partition(":")
+        if port.isdigit() or not port:
+            return name
+    return value
+
+
+def _allowed(name: str, allowed: frozenset[str]) -> bool:
+    if name in allowed or "*" in allowed:
+        return True
+    return any(entry.startswith("*.") and name.endswith(entry[1:]) for entry in allowed)
+
+
+def host_allowed(scope: Scope, settings: Settings) -> bool:
+    """Does the request name a host of ``allowed_hosts`` (always, when that is empty)?"""
+    allowed = settings.allowed_host_names
+    return not allowed or _allowed(host_name(_claimed_host(scope, settings)), allowed)
+
+
+def request_host(scope: Scope, settings: Settings) -> str:
+    """The request's host for links (§2.4); never one outside ``allowed_hosts``."""
+    host = _claimed_host(scope, settings)
+    allowed = settings.allowed_host_names
+    if allowed and not _allowed(host_name(host), allowed):
+        plain = sorted(entry for entry in allowed if "*" not in entry)
+        if not plain:
+            return "localhost"
+        return f"[{plain[0]}]" if ":" in plain[0] else plain[0]
+    return host
 
 
 def base_url(scope: Scope, settings: Settings) -> str:

@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
+from refdesk.server.files import secure_sqlite
+
 WRITE_OPTION = "refdesk_write"
 # Read sessions run each statement on its own, with no BEGIN/ROLLBACK round trips. PostgreSQL
 # reads in READ COMMITTED see a new snapshot per statement anyway; SQLite now does the same.
@@ -28,6 +30,7 @@ def is_sqlite(url: str) -> bool:
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if is_sqlite(url):
+        secure_sqlite(url)  # before SQLite creates the file (0644) or its -wal/-shm
         engine = create_async_engine(
             url,
             connect_args={"timeout": 30},

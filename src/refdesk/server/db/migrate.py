@@ -26,10 +26,6 @@ def _upgrade(connection: Connection, revision: str) -> None:
 
 async def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at ``url`` to ``revision`` (creating the SQLite file if needed)."""
-    if url.startswith("sqlite") and ":///" in url:
-        path = url.split(":///", 1)[1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(url)
     try:
         async with engine.begin() as conn:

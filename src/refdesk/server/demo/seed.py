@@ -33,6 +33,7 @@ from refdesk.server.db.base import utcnow
 from refdesk.server.db.models import ServerFlag
 from refdesk.server.demo import data
 from refdesk.server.demo.season import read_explore, step_season
+from refdesk.server.files import private_dir
 from refdesk.server.runtime import Runtime
 from refdesk.server.sites.models import Site
 from refdesk.server.users.models import User
@@ -173,7 +174,7 @@ def read_credentials(path: Path) -> dict[str, Any] | None:
 
 
 def write_credentials(path: Path, document: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
