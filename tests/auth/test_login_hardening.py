@@ -1,0 +1,185 @@
+"""Issue 9 item 7: the login page costs the same for every login (no account enumeration by
+timing) and each login name is throttled with a back-off, shared across processes.
+
+Timing is never measured: argon2 verifications are counted with a counting hasher (the real
+argon2, one counter), and the throttle is observed through its answers."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from argon2 import PasswordHasher
+
+from refdesk.server.app import create_app
+from refdesk.server.config import Settings
+from refdesk.server.runtime import Runtime
+from tests.auth.conftest import PASSWORD, Owner, hidden_fields, make_app
+from tests.conftest import client_for, make_settings
+from tests.factories import create_account
+
+REDIRECT = "https://client.example.org/cb"
+THROTTLE = "3/3600"
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return make_settings(tmp_path, database_url, login_throttle_rules=THROTTLE)
+
+
+class CountingHasher(PasswordHasher):
+    """argon2 itself, counting its verifications."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.verifications = 0
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> bool:
+        self.verifications += 1
+        return super().verify(hash, password)
+
+
+def count_argon2(runtime: Runtime) -> CountingHasher:
+    counting = CountingHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    runtime.passwords._hasher = counting
+    return counting
+
+
+async def login_form(client: httpx.AsyncClient, runtime: Runtime, owner: Owner) -> dict[str, str]:
+    app = await make_app(runtime, owner.owner)
+    params = {
+        "response_type": "code",
+        "client_id": app.application.client_id,
+        "redirect_uri": REDIRECT,
+    }
+    page = await client.get("/oauth/authorize", params=params)
+    assert page.status_code == 200, page.text
+    return hidden_fields(page.text)
+
+
+async def sign_in(
+    client: httpx.AsyncClient, form: dict[str, str], login: str, password: str
+) -> httpx.Response:
+    data = {**form, "login": login, "password": password}
+    return await client.post("/oauth/authorize", data=data)
+
+
+def refused_as_incorrect(response: httpx.Response) -> bool:
+    return response.status_code == 200 and "The login or password is incorrect" in response.text
+
+
+# -- dummy verification ---------------------------------------------------------------------
+
+
+async def test_hole_7_unknown_login_runs_argon2_like_a_known_one(
+    client: httpx.AsyncClient, runtime: Runtime, people: Owner
+) -> None:
+    form = await login_form(client, runtime, people)
+    argon2 = count_argon2(runtime)
+    known = await sign_in(client, form, people.person.login, "wrong password")
+    assert refused_as_incorrect(known)
+    assert argon2.verifications == 1
+    unknown = await sign_in(client, form, "nobody@example.org", "wrong password")
+    assert refused_as_incorrect(unknown)
+    assert argon2.verifications == 2
+
+
+async def test_hole_7_account_without_password_runs_argon2_and_cannot_log_in(
+    client: httpx.AsyncClient, runtime: Runtime, people: Owner
+) -> None:
+    invited = await create_account(runtime)  # no password: never set by its owner
+    form = await login_form(client, runtime, people)
+    argon2 = count_argon2(runtime)
+    for guess in ("", "wrong password"):
+        response = await sign_in(client, form, invited.login, guess)
+        assert 'name="password"' in response.text and "refdesk_oauth_session" not in (
+            response.headers.get("set-cookie", "")
+        )
+    # The blank password never reaches argon2 (nothing to check); the guess does, once.
+    assert argon2.verifications == 1
+
+
+async def test_hole_7_deactivated_account_runs_argon2(
+    client: httpx.AsyncClient, runtime: Runtime, people: Owner
+) -> None:
+    sleeper = await create_account(runtime, password=PASSWORD, active=False)
+    form = await login_form(client, runtime, people)
+    argon2 = count_argon2(runtime)
+    assert refused_as_incorrect(await sign_in(client, form, sleeper.login, PASSWORD))
+    assert argon2.verifications == 1
+
+
+# -- per-login throttle ---------------------------------------------------------------------
+
+
+async def test_hole_7_login_is_throttled_after_failures_without_running_argon2(
+    client: httpx.AsyncClient, runtime: Runtime, people: Owner
+) -> None:
+    form = await login_form(client, runtime, people)
+    argon2 = count_argon2(runtime)
+    login = people.person.login
+    for _ in range(3):
+        assert refused_as_incorrect(await sign_in(client, form, login, "wrong password"))
+    assert argon2.verifications == 3
+    for password in ("wrong password", PASSWORD):  # even the right password waits
+        refused = await sign_in(client, form, login.upper(), password)
+        assert refused.status_code == 429, refused.text
+        body = refused.json()
+        assert body["error"] == "rate_limited"
+        assert "sign-in attempts" in body["message"]
+        assert 0 < int(refused.headers["Retry-After"]) <= 3600
+        assert body["retry_after"] == int(refused.headers["Retry-After"])
+    assert argon2.verifications == 3
+    # Another login is not affected.
+    other = await create_account(runtime, password=PASSWORD)
+    assert 'value="approve"' in (await sign_in(client, form, other.login, PASSWORD)).text
+
+
+async def test_hole_7_unknown_logins_are_throttled_like_known_ones(
+    client: httpx.AsyncClient, runtime: Runtime, people: Owner
+) -> None:
+    form = await login_form(client, runtime, people)
+    statuses = {}
+    for login in (people.person.login, "ghost@example.org"):
+        statuses[login] = [
+            (await sign_in(client, form, login, "wrong password")).status_code for _ in range(4)
+        ]
+    assert statuses == {
+        people.person.login: [200, 200, 200, 429],
+        "ghost@example.org": [200, 200, 200, 429],
+    }
+
+
+@pytest.mark.redis
+async def test_hole_7_throttle_is_shared_across_processes_through_redis(
+    tmp_path: Path, database_url: str, redis_url: str, runtime: Runtime, people: Owner
+) -> None:
+    """Two app instances (two processes' worth of state) sharing Redis count together."""
+    login = f"{uuid.uuid4().hex}@example.org"  # fresh counters on every run
+    instances = []
+    for n in range(2):
+        shared = make_settings(
+            tmp_path / str(n),
+            database_url,
+            login_throttle_rules=THROTTLE,
+            rate_limit_store_url=redis_url,
+        )
+        instances.append(Runtime.build(shared))
+    try:
+        statuses = []
+        for attempt in range(4):
+            rt = instances[attempt % 2]
+            async with client_for(create_app(runtime=rt)) as client:
+                form = await login_form(client, rt, people)
+                response = await sign_in(client, form, login, "wrong password")
+                statuses.append(response.status_code)
+        assert statuses == [200, 200, 200, 429]
+    finally:
+        for rt in instances:
+            limiter = rt.extras.get("rate_limiter")
+            if limiter is not None:
+                await limiter.close()
+            await rt.db.dispose()
