@@ -17,11 +17,11 @@ from argon2 import PasswordHasher
 from refdesk.server.app import create_app
 from refdesk.server.config import Settings
 from refdesk.server.runtime import Runtime
-from tests.auth.conftest import PASSWORD, Owner, hidden_fields, make_app
+from tests.auth.conftest import PASSWORD, Owner, refused_as_incorrect, sign_in
+from tests.auth.conftest import login_form as login_form_of
 from tests.conftest import client_for, make_settings
 from tests.factories import create_account
 
-REDIRECT = "https://client.example.org/cb"
 THROTTLE = "3/3600"
 
 
@@ -48,36 +48,13 @@ def count_argon2(runtime: Runtime) -> CountingHasher:
     return counting
 
 
-async def login_form(client: httpx.AsyncClient, runtime: Runtime, owner: Owner) -> dict[str, str]:
-    app = await make_app(runtime, owner.owner)
-    params = {
-        "response_type": "code",
-        "client_id": app.application.client_id,
-        "redirect_uri": REDIRECT,
-    }
-    page = await client.get("/oauth/authorize", params=params)
-    assert page.status_code == 200, page.text
-    return hidden_fields(page.text)
-
-
-async def sign_in(
-    client: httpx.AsyncClient, form: dict[str, str], login: str, password: str
-) -> httpx.Response:
-    data = {**form, "login": login, "password": password}
-    return await client.post("/oauth/authorize", data=data)
-
-
-def refused_as_incorrect(response: httpx.Response) -> bool:
-    return response.status_code == 200 and "The login or password is incorrect" in response.text
-
-
 # -- dummy verification ---------------------------------------------------------------------
 
 
 async def test_hole_7_unknown_login_runs_argon2_like_a_known_one(
     client: httpx.AsyncClient, runtime: Runtime, people: Owner
 ) -> None:
-    form = await login_form(client, runtime, people)
+    form = await login_form_of(client, runtime, people.owner)
     argon2 = count_argon2(runtime)
     known = await sign_in(client, form, people.person.login, "wrong password")
     assert refused_as_incorrect(known)
@@ -91,7 +68,7 @@ async def test_hole_7_account_without_password_runs_argon2_and_cannot_log_in(
     client: httpx.AsyncClient, runtime: Runtime, people: Owner
 ) -> None:
     invited = await create_account(runtime)  # no password: never set by its owner
-    form = await login_form(client, runtime, people)
+    form = await login_form_of(client, runtime, people.owner)
     argon2 = count_argon2(runtime)
     for guess in ("", "wrong password"):
         response = await sign_in(client, form, invited.login, guess)
@@ -106,7 +83,7 @@ async def test_hole_7_deactivated_account_runs_argon2(
     client: httpx.AsyncClient, runtime: Runtime, people: Owner
 ) -> None:
     sleeper = await create_account(runtime, password=PASSWORD, active=False)
-    form = await login_form(client, runtime, people)
+    form = await login_form_of(client, runtime, people.owner)
     argon2 = count_argon2(runtime)
     assert refused_as_incorrect(await sign_in(client, form, sleeper.login, PASSWORD))
     assert argon2.verifications == 1
@@ -118,7 +95,7 @@ async def test_hole_7_deactivated_account_runs_argon2(
 async def test_hole_7_login_is_throttled_after_failures_without_running_argon2(
     client: httpx.AsyncClient, runtime: Runtime, people: Owner
 ) -> None:
-    form = await login_form(client, runtime, people)
+    form = await login_form_of(client, runtime, people.owner)
     argon2 = count_argon2(runtime)
     login = people.person.login
     for _ in range(3):
@@ -141,7 +118,7 @@ async def test_hole_7_login_is_throttled_after_failures_without_running_argon2(
 async def test_hole_7_unknown_logins_are_throttled_like_known_ones(
     client: httpx.AsyncClient, runtime: Runtime, people: Owner
 ) -> None:
-    form = await login_form(client, runtime, people)
+    form = await login_form_of(client, runtime, people.owner)
     statuses = {}
     for login in (people.person.login, "ghost@example.org"):
         statuses[login] = [
@@ -173,7 +150,7 @@ async def test_hole_7_throttle_is_shared_across_processes_through_redis(
         for attempt in range(4):
             rt = instances[attempt % 2]
             async with client_for(create_app(runtime=rt)) as client:
-                form = await login_form(client, rt, people)
+                form = await login_form_of(client, rt, people.owner)
                 response = await sign_in(client, form, login, "wrong password")
                 statuses.append(response.status_code)
         assert statuses == [200, 200, 200, 429]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.accounts.models import Account
-from refdesk.server.auth.passwords import Passwords
+from refdesk.server.auth.passwords import Passwords, password_errors
 from refdesk.server.auth.principal import Principal
 from refdesk.server.errors import ErrorCollector, NotFound, ValidationFailed
 from refdesk.server.fields import INVALID, read_email, read_str
@@ -23,6 +23,16 @@ async def get_account(session: AsyncSession, principal: Principal) -> Account:
     if account is None:
         raise NotFound()
     return account
+
+
+async def find_by_login_or_email(session: AsyncSession, name: str) -> Account | None:
+    """The account whose login or e-mail is ``name`` (case-insensitive), else None."""
+    name = name.strip().lower()
+    return (
+        await session.execute(
+            select(Account).where(or_(Account.login == name, func.lower(Account.email) == name))
+        )
+    ).scalar_one_or_none()
 
 
 async def update_account(
@@ -48,13 +58,10 @@ async def update_account(
             changes["email"] = value.lower()
     if "password" in data:
         password = data["password"]
-        if not isinstance(password, str) or not password:
-            errors.add("password", "can't be blank")
-        elif len(password) < 8:
-            errors.add("password", "is too short (minimum is 8 characters)")
-        elif len(password) > 128:
-            errors.add("password", "is too long (maximum is 128 characters)")
-        else:
+        problems = password_errors(password)
+        for problem in problems:
+            errors.add("password", problem)
+        if not problems:
             changes["password_hash"] = passwords.hash(password)
     sensitive = {"login", "email", "password_hash"} & changes.keys()
     sensitive = {k for k in sensitive if k == "password_hash" or changes[k] != getattr(account, k)}

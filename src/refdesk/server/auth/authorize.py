@@ -15,10 +15,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from anyio import to_thread
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.accounts.models import Account
+from refdesk.server.accounts.service import find_by_login_or_email
 from refdesk.server.api.errors import ApiError
 from refdesk.server.auth.models import Application, AuthorizationCode
 from refdesk.server.auth.oauth import CHALLENGE_RE, parse_scopes
@@ -206,13 +207,8 @@ async def check_login(runtime: Runtime, login: Any, password: Any) -> Account | 
     if not isinstance(login, str) or not isinstance(password, str) or not login or not password:
         return None
     await login_throttle(runtime).admit(login)
-    name = login.strip().lower()
     async with runtime.db.session() as session:
-        account = (
-            await session.execute(
-                select(Account).where(or_(Account.login == name, func.lower(Account.email) == name))
-            )
-        ).scalar_one_or_none()
+        account = await find_by_login_or_email(session, login)
     digest = account.password_hash if account is not None else None
     ok = await to_thread.run_sync(runtime.passwords.verify, password, digest)
     return account if ok and account is not None and account.active else None
