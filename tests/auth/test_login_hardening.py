@@ -20,7 +20,7 @@ from refdesk.server.runtime import Runtime
 from tests.auth.conftest import PASSWORD, Owner, refused_as_incorrect, sign_in
 from tests.auth.conftest import login_form as login_form_of
 from tests.conftest import client_for, make_settings
-from tests.factories import create_account
+from tests.factories import create_account, create_token
 
 THROTTLE = "3/3600"
 
@@ -160,3 +160,42 @@ async def test_hole_7_throttle_is_shared_across_processes_through_redis(
             if limiter is not None:
                 await limiter.close()
             await rt.db.dispose()
+
+
+# -- the other password path: current_password on PUT /current_account ----------------------
+
+
+async def test_hole_7_current_password_guesses_share_the_login_throttle(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """A bearer token is no password oracle: current_password guesses count like sign-ins."""
+    account = await create_account(runtime, password=PASSWORD)
+    headers = {"Authorization": f"Bearer {await create_token(runtime, account)}"}
+    argon2 = count_argon2(runtime)
+    change = {"email": "moved@example.org", "current_password": "a guess"}
+    for _ in range(3):
+        wrong = await client.patch("/api/v2/current_account", json=change, headers=headers)
+        assert wrong.status_code == 422
+        assert wrong.json()["errors"] == {"current_password": ["is invalid"]}
+    throttled = await client.patch(
+        "/api/v2/current_account", json={**change, "current_password": PASSWORD}, headers=headers
+    )
+    assert throttled.status_code == 429, throttled.text
+    assert throttled.json()["error"] == "rate_limited"
+    assert argon2.verifications == 3
+    me = await client.get("/api/v2/current_account", headers=headers)
+    assert me.json()["email"] == account.email
+
+
+async def test_hole_1_account_without_password_cannot_set_one_with_a_token(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """An invited account (no password) sets it from the invitation link only: a token of it
+    (e.g. an application of its owner's) cannot pass current_password."""
+    invited = await create_account(runtime)
+    headers = {"Authorization": f"Bearer {await create_token(runtime, invited)}"}
+    for current in ("", "anything at all", None):
+        body = {"password": "a new password", "current_password": current}
+        refused = await client.patch("/api/v2/current_account", json=body, headers=headers)
+        assert refused.status_code == 422
+        assert refused.json()["errors"] == {"current_password": ["is invalid"]}

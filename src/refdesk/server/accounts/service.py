@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from anyio import to_thread
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.accounts.models import Account
-from refdesk.server.auth.passwords import Passwords, password_errors
+from refdesk.server.auth.passwords import password_errors
 from refdesk.server.auth.principal import Principal
+from refdesk.server.auth.throttle import login_throttle
 from refdesk.server.errors import ErrorCollector, NotFound, ValidationFailed
 from refdesk.server.fields import INVALID, read_email, read_str
+from refdesk.server.runtime import Runtime
 from refdesk.server.sites.models import Site
 from refdesk.server.users.models import User
 
@@ -36,7 +39,7 @@ async def find_by_login_or_email(session: AsyncSession, name: str) -> Account | 
 
 
 async def update_account(
-    session: AsyncSession, passwords: Passwords, principal: Principal, data: dict[str, Any]
+    session: AsyncSession, runtime: Runtime, principal: Principal, data: dict[str, Any]
 ) -> Account:
     account = await session.get(Account, principal.account_id, with_for_update=True)
     if account is None:
@@ -56,29 +59,37 @@ async def update_account(
         value = read_email(data["email"], "email", errors, required=True)
         if value is not INVALID:
             changes["email"] = value.lower()
+    new_password: str | None = None
     if "password" in data:
-        password = data["password"]
-        problems = password_errors(password)
-        for problem in problems:
+        for problem in password_errors(data["password"]):
             errors.add("password", problem)
-        if not problems:
-            changes["password_hash"] = passwords.hash(password)
-    sensitive = {"login", "email", "password_hash"} & changes.keys()
-    sensitive = {k for k in sensitive if k == "password_hash" or changes[k] != getattr(account, k)}
-    if sensitive:
+        if "password" not in errors.errors:
+            new_password = str(data["password"])
+    sensitive = {
+        k for k in ("login", "email") if k in changes and changes[k] != getattr(account, k)
+    }
+    if sensitive or new_password is not None:
         current = data.get("current_password")
-        if not isinstance(current, str) or not passwords.verify(current, account.password_hash):
+        if not isinstance(current, str) or not current:
             errors.add("current_password", "is invalid")
-    for field in ("login", "email"):
-        if field in changes and changes[field] != getattr(account, field):
-            column = getattr(Account, field)
-            taken = await session.scalar(
-                select(Account.id).where(column == changes[field], Account.id != account.id)
-            )
-            if taken:
-                errors.add(field, "has already been taken")
+        else:
+            # A password oracle too: the sign-in throttle of the account's login, then argon2
+            # off the event loop.
+            await login_throttle(runtime).admit(account.login)
+            ok = await to_thread.run_sync(runtime.passwords.verify, current, account.password_hash)
+            if not ok:
+                errors.add("current_password", "is invalid")
+    for field in sensitive:
+        column = getattr(Account, field)
+        taken = await session.scalar(
+            select(Account.id).where(column == changes[field], Account.id != account.id)
+        )
+        if taken:
+            errors.add(field, "has already been taken")
     if errors:
         raise ValidationFailed(errors.errors)
+    if new_password is not None:
+        changes["password_hash"] = await to_thread.run_sync(runtime.passwords.hash, new_password)
     for key, value in changes.items():
         setattr(account, key, value)
     await session.flush()
