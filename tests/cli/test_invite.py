@@ -1,9 +1,10 @@
 """Issue 9 item 1: ``refdesk admin invite`` prints a one-time link at which the invited person
-sets the password of their account (``/invitations/{token}``, an HTML page)."""
+sets the password of their account (``/invitations?token=...``, an HTML page)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable
 from datetime import timedelta
 
 import httpx
@@ -12,22 +13,32 @@ from sqlalchemy import select, update
 from refdesk.server.accounts.models import Account, Invitation
 from refdesk.server.db.base import utcnow
 from refdesk.server.runtime import Runtime
-from tests.auth.conftest import login_form, sign_in, signed_in
+from tests.auth.conftest import hidden_fields, login_form, sign_in, signed_in
 from tests.cli.conftest import Invoke
 from tests.cli.test_admin import error_line
 from tests.factories import create_account, create_member, create_site
 
-LINK = re.compile(r"^https://testserver/invitations/([0-9a-f]{64})$")
+LINK = re.compile(r"^https://testserver/invitations\?token=([0-9a-f]{64})$")
 NEW_PASSWORD = "my very own password"
 
 
 async def invite(invoke: Invoke, login: str) -> str:
+    """The token of a new invitation link."""
     result = await invoke("admin", "invite", "--login", login, "--base-url", "https://testserver")
     assert result.exit_code == 0, result.output
     match = LINK.match(result.stdout.strip())
     assert match, result.stdout
     assert "works once" in result.stderr
-    return "/invitations/" + match.group(1)
+    return match.group(1)
+
+
+def page(client: httpx.AsyncClient, token: str) -> Awaitable[httpx.Response]:
+    return client.get("/invitations", params={"token": token})
+
+
+def submit(client: httpx.AsyncClient, token: str, **form: str) -> Awaitable[httpx.Response]:
+    """The form as the page posts it: the token in the body, never in the URL."""
+    return client.post("/invitations", data={"token": token, **form})
 
 
 async def new_user(client: httpx.AsyncClient, runtime: Runtime, email: str) -> dict[str, object]:
@@ -48,32 +59,33 @@ async def test_hole_1_invitation_link_lets_the_person_set_the_password_once(
     invoke: Invoke, client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
     user = await new_user(client, runtime, "kim@example.org")
-    path = await invite(invoke, "KIM@example.org")
+    token = await invite(invoke, "KIM@example.org")
 
-    page = await client.get(path)
-    assert page.status_code == 200
-    assert page.headers["content-type"].startswith("text/html")
-    assert page.headers["cache-control"] == "no-store"
-    assert page.headers["referrer-policy"] == "no-referrer"
-    assert 'name="password_confirmation"' in page.text and "kim@example.org" in page.text
+    shown_form = await page(client, token)
+    assert shown_form.status_code == 200
+    assert shown_form.headers["content-type"].startswith("text/html")
+    assert shown_form.headers["cache-control"] == "no-store"
+    assert shown_form.headers["referrer-policy"] == "no-referrer"
+    assert 'name="password_confirmation"' in shown_form.text
+    assert "kim@example.org" in shown_form.text
+    assert hidden_fields(shown_form.text) == {"token": token}
+    assert 'action="/invitations"' in shown_form.text
     for form, message in (
         ({"password": "short", "password_confirmation": "short"}, "too short"),
         ({"password": NEW_PASSWORD, "password_confirmation": "other"}, "differ"),
         ({}, "be blank"),
     ):
-        retry = await client.post(path, data=form)
+        retry = await submit(client, token, **form)
         assert retry.status_code == 200 and message in retry.text, retry.text
-        assert 'name="password"' in retry.text
-    done = await client.post(
-        path, data={"password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD}
-    )
+        assert hidden_fields(retry.text) == {"token": token}
+    done = await submit(client, token, password=NEW_PASSWORD, password_confirmation=NEW_PASSWORD)
     assert done.status_code == 200 and "Password set" in done.text
-    assert NEW_PASSWORD not in done.text
+    assert NEW_PASSWORD not in done.text and token not in done.text
 
     # Used: the link is gone, for reading and for a second password.
     for again in (
-        await client.get(path),
-        await client.post(path, data={"password": "x" * 10, "password_confirmation": "x" * 10}),
+        await page(client, token),
+        await submit(client, token, password="x" * 10, password_confirmation="x" * 10),
     ):
         assert again.status_code == 404
         assert again.json()["error"] == "not_found"
@@ -96,8 +108,8 @@ async def test_hole_1_invitation_links_expire_and_a_new_one_replaces_the_old(
     await new_user(client, runtime, "lee@example.org")
     first = await invite(invoke, "lee@example.org")
     second = await invite(invoke, "lee@example.org")
-    assert (await client.get(first)).status_code == 404
-    assert (await client.get(second)).status_code == 200
+    assert (await page(client, first)).status_code == 404
+    assert (await page(client, second)).status_code == 200
     async with runtime.db.transaction() as session:
         await session.execute(
             update(Invitation)
@@ -105,11 +117,12 @@ async def test_hole_1_invitation_links_expire_and_a_new_one_replaces_the_old(
             .values(expires_at=utcnow() - timedelta(seconds=1))
         )
         stored = (await session.execute(select(Invitation.token_hash))).scalars().all()
-    form = {"password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD}
-    expired = await client.post(second, data=form)
+    expired = await submit(
+        client, second, password=NEW_PASSWORD, password_confirmation=NEW_PASSWORD
+    )
     assert expired.status_code == 404 and expired.json()["error"] == "not_found"
     # Only HMACs of the tokens are stored.
-    assert first.rsplit("/", 1)[1] not in stored and second.rsplit("/", 1)[1] not in stored
+    assert first not in stored and second not in stored
     async with runtime.db.session() as session:
         account = await session.scalar(select(Account).where(Account.login == "lee@example.org"))
     assert account is not None and account.password_hash is None
@@ -118,10 +131,12 @@ async def test_hole_1_invitation_links_expire_and_a_new_one_replaces_the_old(
 async def test_hole_1_unknown_or_malformed_invitation_links_are_404(
     client: httpx.AsyncClient,
 ) -> None:
-    for path in ("/invitations/" + "0" * 64, "/invitations/not-a-token"):
-        for response in (await client.get(path), await client.post(path, data={})):
+    for token in ("0" * 64, "not-a-token", ""):
+        for response in (await page(client, token), await submit(client, token)):
             assert response.status_code == 404
             assert response.json()["error"] == "not_found"
+    for response in (await client.get("/invitations"), await client.post("/invitations")):
+        assert response.status_code == 404
 
 
 async def test_invite_command_errors(invoke: Invoke, runtime: Runtime) -> None:

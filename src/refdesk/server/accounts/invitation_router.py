@@ -1,6 +1,8 @@
-"""``/invitations/{token}`` (refdesk extension): the HTML page at which an invited person sets
+"""``/invitations?token=...`` (refdesk extension): the HTML page at which an invited person sets
 the password of their account. The token itself authorises the form (no session, no CSRF
-cookie: a forged submission could only set the password of the forger's own invitation)."""
+cookie: a forged submission could only set the password of the forger's own invitation). It
+travels in the ``token`` query parameter of the link (query-string secrets are redacted from
+logs) and in the body of the form, never in a path."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
 from refdesk.server.accounts import invitations
-from refdesk.server.api.body import read_body
+from refdesk.server.api.body import query_dict, read_body
 from refdesk.server.api.errors import ApiError
 from refdesk.server.auth import pages
 from refdesk.server.auth.passwords import password_errors
@@ -39,10 +41,15 @@ def _gone() -> ApiError:
     )
 
 
+def _token(data: dict[str, Any]) -> str:
+    token = data.get("token")
+    if not isinstance(token, str) or not TOKEN.match(token):
+        raise _gone()
+    return token
+
+
 async def _open(request: Request, runtime: Runtime, token: str) -> tuple[int, int, str]:
     """The invitation id, account id and login, or 404."""
-    if not TOKEN.match(token):
-        raise _gone()
     async with session_for(request.scope, runtime.db) as session:
         found = await invitations.open_invitation(session, runtime, token)
     if found is None:
@@ -55,12 +62,13 @@ def _html(content: str) -> Response:
     return HTMLResponse(content, 200, dict(HEADERS))
 
 
-@router.get(invitations.PATH + "/{token}")
-async def invitation_page(token: str, request: Request) -> Response:
+@router.get(invitations.PATH)
+async def invitation_page(request: Request) -> Response:
     """The set-password form of a valid invitation link."""
     runtime = _runtime(request)
+    token = _token(query_dict(request))
     _, _, login = await _open(request, runtime, token)
-    return _html(pages.set_password_page(login, f"{invitations.PATH}/{token}"))
+    return _html(pages.set_password_page(login, invitations.PATH, token))
 
 
 def _form_error(data: dict[str, Any]) -> str | None:
@@ -73,15 +81,17 @@ def _form_error(data: dict[str, Any]) -> str | None:
     return None
 
 
-@router.post(invitations.PATH + "/{token}")
-async def invitation_submit(token: str, request: Request) -> Response:
-    """Set the password (``password`` + ``password_confirmation``); the link is then used."""
+@router.post(invitations.PATH)
+async def invitation_submit(request: Request) -> Response:
+    """Set the password (``token``, ``password``, ``password_confirmation``); the link is then
+    used."""
     runtime = _runtime(request)
     data = await read_body(request, None, runtime.settings.max_body_bytes, allow_multipart=False)
+    token = _token(data)
     invitation_id, account_id, login = await _open(request, runtime, token)
     error = _form_error(data)
     if error:
-        return _html(pages.set_password_page(login, f"{invitations.PATH}/{token}", error=error))
+        return _html(pages.set_password_page(login, invitations.PATH, token, error=error))
     # argon2 outside the write transaction (SQLite's write lock is not held meanwhile).
     digest = await to_thread.run_sync(runtime.passwords.hash, str(data["password"]))
     async with runtime.db.transaction() as session:

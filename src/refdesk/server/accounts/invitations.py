@@ -2,7 +2,7 @@
 
 A site admin who creates a user never chooses the password of its account (other sites may
 later share that account). The account starts without one; the person sets it from a one-time
-link (``/invitations/{token}``). The token is 64 hex characters from a CSPRNG; only its HMAC is
+link (``/invitations?token=...``). The token is 64 hex characters from a CSPRNG; only its HMAC is
 stored. A link expires after ``REFDESK_INVITATION_TTL`` seconds, works once, and issuing a new
 one (``refdesk admin invite``) withdraws the older ones.
 """
@@ -10,6 +10,7 @@ one (``refdesk admin invite``) withdraws the older ones.
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,7 +28,7 @@ class InvitationRefused(Exception):
 
 
 def invitation_link(base_url: str, token: str) -> str:
-    return f"{base_url.rstrip('/')}{PATH}/{token}"
+    return f"{base_url.rstrip('/')}{PATH}?{urlencode({'token': token})}"
 
 
 async def _withdraw(session: AsyncSession, account_id: int) -> None:

@@ -104,8 +104,10 @@ def code_page(application_name: str, code: str, state: str | None) -> str:
     return _page("Authorization code", body)
 
 
-def set_password_page(account_login: str, action: str, *, error: str | None = None) -> str:
-    """The invitation page (``/invitations/{token}``): the person chooses their password."""
+def set_password_page(
+    account_login: str, action: str, token: str, *, error: str | None = None
+) -> str:
+    """The invitation page (``/invitations?token=...``): the person chooses their password."""
     message = f'<p class="error" role="alert">{escape(error)}</p>' if error else ""
     body = (
         "<h1>Set your refdesk password</h1>"
@@ -113,6 +115,7 @@ def set_password_page(account_login: str, action: str, *, error: str | None = No
         "Choose a password of 8 to 128 characters.</p>"
         f"{message}"
         f'<form method="post" action="{escape(action)}">'
+        f"{_hidden({'token': token})}"
         '<label for="password">New password</label>'
         '<input type="password" id="password" name="password" '
         'autocomplete="new-password" minlength="8" maxlength="128" required autofocus>'
