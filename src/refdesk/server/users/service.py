@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from anyio import to_thread
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -262,7 +263,7 @@ async def create_user(
             email=emails[0].lower(),
             first_name=changes["first_name"],
             last_name=changes["last_name"],
-            password_hash=passwords.hash(password) if password else None,
+            password_hash=await to_thread.run_sync(passwords.hash, password) if password else None,
         )
         session.add(account)
         await session.flush()
