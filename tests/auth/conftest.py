@@ -98,3 +98,28 @@ async def authorization_code(client: httpx.AsyncClient, params: dict[str, str], 
     response = await login_and_consent(client, params, login)
     assert response.status_code == 302, response.text
     return query_of(response.headers["location"])["code"]
+
+
+async def login_form(client: httpx.AsyncClient, rt: Runtime, owner: Account) -> dict[str, str]:
+    """The hidden fields of the login page of a new application of ``owner``."""
+    app = await make_app(rt, owner)
+    params = {"response_type": "code", "client_id": app.application.client_id}
+    page = await client.get("/oauth/authorize", params={**params, "redirect_uri": REDIRECT})
+    assert page.status_code == 200, page.text
+    return hidden_fields(page.text)
+
+
+async def sign_in(
+    client: httpx.AsyncClient, form: dict[str, str], login: str, password: str
+) -> httpx.Response:
+    """POST the login form; the consent page (``value="approve"``) means success."""
+    data = {**form, "login": login, "password": password}
+    return await client.post("/oauth/authorize", data=data)
+
+
+def refused_as_incorrect(response: httpx.Response) -> bool:
+    return response.status_code == 200 and "The login or password is incorrect" in response.text
+
+
+def signed_in(response: httpx.Response) -> bool:
+    return response.status_code == 200 and 'value="approve"' in response.text

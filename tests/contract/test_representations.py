@@ -402,6 +402,7 @@ USER = Shape(
         "manager": "bool-string",
         "observer": "bool-string",
         "active": "bool-string",
+        "password_set": "bool-string",
         "grade": "string|null",
         "max_games_per_day": "integer|null",
         "max_games_per_week": "integer|null",

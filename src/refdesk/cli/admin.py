@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from refdesk.cli.common import CliError
 from refdesk.server.accounts.models import Account
+from refdesk.server.auth.passwords import password_errors
 from refdesk.server.auth.service import ALL_SCOPES, create_application
 from refdesk.server.config import Settings
 from refdesk.server.db.engine import Database
@@ -72,10 +73,8 @@ async def create_account(
         "last_name": read_str(last_name, "last_name", errors, 90, required=True),
     }
     if password is not None:
-        if len(password) < 8:
-            errors.add("password", "is too short (minimum is 8 characters)")
-        elif len(password) > 128:
-            errors.add("password", "is too long (maximum is 128 characters)")
+        for problem in password_errors(password):
+            errors.add("password", problem)
     _raise_errors(errors)
     values["login"] = values["login"].lower()
     values["email"] = values["email"].lower()
@@ -246,5 +245,44 @@ async def create_site_for(
             except ValidationFailed as exc:
                 raise CliError(exc.message.removeprefix("Validation failed: ")) from None
             return CreatedSite(site.id, site.name, site.timezone, account.login)
+    finally:
+        await runtime.db.dispose()
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    login: str
+    link: str
+    expires_in: int
+
+
+async def invite(settings: Settings, *, login: str, base_url: str | None) -> IssuedInvitation:
+    """A one-time link at which the person sets the password of their account (one without a
+    password: created by a site admin). Earlier links of the account stop working."""
+    from refdesk.server.accounts import invitations
+    from refdesk.server.accounts.service import find_by_login_or_email
+
+    base = base_url or settings.public_base_url
+    if not base:
+        raise CliError(
+            "give --base-url (or set REFDESK_PUBLIC_BASE_URL), e.g. https://refs.example.org"
+        )
+    if not base.startswith(("https://", "http://")):
+        raise CliError(f"--base-url {base!r} must start with https://")
+    runtime = Runtime.build(settings)
+    try:
+        async with runtime.db.transaction() as session:
+            account = await find_by_login_or_email(session, login)
+            if account is None:
+                raise CliError(f"no account with login or e-mail {login.strip()!r}")
+            try:
+                token = await invitations.issue(session, runtime, account)
+            except invitations.InvitationRefused as exc:
+                raise CliError(str(exc)) from None
+            return IssuedInvitation(
+                account.login,
+                invitations.invitation_link(base, token),
+                settings.invitation_ttl,
+            )
     finally:
         await runtime.db.dispose()

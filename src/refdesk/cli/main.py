@@ -209,6 +209,30 @@ def create_account(
     typer.echo(f"created {kind} {created.id} with login {created.login}")
 
 
+@admin_app.command("invite")
+def invite(
+    login: Annotated[str, typer.Option(help="Login or e-mail of the account.")],
+    base_url: Annotated[
+        str | None,
+        typer.Option(help="Public base URL of the server (default: REFDESK_PUBLIC_BASE_URL)."),
+    ] = None,
+) -> None:
+    """Print a one-time link at which the person sets the password of their account."""
+    with cli_errors():
+        settings = load_settings()
+    with cli_errors(settings.effective_database_url):
+        from refdesk.cli import admin
+
+        issued = run(admin.invite(settings, login=login, base_url=base_url))
+    typer.echo(issued.link)
+    hours = issued.expires_in / 3600
+    typer.echo(
+        f"Send this link to the owner of {issued.login} only; it sets the account's password, "
+        f"works once and expires in {hours:g} hours. Earlier links no longer work.",
+        err=True,
+    )
+
+
 @admin_app.command("create-application")
 def create_application(
     login: Annotated[str, typer.Option(help="Login of the owning account.")],

@@ -116,6 +116,7 @@ def _install_handlers(app: FastAPI, runtime: Runtime) -> None:
 
 def _include_routers(app: FastAPI) -> None:
     from refdesk.server.accounts.applications_router import router as applications_router
+    from refdesk.server.accounts.invitation_router import router as invitation_router
     from refdesk.server.accounts.router import router as accounts_router
     from refdesk.server.api.root import router as root_router
     from refdesk.server.assignments.router import router as assignments_router
@@ -152,6 +153,7 @@ def _include_routers(app: FastAPI) -> None:
         reports_router,
         forms_router,
         webview_router,
+        invitation_router,
     ):
         app.include_router(router)
 

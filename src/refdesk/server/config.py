@@ -26,6 +26,8 @@ class RateLimitRule:
 
 
 DEFAULT_RATE_LIMIT_RULES = "180/60,500/300,5000/3600"
+# Password attempts per login name (auth/throttle.py): a back-off of a minute, an hour, a day.
+DEFAULT_LOGIN_THROTTLE_RULES = "5/60,20/3600,100/86400"
 
 
 def parse_rate_limit_rules(text: str) -> tuple[RateLimitRule, ...]:
@@ -88,6 +90,9 @@ class Settings(BaseSettings):
     # argon2 cost; tests lower it. Humans' passwords only, never on the token path.
     password_time_cost: int = 3
     password_memory_cost: int = 65_536
+    login_throttle_rules: str = DEFAULT_LOGIN_THROTTLE_RULES
+    # Lifetime (seconds) of an invitation link that lets a person set their password.
+    invitation_ttl: int = Field(default=604_800, ge=60)
     # How often (seconds) a process re-reads the maintenance flag from the database.
     flag_refresh_seconds: float = 1.0
     workers: int = 1
@@ -96,7 +101,7 @@ class Settings(BaseSettings):
         "trusted_proxies", "cors_allowed_origins", "allowed_hosts", mode="before"
     )(_split_list)
 
-    @field_validator("rate_limit_rules")
+    @field_validator("rate_limit_rules", "login_throttle_rules")
     @classmethod
     def _check_rules(cls, value: str) -> str:
         parse_rate_limit_rules(value)

@@ -35,7 +35,7 @@ async def get_current_account(ctx: CtxDep) -> Response:
 async def update_current_account(ctx: CtxDep) -> Response:
     """Update the acting account (login, e-mail and password need current_password)."""
     data = await ctx.body("account")
-    account = await service.update_account(ctx.session, ctx.runtime.passwords, ctx.principal, data)
+    account = await service.update_account(ctx.session, ctx.runtime, ctx.principal, data)
     await ctx.session.commit()
     return ctx.respond(account_repr(account, ctx.base, ctx.runtime.settings.default_time_zone))
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from anyio import to_thread
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.accounts.models import Account
-from refdesk.server.auth.passwords import Passwords
+from refdesk.server.auth.passwords import password_errors
 from refdesk.server.auth.principal import Principal
+from refdesk.server.auth.throttle import login_throttle
 from refdesk.server.db.unique import unique_rule
 from refdesk.server.errors import ErrorCollector, NotFound, ValidationFailed
 from refdesk.server.fields import INVALID, read_email, read_str
+from refdesk.server.runtime import Runtime
 from refdesk.server.sites.models import Site
 from refdesk.server.users.models import User
 
@@ -27,8 +30,18 @@ async def get_account(session: AsyncSession, principal: Principal) -> Account:
     return account
 
 
+async def find_by_login_or_email(session: AsyncSession, name: str) -> Account | None:
+    """The account whose login or e-mail is ``name`` (case-insensitive), else None."""
+    name = name.strip().lower()
+    return (
+        await session.execute(
+            select(Account).where(or_(Account.login == name, func.lower(Account.email) == name))
+        )
+    ).scalar_one_or_none()
+
+
 async def update_account(
-    session: AsyncSession, passwords: Passwords, principal: Principal, data: dict[str, Any]
+    session: AsyncSession, runtime: Runtime, principal: Principal, data: dict[str, Any]
 ) -> Account:
     account = await session.get(Account, principal.account_id, with_for_update=True)
     if account is None:
@@ -48,32 +61,37 @@ async def update_account(
         value = read_email(data["email"], "email", errors, required=True)
         if value is not INVALID:
             changes["email"] = value.lower()
+    new_password: str | None = None
     if "password" in data:
-        password = data["password"]
-        if not isinstance(password, str) or not password:
-            errors.add("password", "can't be blank")
-        elif len(password) < 8:
-            errors.add("password", "is too short (minimum is 8 characters)")
-        elif len(password) > 128:
-            errors.add("password", "is too long (maximum is 128 characters)")
-        else:
-            changes["password_hash"] = passwords.hash(password)
-    sensitive = {"login", "email", "password_hash"} & changes.keys()
-    sensitive = {k for k in sensitive if k == "password_hash" or changes[k] != getattr(account, k)}
-    if sensitive:
+        for problem in password_errors(data["password"]):
+            errors.add("password", problem)
+        if "password" not in errors.errors:
+            new_password = str(data["password"])
+    sensitive = {
+        k for k in ("login", "email") if k in changes and changes[k] != getattr(account, k)
+    }
+    if sensitive or new_password is not None:
         current = data.get("current_password")
-        if not isinstance(current, str) or not passwords.verify(current, account.password_hash):
+        if not isinstance(current, str) or not current:
             errors.add("current_password", "is invalid")
-    for field in ("login", "email"):
-        if field in changes and changes[field] != getattr(account, field):
-            column = getattr(Account, field)
-            taken = await session.scalar(
-                select(Account.id).where(column == changes[field], Account.id != account.id)
-            )
-            if taken:
-                errors.add(field, TAKEN)
+        else:
+            # A password oracle too: the sign-in throttle of the account's login, then argon2
+            # off the event loop.
+            await login_throttle(runtime).admit(account.login)
+            ok = await to_thread.run_sync(runtime.passwords.verify, current, account.password_hash)
+            if not ok:
+                errors.add("current_password", "is invalid")
+    for field in sensitive:
+        column = getattr(Account, field)
+        taken = await session.scalar(
+            select(Account.id).where(column == changes[field], Account.id != account.id)
+        )
+        if taken:
+            errors.add(field, TAKEN)
     if errors:
         raise ValidationFailed(errors.errors)
+    if new_password is not None:
+        changes["password_hash"] = await to_thread.run_sync(runtime.passwords.hash, new_password)
     # Another account may take the login or e-mail between the check and the write.
     async with unique_rule(session, {f: [TAKEN] for f in ("login", "email")}, "accounts"):
         for key, value in changes.items():

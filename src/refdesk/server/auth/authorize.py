@@ -15,15 +15,17 @@ from typing import Any
 from urllib.parse import urlencode
 
 from anyio import to_thread
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.accounts.models import Account
+from refdesk.server.accounts.service import find_by_login_or_email
 from refdesk.server.api.errors import ApiError
 from refdesk.server.auth.models import Application, AuthorizationCode
 from refdesk.server.auth.oauth import CHALLENGE_RE, parse_scopes
 from refdesk.server.auth.principal import SCOPE_ORDER
 from refdesk.server.auth.secrets import SecretHasher, new_token
+from refdesk.server.auth.throttle import login_throttle
 from refdesk.server.db.base import utcnow
 from refdesk.server.runtime import Runtime
 
@@ -193,22 +195,23 @@ async def active_account(session: AsyncSession, account_id: int | None) -> Accou
     return account if account is not None and account.active else None
 
 
-async def check_login(
-    session: AsyncSession, runtime: Runtime, login: Any, password: Any
-) -> Account | None:
-    """The active account whose login (or e-mail) and password match, else None."""
+async def check_login(runtime: Runtime, login: Any, password: Any) -> Account | None:
+    """The active account whose login (or e-mail) and password match, else None.
+
+    The attempt is first counted by the per-login throttle (429 once exhausted, before any
+    argon2). Then argon2 runs exactly once whatever the outcome: an unknown login, an account
+    without a password (never set by its owner) or a deactivated one is checked against a dummy
+    hash, so neither the answer nor its timing tells which logins exist. The lookup's session
+    is closed before argon2 works (no pooled connection is held for it).
+    """
     if not isinstance(login, str) or not isinstance(password, str) or not login or not password:
         return None
-    name = login.strip().lower()
-    account = (
-        await session.execute(
-            select(Account).where(or_(Account.login == name, func.lower(Account.email) == name))
-        )
-    ).scalar_one_or_none()
-    if account is None or not account.active:
-        return None
-    ok = await to_thread.run_sync(runtime.passwords.verify, password, account.password_hash)
-    return account if ok else None
+    await login_throttle(runtime).admit(login)
+    async with runtime.db.session() as session:
+        account = await find_by_login_or_email(session, login)
+    digest = account.password_hash if account is not None else None
+    ok = await to_thread.run_sync(runtime.passwords.verify, password, digest)
+    return account if ok and account is not None and account.active else None
 
 
 async def issue_code(

@@ -102,3 +102,36 @@ def code_page(application_name: str, code: str, state: str | None) -> str:
         f"{state_line}"
     )
     return _page("Authorization code", body)
+
+
+def set_password_page(
+    account_login: str, action: str, token: str, *, error: str | None = None
+) -> str:
+    """The invitation page (``/invitations?token=...``): the person chooses their password."""
+    message = f'<p class="error" role="alert">{escape(error)}</p>' if error else ""
+    body = (
+        "<h1>Set your refdesk password</h1>"
+        f"<p>You sign in as <strong>{escape(account_login)}</strong>. "
+        "Choose a password of 8 to 128 characters.</p>"
+        f"{message}"
+        f'<form method="post" action="{escape(action)}">'
+        f"{_hidden({'token': token})}"
+        '<label for="password">New password</label>'
+        '<input type="password" id="password" name="password" '
+        'autocomplete="new-password" minlength="8" maxlength="128" required autofocus>'
+        '<label for="password_confirmation">Repeat the password</label>'
+        '<input type="password" id="password_confirmation" name="password_confirmation" '
+        'autocomplete="new-password" minlength="8" maxlength="128" required>'
+        '<button type="submit">Set password</button>'
+        "</form>"
+    )
+    return _page("Set your password", body)
+
+
+def password_set_page(account_login: str) -> str:
+    body = (
+        "<h1>Password set</h1>"
+        f"<p>You can now sign in as <strong>{escape(account_login)}</strong> with your new "
+        "password. This link cannot be used again.</p>"
+    )
+    return _page("Password set", body)

@@ -181,6 +181,38 @@ async def authorize_page(request: Request) -> Response:
     return _consent(browser, auth_request, account.login)
 
 
+def _check_csrf(browser: _Browser, data: dict[str, Any]) -> None:
+    if not browser.csrf_valid(data.get("csrf_token")):
+        raise ApiError(
+            "invalid_request",
+            "The CSRF token is missing or invalid; reload the page",
+            status=400,
+        )
+
+
+async def _login_submit(browser: _Browser, data: dict[str, Any]) -> Response:
+    """The login form. It writes nothing, so it runs without a transaction: no write lock
+    (SQLite's BEGIN IMMEDIATE) and no pooled connection is held while argon2 works."""
+    runtime = browser.runtime
+    async with session_for(browser.request.scope, runtime.db) as session:
+        try:
+            auth_request = await authz.validate(session, data)
+        except authz.RedirectedError as exc:
+            return _redirect_error(exc)
+        _check_csrf(browser, data)
+    account = await authz.check_login(runtime, data.get("login"), data.get("password"))
+    if account is None:
+        login = data.get("login")
+        return _login(
+            browser,
+            auth_request,
+            "The login or password is incorrect",
+            login if isinstance(login, str) else "",
+        )
+    browser.new_session = authz.session_value(runtime.hasher, account.id)
+    return _consent(browser, auth_request, account.login)
+
+
 @router.post("/oauth/authorize")
 async def authorize_submit(request: Request) -> Response:
     """The login form (``login`` + ``password``) and the consent form (``decision``)."""
@@ -188,32 +220,15 @@ async def authorize_submit(request: Request) -> Response:
     browser = _Browser(request, runtime)
     body = await _read(request, runtime, multipart=False)
     data = {**query_dict(request), **body}
+    decision = data.get("decision")
+    if decision is None and "login" in data:
+        return await _login_submit(browser, data)
     async with runtime.db.transaction() as session:
         try:
             auth_request = await authz.validate(session, data)
         except authz.RedirectedError as exc:
             return _redirect_error(exc)
-        if not browser.csrf_valid(data.get("csrf_token")):
-            raise ApiError(
-                "invalid_request",
-                "The CSRF token is missing or invalid; reload the page",
-                status=400,
-            )
-        decision = data.get("decision")
-        if decision is None and "login" in data:
-            account = await authz.check_login(
-                session, runtime, data.get("login"), data.get("password")
-            )
-            if account is None:
-                login = data.get("login")
-                return _login(
-                    browser,
-                    auth_request,
-                    "The login or password is incorrect",
-                    login if isinstance(login, str) else "",
-                )
-            browser.new_session = authz.session_value(runtime.hasher, account.id)
-            return _consent(browser, auth_request, account.login)
+        _check_csrf(browser, data)
         account = await authz.active_account(session, browser.session_account_id())
         if account is None:
             return _login(browser, auth_request)

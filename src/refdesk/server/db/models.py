@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from refdesk.server.accounts.models import Account
+from refdesk.server.accounts.models import Account, Invitation
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.models import AccessToken, Application, AuthorizationCode, RefreshToken
 from refdesk.server.availability.models import Availability
@@ -92,6 +92,7 @@ __all__ = [
     "Group",
     "GroupMembership",
     "IdempotencyRecord",
+    "Invitation",
     "League",
     "OfficialConflict",
     "Pattern",

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    exists,
+    select,
+)
+from sqlalchemy.orm import Mapped, column_property, mapped_column
 
+from refdesk.server.accounts.models import Account
 from refdesk.server.db.base import Base, Id, IdMixin, LockVersionMixin, TimestampMixin
 
 
@@ -45,3 +56,15 @@ class User(IdMixin, TimestampMixin, LockVersionMixin, Base):
     max_games_per_day: Mapped[int | None] = mapped_column(Integer, nullable=True)
     max_games_per_week: Mapped[int | None] = mapped_column(Integer, nullable=True)
     max_games_per_month: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    # (ext) Whether the account has a password, set by its owner (invitation link) or an
+    # operator: loaded with the user in the same statement. Not expired by a flush of the user
+    # (its own columns cannot change it); set by hand on a new user.
+    password_set: Mapped[bool] = column_property(
+        exists(
+            select(Account.id)
+            .where(Account.id == account_id, Account.password_hash.is_not(None))
+            .correlate_except(Account)
+        ),
+        expire_on_flush=False,
+    )

@@ -77,6 +77,8 @@ def user_repr(user: User, site: Site, base: str, *, show_private: bool) -> dict[
         body["date_of_birth"] = plain_date(user.date_of_birth)
     for flag in (*ROLE_FLAGS, "active"):
         body[flag] = bool_string(getattr(user, flag))
+    # (ext) "false" until the account's owner has set a password from an invitation link.
+    body["password_set"] = bool_string(user.password_set)
     body["grade"] = user.grade
     for name in LIMITS:
         body[name] = getattr(user, name)

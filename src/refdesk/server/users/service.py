@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from anyio import to_thread
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.accounts.models import Account
 from refdesk.server.api.pagination import PageRequest, parse_page
-from refdesk.server.auth.passwords import Passwords
+from refdesk.server.auth.passwords import Passwords, password_errors
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.locking import apply_changes, check_lock_version, expected_lock_version
 from refdesk.server.db.unique import add_unless_taken, flush_unique, serialize_rule
@@ -66,6 +67,7 @@ async def update_user(
         for name in ASSIGNOR_ONLY:
             if name in data:
                 raise Forbidden(f"You may not change the field {name}")
+    refuse_password_change(data)
     expected = expected_lock_version(data)
     check_lock_version(user, expected)
     errors = ErrorCollector()
@@ -237,7 +239,11 @@ async def create_user(
         k in data for k in ("email", "email_addresses")
     ):
         errors.add("email", "can't be blank")
-    password = _read_new_password(data, errors)
+    password = _read_new_password(data, errors, operator=principal.operator)
+    if "send_authorization_email" in data:
+        # Validated; the invitation itself is issued with `refdesk admin invite` until the mail
+        # outbox exists (the account of a new user has no password until its owner sets one).
+        read_bool(data["send_authorization_email"], "send_authorization_email", errors)
     changes.pop("active", None)
     errors.raise_if_any()
     await check_user_rules(session, member.site, None, changes, errors)
@@ -252,6 +258,8 @@ async def create_user(
         )
         if taken:
             errors.add(email_key, "has already been taken")
+        if password:
+            errors.add("password", EXISTING_ACCOUNT)
     errors.raise_if_any()
     if account is None:
         login_taken = await session.scalar(
@@ -262,7 +270,7 @@ async def create_user(
             email=emails[0].lower(),
             first_name=changes["first_name"],
             last_name=changes["last_name"],
-            password_hash=passwords.hash(password) if password else None,
+            password_hash=await to_thread.run_sync(passwords.hash, password) if password else None,
         )
         if not await add_unless_taken(session, account):
             # Another site created the account for this e-mail at the same moment: link to
@@ -275,25 +283,44 @@ async def create_user(
     values = dict(ROLE_DEFAULTS)
     values.update(changes)
     user = User(site_id=site_id, account_id=account.id, **values)
+    user.password_set = account.password_hash is not None
     session.add(user)
     await flush_unique(session, {email_key: ["has already been taken"]})
     return user, member.site
 
 
-def _read_new_password(data: dict[str, Any], errors: ErrorCollector) -> str | None:
+# Only the person (invitation link, PUT current_account) or an operator sets a password: a site
+# admin who could choose it would know the password of an account that other sites may later
+# share (issue 9 item 1; contract §17.1 `password`).
+NOT_YOURS = "can only be set by the account's owner (invitation link) or an instance operator"
+EXISTING_ACCOUNT = "can't be set for an existing account"
+
+
+def _read_new_password(
+    data: dict[str, Any], errors: ErrorCollector, *, operator: bool
+) -> str | None:
     password = data.get("password")
-    if password in (None, ""):
+    confirmation = data.get("password_confirmation")
+    if password in (None, "") and confirmation in (None, ""):
         return None
-    if not isinstance(password, str):
-        errors.add("password", "is invalid")
+    if not operator:
+        errors.add("password", NOT_YOURS)
         return None
-    if len(password) < 8:
-        errors.add("password", "is too short (minimum is 8 characters)")
-    elif len(password) > 128:
-        errors.add("password", "is too long (maximum is 128 characters)")
-    if data.get("password_confirmation") != password:
+    problems = password_errors(password)
+    for problem in problems:
+        errors.add("password", "is invalid" if problem == "can't be blank" else problem)
+    if confirmation != password:
         errors.add("password_confirmation", "doesn't match Password")
-    return password
+    return None if problems else str(password)
+
+
+def refuse_password_change(data: dict[str, Any]) -> None:
+    """A user update never sets the account's password, not even an operator's (§17.1)."""
+    errors = ErrorCollector()
+    for name in ("password", "password_confirmation"):
+        if name in data:
+            errors.add(name, NOT_YOURS if name == "password" else "is not allowed")
+    errors.raise_if_any()
 
 
 async def set_active(

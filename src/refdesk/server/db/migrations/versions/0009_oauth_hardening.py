@@ -1,7 +1,7 @@
 """refresh-token families; idempotency records that hold no readable secret
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-04 13:45:00
 
 ``refresh_tokens.family`` names the authorization grant a refresh token was rotated from, so
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
