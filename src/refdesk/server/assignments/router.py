@@ -131,9 +131,8 @@ async def decline(assignment_id: int, ctx: CtxDep) -> Response:
 async def confirm(assignment_id: int, ctx: CtxDep) -> Response:
     """Compatibility form: ``status`` A (accept) or D (decline)."""
     data = await ctx.body("assignment")
-    choice = service.confirm_choice(data)
     slot, game, member = await service.respond(
-        ctx.session, ctx.principal, assignment_id, data, accept=choice
+        ctx.session, ctx.principal, assignment_id, data, accept=None
     )
     return await finish(ctx, slot, game, member)
 

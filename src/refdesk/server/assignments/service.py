@@ -203,10 +203,13 @@ async def respond(
     principal: Principal,
     assignment_id: int,
     data: dict[str, Any],
-    accept: bool,
+    accept: bool | None,
 ) -> tuple[Assignment, Game, Membership]:
-    """Accept or decline; an answer already given changes nothing."""
+    """Accept or decline (None: as the body's ``status`` says, read once the slot is
+    resolved, §5); an answer already given changes nothing."""
     slot, game, member = await load_assignment(session, principal, assignment_id, for_update=True)
+    if accept is None:
+        accept = confirm_choice(data)
     expected = expected_lock_version(data)
     check_lock_version(slot, expected)
     _respond_rules(slot, game, member, declining=not accept)
