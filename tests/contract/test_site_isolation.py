@@ -1,7 +1,8 @@
 """The authorization property (issue 9): for every operation of the OpenAPI document and every
 caller role, ids of a site the caller does not belong to are refused (contract §5 steps 12–15,
 §7.5: 403; another account's record: 404), a lapsed site's own records answer 402 (§7.6), no
-refused request writes anything, and no write links a record to a record of another site.
+refused request writes anything, no write links a record to a record of another site, and the
+cross-site collections name no other site.
 
 Driven by ``/openapi.json``: an operation is either in ``NO_SITE_ID`` (it takes no site-scoped
 id in its path) or every path parameter must name a kind of record the world below has in every
@@ -237,6 +238,42 @@ async def test_hole_foreign_path_ids_are_refused(
     after = await load_rows(runtime)
     assert not failures, "\n".join(failures)
     assert not changed_rows(before, after), changed_rows(before, after)
+
+
+CROSS_SITE_READS = [op for op in NO_SITE_ID if op[0] == "GET" and op[1].startswith("/api/v2/")]
+SITE_HREF = re.compile(r"/sites/(\d+)")
+
+
+def sites_mentioned(value: Any) -> set[int]:
+    """Site ids a representation names: ``site_id`` members and ``/sites/{id}`` links."""
+    if isinstance(value, dict):
+        found = {value["site_id"]} if isinstance(value.get("site_id"), int) else set()
+        return found.union(*(sites_mentioned(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(sites_mentioned(v) for v in value))
+    if isinstance(value, str):
+        return {int(n) for n in SITE_HREF.findall(value)}
+    return set()
+
+
+@pytest.mark.parametrize(("method", "path"), [_marks(m, p) for m, p in CROSS_SITE_READS])
+async def test_hole_cross_site_reads_leave_out_other_sites(
+    method: str, path: str, world: tuple[World, httpx.AsyncClient, Runtime]
+) -> None:
+    """§5: cross-site collections (and the account's own resources) name no other site, even
+    when asked for one with a ``site_id`` filter."""
+    w, client, _ = world
+    failures = []
+    for caller, (own_site, _) in ROLES.items():
+        own = w.sites[own_site].ids["site"]
+        for site in SITES:
+            other = w.sites[site].ids["site"]
+            query = {} if site == own_site else {"site_id": other, "search[site_id]": other}
+            resp = await client.get(path, params=query, headers=w.callers[caller].headers)
+            leaked = sites_mentioned(resp.json()) - {own}
+            if resp.status_code not in (200, 422) or leaked:
+                failures.append(f"{caller} {path} {query}: {resp.status_code}, sites {leaked}")
+    assert not failures, "\n".join(failures)
 
 
 # --- ids of another site in request bodies ----------------------------------------------------
