@@ -67,10 +67,14 @@ async def create_user(rt: Runtime, site: Site, account: Account, **flags: Any) -
     return user
 
 
-async def create_token(rt: Runtime, account: Account, scopes: str = "read write") -> str:
+async def create_token(
+    rt: Runtime, account: Account, scopes: str = "read write", *, owner: Account | None = None
+) -> str:
+    """A token of ``account`` from a new application of ``owner`` (default: the account
+    itself; another owner is what an authorization-code grant gives)."""
     async with rt.db.transaction() as session:
         app = await create_application(
-            session, rt.hasher, account.id, "test app", scopes="read write bank"
+            session, rt.hasher, (owner or account).id, "test app", scopes="read write bank"
         )
         body = await issue_tokens(session, rt, app.application, account.id, set(scopes.split()))
     return str(body["access_token"])

@@ -22,14 +22,19 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from refdesk.server.app import create_app
+from refdesk.server.auth.service import create_application
 from refdesk.server.config import Settings
 from refdesk.server.runtime import Runtime
 from tests.conftest import make_settings
 from tests.factories import create_account, create_member, create_site, create_token
 
 BASE = "https://testserver"
-# Per operation and run; REFDESK_FUZZ_EXAMPLES raises it for a deeper (nightly) run.
-MAX_EXAMPLES = int(os.environ.get("REFDESK_FUZZ_EXAMPLES", "25"))
+# Per operation and caller (operator, site assignor); REFDESK_FUZZ_EXAMPLES raises it for a
+# deeper (nightly) run. 15 keeps the run at a few minutes per database.
+MAX_EXAMPLES = int(os.environ.get("REFDESK_FUZZ_EXAMPLES", "15"))
+# Seconds per in-process request: schemathesis' 10 s default failed runs on a CI host shared by
+# several suites (a hang still fails, later).
+REQUEST_TIMEOUT = 60
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -52,22 +57,48 @@ def _operations() -> list[tuple[str, str]]:
 OPERATIONS = _operations()
 
 
+_SCHEMA: list[Any] = []
+
+
+def _schema(app: Any) -> Any:
+    """The loaded OpenAPI schema (parsed once per session), pointed at this test's app."""
+    if not _SCHEMA:
+        _SCHEMA.append(schemathesis.openapi.from_asgi("/openapi.json", app))
+    schema = _SCHEMA[0]
+    schema.app = app
+    return schema
+
+
 @dataclass
 class Seeded:
-    headers: dict[str, str]
+    callers: dict[str, dict[str, str]]  # name -> headers
     path_parameters: dict[str, int]
+    protected: dict[str, int]  # path ids no fuzzed case may name (the callers' own footing)
 
 
 @pytest.fixture
 async def seeded(runtime: Runtime) -> Seeded:
-    """An operator (all sites visible) plus one site with an assignor user in it."""
+    """The fuzzed callers: an operator (all sites visible) and the assignor of one site (what
+    most real clients are). Their tokens come from an application of a third account that no
+    fuzzed request can reach (an account sees only its own applications), so the run cannot
+    delete, rotate or revoke its own credentials; no case names the assignor's own user (it
+    could deactivate itself). The fixed path ids name the site, a spare official and an
+    application of the operator's own (to edit and rotate)."""
     operator = await create_account(runtime, operator=True)
+    keeper = await create_account(runtime)
     site = await create_site(runtime, name="Fuzzed")
-    member = await create_member(runtime, site, assignor=True)
-    token = await create_token(runtime, operator)
+    assignor = await create_member(runtime, site, assignor=True)
+    spare = await create_member(runtime, site)
+    async with runtime.db.transaction() as session:
+        own = await create_application(session, runtime.hasher, operator.id, "fuzzed")
+    tokens = {
+        "operator": await create_token(runtime, operator, owner=keeper),
+        "assignor": await create_token(runtime, assignor.account, owner=keeper),
+    }
     return Seeded(
-        {"Authorization": f"Bearer {token}"},
-        {"site_id": site.id, "user_id": member.user.id},
+        {name: {"Authorization": f"Bearer {token}"} for name, token in tokens.items()},
+        {"site_id": site.id, "user_id": spare.user.id, "application_id": own.application.id},
+        {"user_id": assignor.user.id},
     )
 
 
@@ -79,7 +110,7 @@ def test_operation_conforms(
     # where database connections must be opened (the fixtures' engine belongs to pytest's loop).
     settings = make_settings(tmp_path, database_url, rate_limit_rules="1000000/60")
     app = create_app(runtime=Runtime.build(settings))
-    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    schema = _schema(app)
     operation = schema[path][method]
     fixed = {
         name: value
@@ -92,21 +123,43 @@ def test_operation_conforms(
     ]
     if fixed:
         strategies.append(operation.as_strategy(path_parameters=fixed))
-    strategy = st.one_of(strategies)
-
-    @given(case=strategy)
-    @hypothesis_settings(
-        max_examples=MAX_EXAMPLES,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
+    protected = dict(seeded.protected)
+    if method == "DELETE":
+        protected["site_id"] = seeded.path_parameters["site_id"]
+    strategy = st.one_of(strategies).filter(
+        lambda case: all((case.path_parameters or {}).get(k) != v for k, v in protected.items())
     )
-    def fuzz(case: schemathesis.Case) -> None:
-        case.call_and_validate(base_url=BASE, headers=seeded.headers, checks=CHECKS)
+    probe = schema["/api/v2/sites/{site_id}"]["GET"]
 
-    fuzz()
+    def run(headers: dict[str, str]) -> None:
+        @given(case=strategy)
+        @hypothesis_settings(
+            max_examples=MAX_EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        def fuzz(case: schemathesis.Case) -> None:
+            case.call_and_validate(
+                base_url=BASE, headers=headers, checks=CHECKS, timeout=REQUEST_TIMEOUT
+            )
+
+        fuzz()
+
+    for caller, headers in seeded.callers.items():
+        try:
+            run(headers)
+        except BaseException as failure:
+            failure.add_note(f"fuzzed as the {caller}")
+            raise
+        # The run must not have cut off its own access (and with it the rest of the run): the
+        # token, the account, the assignor's profile and the site are still there.
+        alive = probe.Case(path_parameters={"site_id": seeded.path_parameters["site_id"]}).call(
+            base_url=BASE, headers=headers
+        )
+        assert alive.status_code == 200, f"the {caller} lost its access: {alive.text}"
 
 
 async def test_openapi_documents_the_wire(client: Any) -> None:

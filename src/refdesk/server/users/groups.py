@@ -9,11 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.api.pagination import PageRequest, parse_page
 from refdesk.server.auth.principal import Principal
-from refdesk.server.errors import ErrorCollector, NotFound, ValidationFailed
+from refdesk.server.errors import ErrorCollector, ValidationFailed
 from refdesk.server.reference.models import Group, GroupMembership
 from refdesk.server.reference.schemas import GROUPS
 from refdesk.server.reference.service import load_record
-from refdesk.server.sites.access import Membership, check_id
+from refdesk.server.sites.access import Membership
 from refdesk.server.sites.models import Site
 from refdesk.server.users import queries
 from refdesk.server.users.models import User
@@ -71,10 +71,9 @@ async def _pair(
     session: AsyncSession, principal: Principal, user_id: int, group_id: int
 ) -> tuple[User, Group, Membership]:
     user, member = await load_user(session, principal, user_id, for_update=True)
-    check_id(group_id)
-    group = await session.get(Group, group_id)
-    if group is None:
-        raise NotFound()
+    # The group is a path resource too (§5 steps 12-14): a group of a site where the caller
+    # has no profile is 403, not a validation error.
+    group, _ = await load_record(session, principal, GROUPS, group_id)
     member.require(member.administers, "change group membership")
     if group.site_id != user.site_id:
         raise ValidationFailed({"base": ["does not exist"]})
