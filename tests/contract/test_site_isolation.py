@@ -49,6 +49,8 @@ NO_SITE_ID: dict[tuple[str, str], str] = {
     ("POST", "/oauth/revoke"): "OAuth",
     ("GET", "/oauth/authorize"): "OAuth",
     ("POST", "/oauth/authorize"): "OAuth",
+    ("GET", "/invitations"): "set-password page of an invitation link (token in the query)",
+    ("POST", "/invitations"): "set-password form of an invitation link (token in the body)",
     ("GET", "/api/v2/current_account"): "the caller's own account",
     ("PUT", "/api/v2/current_account"): "the caller's own account",
     ("PATCH", "/api/v2/current_account"): "the caller's own account",
