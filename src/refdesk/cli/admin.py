@@ -19,8 +19,8 @@ from refdesk.server.errors import ErrorCollector, validation_message
 from refdesk.server.fields import read_email, read_str
 from refdesk.server.runtime import Runtime
 from refdesk.server.sites.models import Site
+from refdesk.server.sites.representation import read_subscription_fields
 from refdesk.server.sites.rules import SUBSCRIPTION_STATUSES, subscription_active
-from refdesk.server.sites.schemas import read_subscription_fields
 
 
 def _raise_errors(errors: ErrorCollector) -> None:

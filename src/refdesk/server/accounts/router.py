@@ -9,14 +9,14 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from refdesk.server.accounts import service
-from refdesk.server.accounts.schemas import account_repr
+from refdesk.server.accounts.representation import account_repr
 from refdesk.server.api.deps import API_DEPENDENCIES, CtxDep
 from refdesk.server.api.pagination import collection, parse_page, supplied_filters
 from refdesk.server.errors import ErrorCollector
 from refdesk.server.sites.models import Site
-from refdesk.server.sites.schemas import site_repr
+from refdesk.server.sites.representation import site_repr
 from refdesk.server.users.models import User
-from refdesk.server.users.schemas import user_repr
+from refdesk.server.users.representation import user_repr
 
 router = APIRouter(
     prefix="/api/v2/current_account", dependencies=API_DEPENDENCIES, tags=["account"]

@@ -110,19 +110,25 @@ API_DEPENDENCIES = [
 
 
 async def db_session(request: Request, runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
-    """One session per request; writes take the write lock (SQLite) and commit explicitly.
+    """One session per request, and the one transaction boundary of the API: a write
+    request's session commits here when the endpoint returned normally, before the response
+    is sent (the dependency has ``scope="function"``), so a failed commit still becomes the
+    error answer. Routers and services never commit.
 
-    Closing rolls back whatever was not committed. When the database went away during the
-    request, the answer (a 503) has already been chosen; a failed rollback on the dead
-    connection is logged as a warning, not re-raised after the response has started.
+    An exception from the endpoint skips the commit; closing rolls back whatever was not
+    committed. When the database went away during the request, the answer (a 503) has
+    already been chosen; a failed rollback on the dead connection is logged as a warning.
     """
     shared = read_session(request.scope, runtime.db)
     if shared is not None:
         yield shared  # opened with the token lookup; the rate limiter closes it
         return
-    session = runtime.db.session(write=request.method in WRITE_METHODS)
+    write = request.method in WRITE_METHODS
+    session = runtime.db.session(write=write)
     try:
         yield session
+        if write:
+            await session.commit()
     finally:
         try:
             await session.close()
@@ -131,7 +137,7 @@ async def db_session(request: Request, runtime: RuntimeDep) -> AsyncIterator[Asy
             log.warning("closing a database session failed: %s", type(exc).__name__)
 
 
-SessionDep = Annotated[AsyncSession, Depends(db_session)]
+SessionDep = Annotated[AsyncSession, Depends(db_session, scope="function")]
 
 
 @dataclass

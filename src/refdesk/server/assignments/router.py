@@ -17,7 +17,7 @@ from refdesk.server.assignments.models import Assignment
 from refdesk.server.errors import ErrorCollector
 from refdesk.server.games.bundle import load_bundle
 from refdesk.server.games.models import Game
-from refdesk.server.games.schemas import GameFacts, Viewer, assignment_repr
+from refdesk.server.games.representation import GameFacts, Viewer, assignment_repr
 from refdesk.server.sites.access import Membership
 
 router = APIRouter(prefix="/api/v2", dependencies=API_DEPENDENCIES, tags=["assignments"])

@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from refdesk.server.api.pagination import PageRequest, parse_page
 from refdesk.server.assignments.candidates import Candidate, candidates_for, filter_candidates
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.principal import Principal
@@ -20,6 +19,7 @@ from refdesk.server.errors import ErrorCollector, Forbidden, NotFound, Validatio
 from refdesk.server.fields import INVALID, is_blank, read_bool, read_int, read_money, read_str
 from refdesk.server.games.models import Game
 from refdesk.server.games.service import VACANT, can_see, load_game
+from refdesk.server.paging import PageRequest, parse_page
 from refdesk.server.reference.models import GroupMembership
 from refdesk.server.sites.access import Membership, check_id
 from refdesk.server.users.models import User

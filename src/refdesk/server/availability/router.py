@@ -8,7 +8,7 @@ from starlette.responses import Response
 from refdesk.server.api.deps import API_DEPENDENCIES, CtxDep
 from refdesk.server.api.pagination import collection, supplied_filters
 from refdesk.server.availability import service
-from refdesk.server.availability.schemas import availability_repr
+from refdesk.server.availability.representation import availability_repr
 
 router = APIRouter(
     prefix="/api/v2/users/{user_id:int}/availability",

@@ -8,10 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from refdesk.server.api.pagination import PageRequest, parse_page
 from refdesk.server.auth.principal import Principal
 from refdesk.server.availability.models import Availability
-from refdesk.server.availability.schemas import (
+from refdesk.server.availability.representation import (
     default_description,
     describe,
     read_availability,
@@ -20,6 +19,7 @@ from refdesk.server.db.locking import apply_changes, check_lock_version, expecte
 from refdesk.server.db.paging import scalar_page
 from refdesk.server.errors import ErrorCollector, NotFound, ValidationFailed
 from refdesk.server.fields import INVALID, is_blank, read_date
+from refdesk.server.paging import PageRequest, parse_page
 from refdesk.server.sites.access import Membership, check_id
 from refdesk.server.sites.rules import site_today
 from refdesk.server.users.models import User

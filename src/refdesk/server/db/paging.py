@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from refdesk.server.paging import PageRequest
+
 
 async def scalar_page(
     session: AsyncSession,
@@ -28,3 +30,10 @@ async def scalar_page(
         return page, offset + len(page)
     total = await session.scalar(select(func.count()).select_from(statement.subquery()))
     return page, int(total or 0)
+
+
+async def page_of(
+    session: AsyncSession, statement: Select[Any], order_by: Sequence[Any], page: PageRequest
+) -> tuple[list[Any], int]:
+    """The one paging helper of every offset list: ``(records of the page, total)``."""
+    return await scalar_page(session, statement, order_by, page.offset, page.limit)

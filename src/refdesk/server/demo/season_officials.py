@@ -10,7 +10,7 @@ from sqlalchemy import insert
 
 from refdesk.server.accounts.models import Account
 from refdesk.server.availability.models import Availability
-from refdesk.server.availability.schemas import describe
+from refdesk.server.availability.representation import describe
 from refdesk.server.db.base import utcnow
 from refdesk.server.demo import data
 from refdesk.server.demo import season_data as sd

@@ -17,7 +17,7 @@ from refdesk.server.api.pagination import collection, supplied_filters
 from refdesk.server.db.shared_session import session_for
 from refdesk.server.forms import service
 from refdesk.server.forms.models import FormSubmission, FormTemplate
-from refdesk.server.forms.schemas import attachments, ordered_values, summary
+from refdesk.server.forms.representation import attachments, ordered_values, summary
 from refdesk.server.games.bundle import load_bundle
 from refdesk.server.games.models import Game
 from refdesk.server.reports.router import game_summary

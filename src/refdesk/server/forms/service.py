@@ -8,16 +8,16 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from refdesk.server.api.pagination import PageRequest, parse_page
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.principal import Principal
 from refdesk.server.auth.secrets import SecretHasher
 from refdesk.server.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
 from refdesk.server.fields import INVALID, is_blank, read_date, read_int
 from refdesk.server.forms.models import FormSubmission, FormTemplate
-from refdesk.server.forms.schemas import read_template, read_values
+from refdesk.server.forms.representation import read_template, read_values
 from refdesk.server.games.models import Game
 from refdesk.server.games.service import load_game
+from refdesk.server.paging import PageRequest, parse_page
 from refdesk.server.sites.access import Membership, check_id, membership_in, site_membership
 from refdesk.server.sites.models import Site
 from refdesk.server.sites.rules import site_today

@@ -17,7 +17,7 @@ from refdesk.server.game_requests.models import GameRequest
 from refdesk.server.sites.models import Site
 from refdesk.server.timefmt import timestamp
 from refdesk.server.users.models import User
-from refdesk.server.users.schemas import user_summary
+from refdesk.server.users.representation import user_summary
 
 router = APIRouter(prefix="/api/v2", dependencies=API_DEPENDENCIES, tags=["game requests"])
 

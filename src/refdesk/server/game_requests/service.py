@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from refdesk.server.api.pagination import PageRequest, parse_page
 from refdesk.server.assignments.candidates import candidates_for
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.assignments.service import HOLDS_A_SLOT, holds_a_slot
@@ -21,6 +20,7 @@ from refdesk.server.fields import INVALID, is_blank, read_int, read_str
 from refdesk.server.game_requests.models import REQUEST_STATUSES, GameRequest
 from refdesk.server.games.models import Game
 from refdesk.server.games.service import load_game
+from refdesk.server.paging import PageRequest, parse_page
 from refdesk.server.sites.access import Membership, check_id, membership_in, site_membership
 from refdesk.server.sites.models import Site
 from refdesk.server.users.models import User

@@ -25,7 +25,7 @@ from refdesk.server.reference.models import (
 )
 from refdesk.server.sites.models import Site
 from refdesk.server.users.models import User
-from refdesk.server.users.schemas import UserLike
+from refdesk.server.users.representation import UserLike
 from refdesk.server.venues.models import Venue, Zone
 
 

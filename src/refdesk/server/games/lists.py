@@ -9,7 +9,6 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from refdesk.server.api.pagination import PageRequest, parse_page
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.base import utcnow
@@ -18,6 +17,7 @@ from refdesk.server.fields import INVALID, is_blank, read_int
 from refdesk.server.games import queries
 from refdesk.server.games.models import Game
 from refdesk.server.games.service import page_of_games
+from refdesk.server.paging import PageRequest, parse_page
 from refdesk.server.sites.access import Membership, accessible_site_ids, site_membership
 from refdesk.server.sites.models import Site
 from refdesk.server.sites.rules import site_today

@@ -11,7 +11,7 @@ from refdesk.server.games import lists, service
 from refdesk.server.games.bundle import load_bundle
 from refdesk.server.games.models import Game
 from refdesk.server.games.queries import FILTER_KEYS
-from refdesk.server.games.schemas import Viewer, game_repr
+from refdesk.server.games.representation import Viewer, game_repr
 from refdesk.server.sites.access import Membership
 
 router = APIRouter(prefix="/api/v2", dependencies=API_DEPENDENCIES, tags=["games"])

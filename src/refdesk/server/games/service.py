@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from refdesk.server.api.pagination import PageRequest, parse_page
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.locking import apply_changes, check_lock_version, expected_lock_version
@@ -20,6 +19,7 @@ from refdesk.server.fields import INVALID, read_int
 from refdesk.server.games import queries, references, timing
 from refdesk.server.games.fields import read_plain_fields
 from refdesk.server.games.models import Game
+from refdesk.server.paging import PageRequest, parse_page
 from refdesk.server.reference.models import AgeGroup, PatternPosition
 from refdesk.server.sites.access import (
     Membership,

@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from refdesk.server.api.pagination import PageRequest, parse_page
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.unique import flush_unique
 from refdesk.server.errors import ErrorCollector, NotFound, ValidationFailed
 from refdesk.server.fields import INVALID, is_blank, read_bool, read_int, read_str
 from refdesk.server.officials.models import CONFLICT_KINDS, Ability, OfficialConflict
+from refdesk.server.paging import PageRequest, parse_page
 from refdesk.server.reference.models import AgeGroup, League, Position, Team
 from refdesk.server.sites.access import Membership, check_id
 from refdesk.server.users.models import User

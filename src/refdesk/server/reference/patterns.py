@@ -18,7 +18,7 @@ from refdesk.server.reference.common import (
 )
 from refdesk.server.reference.kinds import Changes, Extras, Kind, WriteContext
 from refdesk.server.reference.models import Pattern, PatternPosition, Position
-from refdesk.server.reference.schemas import initials
+from refdesk.server.reference.representation import initials
 from refdesk.server.sites.models import Site
 
 MAX_PATTERN_POSITIONS = 20

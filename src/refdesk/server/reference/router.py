@@ -13,7 +13,7 @@ from refdesk.server.reference import service
 from refdesk.server.reference.age_groups import AGE_GROUPS
 from refdesk.server.reference.kinds import Kind
 from refdesk.server.reference.patterns import PATTERNS
-from refdesk.server.reference.schemas import (
+from refdesk.server.reference.representation import (
     GAME_TYPES,
     GENDERS,
     GROUPS,
@@ -21,7 +21,7 @@ from refdesk.server.reference.schemas import (
     POSITIONS,
     TEAMS,
 )
-from refdesk.server.venues.schemas import VENUES, ZONES
+from refdesk.server.venues.representation import VENUES, ZONES
 
 KINDS: tuple[Kind, ...] = (
     VENUES,

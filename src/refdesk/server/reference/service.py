@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from refdesk.server.api.pagination import PageRequest, parse_page
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.locking import apply_changes, check_lock_version, expected_lock_version
 from refdesk.server.db.restrict import delete_checked, ensure_unreferenced
 from refdesk.server.db.unique import flush_unique, unique_rule
 from refdesk.server.errors import ErrorCollector, NotFound
+from refdesk.server.paging import PageRequest, parse_page
 from refdesk.server.reference.kinds import Extras, Kind, Record, WriteContext
 from refdesk.server.sites.access import Membership, check_id, membership_in, site_membership
 from refdesk.server.sites.models import Site

@@ -14,12 +14,12 @@ from refdesk.server.api.hal import link
 from refdesk.server.api.pagination import collection, supplied_filters
 from refdesk.server.games.bundle import Bundle, load_bundle
 from refdesk.server.games.models import Game
-from refdesk.server.games.schemas import public_note_html
+from refdesk.server.games.representation import public_note_html
 from refdesk.server.reports import service
 from refdesk.server.reports.models import GameReport, GameReportOfficial
 from refdesk.server.sites.models import Site
 from refdesk.server.timefmt import localized_date, localized_time, timestamp, zone
-from refdesk.server.users.schemas import user_summary
+from refdesk.server.users.representation import user_summary
 
 router = APIRouter(prefix="/api/v2", dependencies=API_DEPENDENCIES, tags=["game reports"])
 

@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from refdesk.server.api.pagination import PageRequest, parse_page
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.principal import Principal
 from refdesk.server.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
@@ -15,6 +14,7 @@ from refdesk.server.fields import INVALID, is_blank, read_bool, read_date, read_
 from refdesk.server.games.models import Game
 from refdesk.server.games.queries import holds_slot
 from refdesk.server.games.service import load_game, read_game
+from refdesk.server.paging import PageRequest, parse_page
 from refdesk.server.reports.models import GameReport, GameReportOfficial
 from refdesk.server.sites.access import Membership, check_id, membership_in, site_membership
 from refdesk.server.sites.models import Site

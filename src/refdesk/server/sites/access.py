@@ -80,11 +80,27 @@ _IN_SITE: dict[type[Any], Any] = {}  # one prebuilt statement per model
 
 
 async def load_in_site(
-    session: AsyncSession, principal: Principal, model: type[T], record_id: int
+    session: AsyncSession,
+    principal: Principal,
+    model: type[T],
+    record_id: int,
+    *,
+    for_update: bool = False,
+    allow_lapsed: bool = False,
 ) -> tuple[T, Membership]:
-    """Steps 12–14 for a record of a site, in one statement: the record, its site and the
-    caller's active profile there (404, then 403, then 402)."""
+    """Steps 12–14 for a record of a site: the record, its site and the caller's active
+    profile there (404, then 403, then 402). The one loader of "a record in a site the caller
+    may see"; ``for_update`` locks the record's row (PostgreSQL) for a read-modify-write."""
     check_id(record_id)
+    if for_update:
+        locked: Any = await session.get(model, record_id, with_for_update=True)
+        if locked is None:
+            raise NotFound()
+        site = await session.get(Site, locked.site_id)
+        if site is None:
+            raise NotFound()
+        member = await membership_in(session, principal, site, allow_lapsed=allow_lapsed)
+        return locked, member
     statement = _IN_SITE.get(model)
     if statement is None:
         entity: Any = model
@@ -100,7 +116,7 @@ async def load_in_site(
     if row is None:
         raise NotFound()
     record: T = row[0]
-    return record, membership_of(principal, row[1], row[2])
+    return record, membership_of(principal, row[1], row[2], allow_lapsed=allow_lapsed)
 
 
 async def membership_in(

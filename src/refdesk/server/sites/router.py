@@ -10,7 +10,7 @@ from refdesk.server.api.pagination import collection, parse_page, supplied_filte
 from refdesk.server.errors import ErrorCollector
 from refdesk.server.sites import service
 from refdesk.server.sites.access import site_membership
-from refdesk.server.sites.schemas import site_repr, subscription_repr
+from refdesk.server.sites.representation import site_repr, subscription_repr
 
 router = APIRouter(prefix="/api/v2", dependencies=API_DEPENDENCIES, tags=["sites"])
 

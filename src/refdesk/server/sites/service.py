@@ -16,7 +16,7 @@ from refdesk.server.games.derived import relocalise_site_games
 from refdesk.server.games.models import Game
 from refdesk.server.sites.access import Membership, check_id, site_membership
 from refdesk.server.sites.models import Site
-from refdesk.server.sites.schemas import read_site_fields, read_subscription_fields
+from refdesk.server.sites.representation import read_site_fields, read_subscription_fields
 from refdesk.server.users.models import User
 
 

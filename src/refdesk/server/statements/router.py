@@ -12,12 +12,12 @@ from refdesk.server.api.hal import link
 from refdesk.server.api.pagination import collection, supplied_filters
 from refdesk.server.money import amount_json, formatted
 from refdesk.server.sites.models import Site
-from refdesk.server.sites.schemas import site_summary
+from refdesk.server.sites.representation import site_summary
 from refdesk.server.statements import service
 from refdesk.server.statements.models import Statement, StatementLine
 from refdesk.server.timefmt import localized_date, timestamp
 from refdesk.server.users.models import User
-from refdesk.server.users.schemas import user_summary
+from refdesk.server.users.representation import user_summary
 
 router = APIRouter(prefix="/api/v2", dependencies=API_DEPENDENCIES, tags=["statements"])
 

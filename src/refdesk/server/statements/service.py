@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from refdesk.server.api.pagination import PageRequest, parse_page
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.principal import Principal
 from refdesk.server.errors import ErrorCollector, NotFound, ValidationFailed
 from refdesk.server.fields import INVALID, is_blank, read_date, read_int, read_money, read_str
 from refdesk.server.games.bundle import load_bundle
 from refdesk.server.games.models import Game
+from refdesk.server.paging import PageRequest, parse_page
 from refdesk.server.sites.access import (
     Membership,
     accessible_site_ids,

@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from refdesk.server.api.pagination import PageRequest, parse_page
 from refdesk.server.auth.principal import Principal
 from refdesk.server.errors import ErrorCollector, ValidationFailed
+from refdesk.server.paging import PageRequest, parse_page
 from refdesk.server.reference.models import Group, GroupMembership
-from refdesk.server.reference.schemas import GROUPS
+from refdesk.server.reference.representation import GROUPS
 from refdesk.server.reference.service import load_record
 from refdesk.server.sites.access import Membership
 from refdesk.server.sites.models import Site

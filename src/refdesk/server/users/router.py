@@ -7,11 +7,11 @@ from starlette.responses import Response
 
 from refdesk.server.api.deps import API_DEPENDENCIES, CtxDep
 from refdesk.server.api.pagination import collection, supplied_filters
-from refdesk.server.reference.schemas import GROUPS
+from refdesk.server.reference.representation import GROUPS
 from refdesk.server.reference.service import extras_of
 from refdesk.server.users import groups, service
 from refdesk.server.users.queries import USER_FILTER_KEYS
-from refdesk.server.users.schemas import user_repr
+from refdesk.server.users.representation import user_repr
 
 router = APIRouter(prefix="/api/v2", dependencies=API_DEPENDENCIES, tags=["users"])
 

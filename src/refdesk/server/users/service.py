@@ -9,13 +9,13 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.accounts.models import Account
-from refdesk.server.api.pagination import PageRequest, parse_page
 from refdesk.server.auth.passwords import Passwords, password_errors
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.locking import apply_changes, check_lock_version, expected_lock_version
 from refdesk.server.db.unique import add_unless_taken, flush_unique, serialize_rule
 from refdesk.server.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
 from refdesk.server.fields import INVALID, read_bool
+from refdesk.server.paging import PageRequest, parse_page
 from refdesk.server.sites.access import (
     Membership,
     accessible_site_ids,
@@ -27,7 +27,7 @@ from refdesk.server.sites.access import (
 from refdesk.server.sites.models import Site
 from refdesk.server.users import queries
 from refdesk.server.users.models import User
-from refdesk.server.users.schemas import ASSIGNOR_ONLY, read_user_changes
+from refdesk.server.users.representation import ASSIGNOR_ONLY, read_user_changes
 
 
 async def load_user(

@@ -13,10 +13,10 @@ from refdesk.server.games.models import Game
 from refdesk.server.money import amount_json, formatted
 from refdesk.server.sites.access import Membership
 from refdesk.server.sites.models import Site
-from refdesk.server.sites.schemas import site_summary
+from refdesk.server.sites.representation import site_summary
 from refdesk.server.timefmt import localized_date, localized_time, timestamp, zone
-from refdesk.server.users.schemas import user_summary
-from refdesk.server.venues.schemas import represent_venue, represent_zone
+from refdesk.server.users.representation import user_summary
+from refdesk.server.venues.representation import represent_venue, represent_zone
 
 
 @dataclass(frozen=True)

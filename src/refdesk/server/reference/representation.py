@@ -1,6 +1,6 @@
 """The simple reference kinds of contract §18.2: leagues, game types, genders, teams, groups
 and positions. Patterns (``patterns.py``), age groups (``age_groups.py``), venues and zones
-(``venues/schemas.py``) live in their own modules."""
+(``venues/representation.py``) live in their own modules."""
 
 from __future__ import annotations
 

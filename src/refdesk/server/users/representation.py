@@ -17,7 +17,7 @@ from refdesk.server.fields import (
     read_str,
 )
 from refdesk.server.sites.models import Site
-from refdesk.server.sites.schemas import site_summary
+from refdesk.server.sites.representation import site_summary
 from refdesk.server.timefmt import bool_string, plain_date, timestamp
 from refdesk.server.users.models import User
 
