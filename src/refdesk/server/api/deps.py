@@ -14,11 +14,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
+from refdesk.server.api.bearer import resolve
 from refdesk.server.api.body import query_dict, read_body
 from refdesk.server.api.errors import ApiError
 from refdesk.server.api.origin import base_url
 from refdesk.server.api.responses import ApiResponse, negotiation_of
-from refdesk.server.auth.principal import Principal, resolve
+from refdesk.server.auth.principal import Principal
 from refdesk.server.db.shared_session import read_session
 from refdesk.server.runtime import Runtime
 

@@ -17,6 +17,14 @@ from refdesk.server.api.origin import is_https
 from refdesk.server.api.responses import ApiResponse
 from refdesk.server.auth import authorize as authz
 from refdesk.server.auth import oauth, pages
+from refdesk.server.auth.errors import OAuthError
+from refdesk.server.auth.schemas import (
+    AuthorizeForm,
+    parse_authorize,
+    parse_authorize_form,
+    parse_revoke_request,
+    parse_token_request,
+)
 from refdesk.server.db.shared_session import session_for
 from refdesk.server.runtime import Runtime
 
@@ -56,11 +64,11 @@ async def token(request: Request) -> Response:
     runtime = _runtime(request)
     try:
         data = await _read(request, runtime, multipart=True)
+        token_input = parse_token_request(request.headers.get("authorization"), data)
+        # Not the db_session dependency: this endpoint's one boundary is its own transaction.
         async with runtime.db.transaction() as session:
-            body = await oauth.token_request(
-                session, runtime, request.headers.get("authorization"), data
-            )
-    except ApiError as exc:
+            body = await oauth.token_request(session, runtime, token_input)
+    except (ApiError, OAuthError) as exc:
         exc.headers.setdefault("Pragma", "no-cache")
         raise
     return ApiResponse(body, 200, dict(NO_CACHE), JSON_CT)
@@ -71,8 +79,9 @@ async def revoke(request: Request) -> Response:
     """Revoke an access or refresh token (RFC 7009)."""
     runtime = _runtime(request)
     data = await _read(request, runtime, multipart=False)
+    revoke_input = parse_revoke_request(request.headers.get("authorization"), data)
     async with runtime.db.transaction() as session:
-        await oauth.revoke_request(session, runtime, request.headers.get("authorization"), data)
+        await oauth.revoke_request(session, runtime, revoke_input)
     return ApiResponse({}, 200, dict(NO_CACHE), JSON_CT)
 
 
@@ -104,7 +113,7 @@ class _Browser:
     def csrf_token(self) -> str:
         return authz.csrf_token(self.runtime.hasher, self.nonce)
 
-    def csrf_valid(self, token: Any) -> bool:
+    def csrf_valid(self, token: str | None) -> bool:
         return self.had_nonce and authz.csrf_valid(self.runtime.hasher, self.nonce, token)
 
     def session_account_id(self) -> int | None:
@@ -172,7 +181,7 @@ async def authorize_page(request: Request) -> Response:
     browser = _Browser(request, runtime)
     async with session_for(request.scope, runtime.db) as session:
         try:
-            auth_request = await authz.validate(session, query_dict(request))
+            auth_request = await authz.validate(session, parse_authorize(query_dict(request)))
         except authz.RedirectedError as exc:
             return _redirect_error(exc)
         account = await authz.active_account(session, browser.session_account_id())
@@ -181,8 +190,8 @@ async def authorize_page(request: Request) -> Response:
     return _consent(browser, auth_request, account.login)
 
 
-def _check_csrf(browser: _Browser, data: dict[str, Any]) -> None:
-    if not browser.csrf_valid(data.get("csrf_token")):
+def _check_csrf(browser: _Browser, form: AuthorizeForm) -> None:
+    if not browser.csrf_valid(form.csrf_token):
         raise ApiError(
             "invalid_request",
             "The CSRF token is missing or invalid; reload the page",
@@ -190,25 +199,19 @@ def _check_csrf(browser: _Browser, data: dict[str, Any]) -> None:
         )
 
 
-async def _login_submit(browser: _Browser, data: dict[str, Any]) -> Response:
+async def _login_submit(browser: _Browser, form: AuthorizeForm) -> Response:
     """The login form. It writes nothing, so it runs without a transaction: no write lock
     (SQLite's BEGIN IMMEDIATE) and no pooled connection is held while argon2 works."""
     runtime = browser.runtime
     async with session_for(browser.request.scope, runtime.db) as session:
         try:
-            auth_request = await authz.validate(session, data)
+            auth_request = await authz.validate(session, form.request)
         except authz.RedirectedError as exc:
             return _redirect_error(exc)
-        _check_csrf(browser, data)
-    account = await authz.check_login(runtime, data.get("login"), data.get("password"))
+        _check_csrf(browser, form)
+    account = await authz.check_login(runtime, form.login, form.password)
     if account is None:
-        login = data.get("login")
-        return _login(
-            browser,
-            auth_request,
-            "The login or password is incorrect",
-            login if isinstance(login, str) else "",
-        )
+        return _login(browser, auth_request, "The login or password is incorrect", form.login or "")
     browser.new_session = authz.session_value(runtime.hasher, account.id)
     return _consent(browser, auth_request, account.login)
 
@@ -219,16 +222,16 @@ async def authorize_submit(request: Request) -> Response:
     runtime = _runtime(request)
     browser = _Browser(request, runtime)
     body = await _read(request, runtime, multipart=False)
-    data = {**query_dict(request), **body}
-    decision = data.get("decision")
-    if decision is None and "login" in data:
-        return await _login_submit(browser, data)
+    form = parse_authorize_form({**query_dict(request), **body})
+    decision = form.decision
+    if form.is_login:
+        return await _login_submit(browser, form)
     async with runtime.db.transaction() as session:
         try:
-            auth_request = await authz.validate(session, data)
+            auth_request = await authz.validate(session, form.request)
         except authz.RedirectedError as exc:
             return _redirect_error(exc)
-        _check_csrf(browser, data)
+        _check_csrf(browser, form)
         account = await authz.active_account(session, browser.session_account_id())
         if account is None:
             return _login(browser, auth_request)
