@@ -43,3 +43,19 @@ def invalid_scope(message: str) -> OAuthError:
 def invalid_client(message: str, *, basic: bool) -> OAuthError:
     headers = {"WWW-Authenticate": BASIC_CHALLENGE} if basic else None
     return OAuthError("invalid_client", message, status=401, headers=headers)
+
+
+class InsufficientScope(OAuthError):
+    """The access token lacks a scope the request needs (RFC 6750 §3.1, contract §6.6)."""
+
+    def __init__(self, missing: tuple[str, ...]) -> None:
+        scope = " ".join(missing)
+        super().__init__(
+            "insufficient_scope",
+            f"The access token lacks the {scope} scope",
+            status=403,
+            headers={
+                "WWW-Authenticate": f'Bearer realm="refdesk", error="insufficient_scope", '
+                f'scope="{scope}"'
+            },
+        )
