@@ -19,11 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.accounts.models import Account
 from refdesk.server.accounts.service import find_by_login_or_email
-from refdesk.server.auth.errors import OAuthError
+from refdesk.server.auth.errors import OAuthError, invalid_request
 from refdesk.server.auth.models import Application, AuthorizationCode
 from refdesk.server.auth.oauth import CHALLENGE_RE, parse_scopes
 from refdesk.server.auth.principal import SCOPE_ORDER
-from refdesk.server.auth.schemas import AuthorizeInput
+from refdesk.server.auth.schemas import AuthorizeForm, AuthorizeInput
 from refdesk.server.auth.secrets import SecretHasher, new_token
 from refdesk.server.auth.throttle import login_throttle
 from refdesk.server.db.base import utcnow
@@ -215,3 +215,73 @@ async def issue_code(
     )
     await session.flush()
     return code
+
+
+# -- the endpoint's steps ----------------------------------------------------------------
+
+DENIED = "The resource owner denied the request"
+BAD_LOGIN = "The login or password is incorrect"
+
+
+@dataclass(frozen=True)
+class Step:
+    """What the authorization endpoint shows next: the login page (``account`` is None, with
+    ``login_error`` and the ``login`` to fill in again), the consent page, the denial sent
+    back to the client (``denied``) or the issued ``code``. ``signed_in``: the account has
+    just signed in (the endpoint sets the session cookie)."""
+
+    request: AuthorizeRequest
+    account: Account | None = None
+    login_error: str | None = None
+    login: str = ""
+    signed_in: bool = False
+    denied: bool = False
+    code: str | None = None
+
+
+def _require_csrf(csrf_ok: bool) -> None:
+    if not csrf_ok:
+        raise invalid_request("The CSRF token is missing or invalid; reload the page")
+
+
+async def start(
+    session: AsyncSession, data: AuthorizeInput, session_account_id: int | None
+) -> Step:
+    """``GET /oauth/authorize``: validate the request, then the login or the consent page."""
+    request = await validate(session, data)
+    return Step(request, await active_account(session, session_account_id))
+
+
+async def sign_in(runtime: Runtime, form: AuthorizeForm, csrf_ok: bool) -> Step:
+    """The login form. It writes nothing, so it runs without a transaction: no write lock
+    (SQLite's BEGIN IMMEDIATE) and no pooled connection is held while argon2 works."""
+    async with runtime.db.session() as session:
+        request = await validate(session, form.request)
+        _require_csrf(csrf_ok)
+    account = await check_login(runtime, form.login, form.password)
+    if account is None:
+        return Step(request, login_error=BAD_LOGIN, login=form.login or "")
+    return Step(request, account, signed_in=True)
+
+
+async def decide(
+    session: AsyncSession,
+    runtime: Runtime,
+    form: AuthorizeForm,
+    csrf_ok: bool,
+    session_account_id: int | None,
+) -> Step:
+    """The consent form (in the caller's transaction): approve issues a code, deny sends
+    ``access_denied`` back (a JSON 403 for the out-of-band redirect URI)."""
+    request = await validate(session, form.request)
+    _require_csrf(csrf_ok)
+    account = await active_account(session, session_account_id)
+    if account is None or form.decision is None:
+        return Step(request, account)
+    if form.decision == "deny":
+        if request.oob:
+            raise OAuthError("access_denied", DENIED, status=403)
+        return Step(request, account, denied=True)
+    if form.decision != "approve":
+        raise RedirectedError("invalid_request", "The decision must be approve or deny", request)
+    return Step(request, account, code=await issue_code(session, runtime, request, account.id))

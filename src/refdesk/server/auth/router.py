@@ -19,7 +19,6 @@ from refdesk.server.auth import authorize as authz
 from refdesk.server.auth import oauth, pages
 from refdesk.server.auth.errors import OAuthError
 from refdesk.server.auth.schemas import (
-    AuthorizeForm,
     parse_authorize,
     parse_authorize_form,
     parse_revoke_request,
@@ -174,46 +173,35 @@ def _consent(browser: _Browser, request: authz.AuthorizeRequest, account_label: 
     )
 
 
+def _answer(browser: _Browser, step: authz.Step) -> Response:
+    request = step.request
+    if step.code is not None:
+        if request.oob:
+            return browser.html(pages.code_page(request.application.name, step.code, request.state))
+        return _redirect(request.redirect_to({"code": step.code}))
+    if step.denied:
+        return _redirect(
+            request.redirect_to({"error": "access_denied", "error_description": authz.DENIED})
+        )
+    if step.account is None:
+        return _login(browser, request, step.login_error, step.login)
+    if step.signed_in:
+        browser.new_session = authz.session_value(browser.runtime.hasher, step.account.id)
+    return _consent(browser, request, step.account.login)
+
+
 @router.get("/oauth/authorize")
 async def authorize_page(request: Request) -> Response:
     """Validate the authorization request, then show the login or the consent page."""
     runtime = _runtime(request)
     browser = _Browser(request, runtime)
-    async with session_for(request.scope, runtime.db) as session:
-        try:
-            auth_request = await authz.validate(session, parse_authorize(query_dict(request)))
-        except authz.RedirectedError as exc:
-            return _redirect_error(exc)
-        account = await authz.active_account(session, browser.session_account_id())
-    if account is None:
-        return _login(browser, auth_request)
-    return _consent(browser, auth_request, account.login)
-
-
-def _check_csrf(browser: _Browser, form: AuthorizeForm) -> None:
-    if not browser.csrf_valid(form.csrf_token):
-        raise ApiError(
-            "invalid_request",
-            "The CSRF token is missing or invalid; reload the page",
-            status=400,
-        )
-
-
-async def _login_submit(browser: _Browser, form: AuthorizeForm) -> Response:
-    """The login form. It writes nothing, so it runs without a transaction: no write lock
-    (SQLite's BEGIN IMMEDIATE) and no pooled connection is held while argon2 works."""
-    runtime = browser.runtime
-    async with session_for(browser.request.scope, runtime.db) as session:
-        try:
-            auth_request = await authz.validate(session, form.request)
-        except authz.RedirectedError as exc:
-            return _redirect_error(exc)
-        _check_csrf(browser, form)
-    account = await authz.check_login(runtime, form.login, form.password)
-    if account is None:
-        return _login(browser, auth_request, "The login or password is incorrect", form.login or "")
-    browser.new_session = authz.session_value(runtime.hasher, account.id)
-    return _consent(browser, auth_request, account.login)
+    data = parse_authorize(query_dict(request))
+    try:
+        async with session_for(request.scope, runtime.db) as session:
+            step = await authz.start(session, data, browser.session_account_id())
+    except authz.RedirectedError as exc:
+        return _redirect_error(exc)
+    return _answer(browser, step)
 
 
 @router.post("/oauth/authorize")
@@ -223,40 +211,15 @@ async def authorize_submit(request: Request) -> Response:
     browser = _Browser(request, runtime)
     body = await _read(request, runtime, multipart=False)
     form = parse_authorize_form({**query_dict(request), **body})
-    decision = form.decision
-    if form.is_login:
-        return await _login_submit(browser, form)
-    async with runtime.db.transaction() as session:
-        try:
-            auth_request = await authz.validate(session, form.request)
-        except authz.RedirectedError as exc:
-            return _redirect_error(exc)
-        _check_csrf(browser, form)
-        account = await authz.active_account(session, browser.session_account_id())
-        if account is None:
-            return _login(browser, auth_request)
-        if decision is None:
-            return _consent(browser, auth_request, account.login)
-        if decision == "deny":
-            if auth_request.oob:
-                raise ApiError("access_denied", "The resource owner denied the request")
-            return _redirect(
-                auth_request.redirect_to(
-                    {
-                        "error": "access_denied",
-                        "error_description": "The resource owner denied the request",
-                    }
+    csrf_ok = browser.csrf_valid(form.csrf_token)
+    try:
+        if form.is_login:
+            step = await authz.sign_in(runtime, form, csrf_ok)
+        else:
+            async with runtime.db.transaction() as session:
+                step = await authz.decide(
+                    session, runtime, form, csrf_ok, browser.session_account_id()
                 )
-            )
-        if decision != "approve":
-            return _redirect_error(
-                authz.RedirectedError(
-                    "invalid_request", "The decision must be approve or deny", auth_request
-                )
-            )
-        code = await authz.issue_code(session, runtime, auth_request, account.id)
-    if auth_request.oob:
-        return browser.html(
-            pages.code_page(auth_request.application.name, code, auth_request.state)
-        )
-    return _redirect(auth_request.redirect_to({"code": code}))
+    except authz.RedirectedError as exc:
+        return _redirect_error(exc)
+    return _answer(browser, step)
