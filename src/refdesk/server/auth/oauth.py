@@ -6,10 +6,11 @@ them (adding ``error_description`` on ``/oauth/*``). Secrets are compared as HMA
 The requests arrive as typed inputs (``auth/schemas.py``) whose parameters are checked here,
 in the order the answers have always been decided.
 
-Reuse of a code or of a rotated refresh token revokes the whole grant *and then* fails: that
-revocation must persist although the request fails, so the service commits it itself before
-raising (the three ``session.commit()`` calls below; the caller's transaction rolls back only
-what follows).
+:func:`token` and :func:`revoke` run one request each in one transaction, their only
+boundary. Reuse of a code or of a rotated refresh token revokes the whole grant *and then*
+fails: that revocation must persist although the request fails, so it is raised as
+:class:`_KeptFailure`, which ends the transaction normally (it commits) before the
+``invalid_grant`` is raised.
 """
 
 from __future__ import annotations
@@ -120,6 +121,31 @@ async def _rowcount(session: AsyncSession, statement: Any) -> int:
     return int(result.rowcount)
 
 
+class _KeptFailure(Exception):
+    """A failed request whose writes (the revocation of a reused grant) are committed before
+    its ``error`` is raised."""
+
+    def __init__(self, error: OAuthError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+async def token(runtime: Runtime, data: TokenInput) -> dict[str, Any]:
+    """``POST /oauth/token`` in its own transaction; the token response body."""
+    async with runtime.db.transaction() as session:
+        try:
+            return await token_request(session, runtime, data)
+        except _KeptFailure as kept:
+            failure = kept.error
+    raise failure
+
+
+async def revoke(runtime: Runtime, data: RevokeInput) -> None:
+    """``POST /oauth/revoke`` in its own transaction."""
+    async with runtime.db.transaction() as session:
+        await revoke_request(session, runtime, data)
+
+
 async def token_request(
     session: AsyncSession, runtime: Runtime, data: TokenInput
 ) -> dict[str, Any]:
@@ -169,8 +195,7 @@ async def _authorization_code(
         raise invalid_grant("The authorization code is invalid")
     if grant.used_at is not None:
         await revoke_code_family(session, grant.id, now)
-        await session.commit()
-        raise invalid_grant("The authorization code has already been used")
+        raise _KeptFailure(invalid_grant("The authorization code has already been used"))
     if grant.expires_at <= now:
         raise invalid_grant("The authorization code has expired")
     if grant.redirect_uri is not None:
@@ -202,8 +227,7 @@ async def _authorization_code(
     )
     if used != 1:  # a concurrent request redeemed it first
         await revoke_code_family(session, grant.id, now)
-        await session.commit()
-        raise invalid_grant("The authorization code has already been used")
+        raise _KeptFailure(invalid_grant("The authorization code has already been used"))
     return await issue_tokens(
         session,
         runtime,
@@ -267,8 +291,7 @@ async def _refresh_token(
 
 async def _revoke_reused(session: AsyncSession, family: str, now: datetime) -> NoReturn:
     await revoke_family(session, family, now)
-    await session.commit()
-    raise invalid_grant("The refresh token is invalid, expired or revoked")
+    raise _KeptFailure(invalid_grant("The refresh token is invalid, expired or revoked"))
 
 
 async def revoke_request(session: AsyncSession, runtime: Runtime, data: RevokeInput) -> None:

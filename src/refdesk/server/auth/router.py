@@ -64,9 +64,8 @@ async def token(request: Request) -> Response:
     try:
         data = await _read(request, runtime, multipart=True)
         token_input = parse_token_request(request.headers.get("authorization"), data)
-        # Not the db_session dependency: this endpoint's one boundary is its own transaction.
-        async with runtime.db.transaction() as session:
-            body = await oauth.token_request(session, runtime, token_input)
+        # Not the db_session dependency: the service runs its own transaction.
+        body = await oauth.token(runtime, token_input)
     except (ApiError, OAuthError) as exc:
         exc.headers.setdefault("Pragma", "no-cache")
         raise
@@ -78,9 +77,7 @@ async def revoke(request: Request) -> Response:
     """Revoke an access or refresh token (RFC 7009)."""
     runtime = _runtime(request)
     data = await _read(request, runtime, multipart=False)
-    revoke_input = parse_revoke_request(request.headers.get("authorization"), data)
-    async with runtime.db.transaction() as session:
-        await oauth.revoke_request(session, runtime, revoke_input)
+    await oauth.revoke(runtime, parse_revoke_request(request.headers.get("authorization"), data))
     return ApiResponse({}, 200, dict(NO_CACHE), JSON_CT)
 
 
