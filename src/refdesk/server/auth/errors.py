@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from refdesk.server.errors import DomainError
 
 BASIC_CHALLENGE = 'Basic realm="refdesk"'
+BEARER_REALM = 'Bearer realm="refdesk"'
 
 
 class OAuthError(DomainError):
@@ -55,7 +56,6 @@ class InsufficientScope(OAuthError):
             f"The access token lacks the {scope} scope",
             status=403,
             headers={
-                "WWW-Authenticate": f'Bearer realm="refdesk", error="insufficient_scope", '
-                f'scope="{scope}"'
+                "WWW-Authenticate": f'{BEARER_REALM}, error="insufficient_scope", scope="{scope}"'
             },
         )
