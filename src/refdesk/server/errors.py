@@ -100,3 +100,14 @@ class ErrorCollector:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationFailed(self.errors)
+
+
+class RateLimited(DomainError):
+    """A throttle refused the attempt: ``retry_after`` seconds until it admits again."""
+
+    code = "rate_limited"
+    default_message = "Too many requests; try again later"
+
+    def __init__(self, retry_after: int, message: str | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -8,14 +8,14 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from refdesk.server.accounts import applications as service
-from refdesk.server.accounts.applications import application_repr
-from refdesk.server.api.deps import (
-    API_DEPENDENCIES,
-    Ctx,
-    CtxDep,
-    insufficient_scope,
-    missing_scopes,
+from refdesk.server.accounts.representation import application_repr
+from refdesk.server.accounts.schemas import (
+    APPLICATION_CREATE_BODY,
+    APPLICATION_UPDATE_BODY,
+    parse_application,
 )
+from refdesk.server.api.deps import API_DEPENDENCIES, Ctx, CtxDep
+from refdesk.server.api.openapi import body_doc
 from refdesk.server.api.pagination import collection, parse_page
 from refdesk.server.auth.models import Application
 from refdesk.server.errors import ErrorCollector
@@ -28,14 +28,6 @@ router = APIRouter(
 BODY_KEY = "application"
 
 
-def _require_bank_if(ctx: Ctx, *scope_values: Any) -> None:
-    """§6.6: writing an application whose scopes include ``bank`` needs a ``bank`` token."""
-    if any(service.mentions_bank(v) for v in scope_values):
-        missing = missing_scopes(ctx.request.method, ctx.principal, ("bank",))
-        if missing:
-            raise insufficient_scope(missing)
-
-
 def _repr(ctx: Ctx, application: Application, **kwargs: Any) -> dict[str, Any]:
     return application_repr(application, ctx.base, ctx.runtime.settings.default_time_zone, **kwargs)
 
@@ -46,7 +38,7 @@ async def list_applications(ctx: CtxDep) -> Response:
     errors = ErrorCollector()
     page = parse_page(ctx.query(), errors)
     errors.raise_if_any()
-    rows, total = await service.page_of(ctx.session, ctx.principal, page.offset, page.limit)
+    rows, total = await service.list_applications(ctx.session, ctx.principal, page)
     return ctx.respond(
         collection(
             ctx.base,
@@ -59,14 +51,11 @@ async def list_applications(ctx: CtxDep) -> Response:
     )
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, openapi_extra=body_doc(APPLICATION_CREATE_BODY))
 async def create_application(ctx: CtxDep) -> Response:
     """Register an application; the only response that shows its client_secret (and rotation)."""
-    data = await ctx.body(BODY_KEY)
-    _require_bank_if(ctx, data.get("scopes"))
-    values = service.read_input(data, creating=True)
+    values = parse_application(await ctx.body(BODY_KEY), creating=True)
     result = await service.create(ctx.session, ctx.runtime.hasher, ctx.principal, values)
-    await ctx.session.commit()
     return ctx.created(
         _repr(ctx, result.application, secret=result.client_secret, with_secret=True)
     )
@@ -78,35 +67,30 @@ async def get_application(application_id: int, ctx: CtxDep) -> Response:
     return ctx.respond(_repr(ctx, application))
 
 
-@router.put("/{application_id:int}")
-@router.patch("/{application_id:int}")
+@router.put("/{application_id:int}", openapi_extra=body_doc(APPLICATION_UPDATE_BODY))
+@router.patch("/{application_id:int}", openapi_extra=body_doc(APPLICATION_UPDATE_BODY))
 async def update_application(application_id: int, ctx: CtxDep) -> Response:
     """Change name, redirect_uris or scopes (confidential is fixed at create)."""
-    data = await ctx.body(BODY_KEY)
-    application = await service.get_application(ctx.session, ctx.principal, application_id)
-    _require_bank_if(ctx, application.scopes, data.get("scopes"))
-    values = service.read_input(data, creating=False)
-    application = await service.update_application(ctx.session, application, values)
-    await ctx.session.commit()
+    values = parse_application(await ctx.body(BODY_KEY), creating=False)
+    application = await service.update_application(
+        ctx.session, ctx.principal, application_id, values
+    )
     return ctx.respond(_repr(ctx, application))
 
 
 @router.delete("/{application_id:int}", status_code=204)
 async def delete_application(application_id: int, ctx: CtxDep) -> Response:
     """Delete the application and revoke every token issued to it."""
-    application = await service.get_application(ctx.session, ctx.principal, application_id)
-    await service.delete_application(ctx.session, application)
-    await ctx.session.commit()
+    await service.delete_application(ctx.session, ctx.principal, application_id)
     return Response(status_code=204)
 
 
 @router.post("/{application_id:int}/rotate_secret")
 async def rotate_secret(application_id: int, ctx: CtxDep) -> Response:
     """A new client_secret; the old one and every token of the application stop working."""
-    application = await service.get_application(ctx.session, ctx.principal, application_id)
-    _require_bank_if(ctx, application.scopes)
-    result = await service.rotate_secret(ctx.session, ctx.runtime.hasher, application)
-    await ctx.session.commit()
+    result = await service.rotate_secret(
+        ctx.session, ctx.runtime.hasher, ctx.principal, application_id
+    )
     return ctx.respond(
         _repr(ctx, result.application, secret=result.client_secret, with_secret=True)
     )

@@ -10,9 +10,14 @@ from starlette.responses import Response
 
 from refdesk.server.accounts import service
 from refdesk.server.accounts.representation import account_repr
+from refdesk.server.accounts.schemas import (
+    ACCOUNT_BODY,
+    parse_account_update,
+    parse_profiles_query,
+)
 from refdesk.server.api.deps import API_DEPENDENCIES, CtxDep
-from refdesk.server.api.pagination import collection, parse_page, supplied_filters
-from refdesk.server.errors import ErrorCollector
+from refdesk.server.api.openapi import body_doc
+from refdesk.server.api.pagination import collection, supplied_filters
 from refdesk.server.sites.models import Site
 from refdesk.server.sites.representation import site_repr
 from refdesk.server.users.models import User
@@ -30,13 +35,12 @@ async def get_current_account(ctx: CtxDep) -> Response:
     return ctx.respond(account_repr(account, ctx.base, ctx.runtime.settings.default_time_zone))
 
 
-@router.put("")
-@router.patch("")
+@router.put("", openapi_extra=body_doc(ACCOUNT_BODY))
+@router.patch("", openapi_extra=body_doc(ACCOUNT_BODY))
 async def update_current_account(ctx: CtxDep) -> Response:
     """Update the acting account (login, e-mail and password need current_password)."""
-    data = await ctx.body("account")
-    account = await service.update_account(ctx.session, ctx.runtime, ctx.principal, data)
-    await ctx.session.commit()
+    values = parse_account_update(await ctx.body("account"))
+    account = await service.update_account(ctx.session, ctx.runtime, ctx.principal, values)
     return ctx.respond(account_repr(account, ctx.base, ctx.runtime.settings.default_time_zone))
 
 
@@ -44,18 +48,12 @@ async def my_profiles(
     ctx: CtxDep, key: str, represent: Callable[[User, Site], dict[str, Any]]
 ) -> Response:
     """The account's user profiles (one per site) as a collection of ``key``."""
-    query = ctx.query()
-    errors = ErrorCollector()
-    page = parse_page(query, errors)
-    status = service.read_status_filter(query, errors)
-    errors.raise_if_any()
-    rows, total = await service.page_of_users(
-        ctx.session, service.my_users(ctx.principal, status), page.offset, page.limit
-    )
+    query = parse_profiles_query(ctx.query())
+    rows, total = await service.my_profiles(ctx.session, ctx.principal, query)
     filters = supplied_filters(ctx.raw_query(), ["search[status]"])
     items = (represent(user, site) for user, site in rows)
     return ctx.respond(
-        collection(ctx.base, f"/current_account/{key}", key, items, total, page, filters)
+        collection(ctx.base, f"/current_account/{key}", key, items, total, query.page, filters)
     )
 
 

@@ -9,17 +9,16 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.accounts.models import Account
-from refdesk.server.auth.passwords import password_errors
+from refdesk.server.accounts.schemas import AccountUpdate, ProfilesQuery
 from refdesk.server.auth.principal import Principal
 from refdesk.server.auth.throttle import login_throttle
 from refdesk.server.db.unique import unique_rule
-from refdesk.server.errors import ErrorCollector, NotFound, ValidationFailed
-from refdesk.server.fields import INVALID, read_email, read_str
+from refdesk.server.errors import NotFound
+from refdesk.server.inputs import Unset
 from refdesk.server.runtime import Runtime
 from refdesk.server.sites.models import Site
 from refdesk.server.users.models import User
 
-STATUS_FILTERS = ("active", "inactive", "all")
 TAKEN = "has already been taken"
 
 
@@ -41,38 +40,22 @@ async def find_by_login_or_email(session: AsyncSession, name: str) -> Account | 
 
 
 async def update_account(
-    session: AsyncSession, runtime: Runtime, principal: Principal, data: dict[str, Any]
+    session: AsyncSession, runtime: Runtime, principal: Principal, values: AccountUpdate
 ) -> Account:
+    """Update the acting account; changing login, e-mail or password needs the current
+    password (checked behind the sign-in throttle of the account's login)."""
     account = await session.get(Account, principal.account_id, with_for_update=True)
     if account is None:
         raise NotFound()
-    errors = ErrorCollector()
-    changes: dict[str, Any] = {}
-    for name in ("first_name", "last_name"):
-        if name in data:
-            value = read_str(data[name], name, errors, 90, required=True)
-            if value is not INVALID:
-                changes[name] = value
-    if "login" in data:
-        value = read_str(data["login"], "login", errors, 90, required=True)
-        if value is not INVALID:
-            changes["login"] = value.lower()
-    if "email" in data:
-        value = read_email(data["email"], "email", errors, required=True)
-        if value is not INVALID:
-            changes["email"] = value.lower()
-    new_password: str | None = None
-    if "password" in data:
-        for problem in password_errors(data["password"]):
-            errors.add("password", problem)
-        if "password" not in errors.errors:
-            new_password = str(data["password"])
+    errors = values.errors()
+    changes: dict[str, Any] = values.changes()
+    new_password = None if isinstance(values.password, Unset) else values.password
     sensitive = {
         k for k in ("login", "email") if k in changes and changes[k] != getattr(account, k)
     }
     if sensitive or new_password is not None:
-        current = data.get("current_password")
-        if not isinstance(current, str) or not current:
+        current = values.current_password
+        if current is None:
             errors.add("current_password", "is invalid")
         else:
             # A password oracle too: the sign-in throttle of the account's login, then argon2
@@ -88,8 +71,7 @@ async def update_account(
         )
         if taken:
             errors.add(field, TAKEN)
-    if errors:
-        raise ValidationFailed(errors.errors)
+    errors.raise_if_any()
     if new_password is not None:
         changes["password_hash"] = await to_thread.run_sync(runtime.passwords.hash, new_password)
     # Another account may take the login or e-mail between the check and the write.
@@ -98,17 +80,6 @@ async def update_account(
             setattr(account, key, value)
         await session.flush()
     return account
-
-
-def read_status_filter(query: dict[str, Any], errors: ErrorCollector) -> str:
-    search = query.get("search")
-    status = search.get("status") if isinstance(search, dict) else None
-    if status in (None, ""):
-        return "all"
-    if status not in STATUS_FILTERS:
-        errors.add("search[status]", "is not included in the list")
-        return "all"
-    return str(status)
 
 
 def my_users(principal: Principal, status: str) -> Select[User, Site]:
@@ -124,9 +95,16 @@ def my_users(principal: Principal, status: str) -> Select[User, Site]:
     return query.order_by(Site.id, User.id)
 
 
-async def page_of_users(
-    session: AsyncSession, query: Select[User, Site], offset: int, limit: int
+async def my_profiles(
+    session: AsyncSession, principal: Principal, query: ProfilesQuery
 ) -> tuple[list[tuple[User, Site]], int]:
-    total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = (await session.execute(query.offset(offset).limit(limit))).all()
+    """The account's user profiles (one per site) with their sites, ordered by site id, and
+    their total (the rows are pairs, so this is not ``page_of``, which pages scalars)."""
+    query.raise_if_invalid()
+    statement = my_users(principal, query.status)
+    total = await session.scalar(
+        select(func.count()).select_from(statement.order_by(None).subquery())
+    )
+    page = query.page
+    rows = (await session.execute(statement.offset(page.offset).limit(page.limit))).all()
     return [(user, site) for user, site in rows], int(total or 0)

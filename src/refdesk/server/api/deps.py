@@ -14,11 +14,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
+from refdesk.server.api.bearer import resolve
 from refdesk.server.api.body import query_dict, read_body
 from refdesk.server.api.errors import ApiError
 from refdesk.server.api.origin import base_url
 from refdesk.server.api.responses import ApiResponse, negotiation_of
-from refdesk.server.auth.principal import Principal, resolve
+from refdesk.server.auth.errors import InsufficientScope
+from refdesk.server.auth.principal import Principal
 from refdesk.server.db.shared_session import read_session
 from refdesk.server.runtime import Runtime
 
@@ -79,12 +81,8 @@ def missing_scopes(method: str, principal: Principal, extra: tuple[str, ...] = (
 
 
 def insufficient_scope(missing: list[str]) -> ApiError:
-    scope = " ".join(missing)
-    return ApiError(
-        "insufficient_scope",
-        f"The access token lacks the {scope} scope",
-        headers={"WWW-Authenticate": f'{REALM}, error="insufficient_scope", scope="{scope}"'},
-    )
+    error = InsufficientScope(tuple(missing))  # the one wording, shared with the services
+    return ApiError(error.code, error.message, headers=error.headers)
 
 
 async def require_method_scope(request: Request, principal: CurrentPrincipal) -> None:

@@ -13,6 +13,7 @@ from refdesk.server import errors as domain
 from refdesk.server.api.media import JSON_CT
 from refdesk.server.api.origin import base_url
 from refdesk.server.api.responses import ApiResponse, dumps, negotiation_of
+from refdesk.server.auth.errors import OAuthError
 from refdesk.server.config import Settings
 from refdesk.server.logs import redact
 
@@ -184,7 +185,14 @@ async def send_error(
 def domain_error_response(scope: Scope, settings: Settings, exc: domain.DomainError) -> ApiResponse:
     extra: dict[str, Any] = {}
     headers: dict[str, str] = {}
-    if isinstance(exc, domain.ValidationFailed):
+    status: int | None = None
+    if isinstance(exc, OAuthError):
+        status = exc.status
+        headers.update(exc.headers)
+    elif isinstance(exc, domain.RateLimited):
+        headers["Retry-After"] = str(exc.retry_after)
+        extra["retry_after"] = exc.retry_after
+    elif isinstance(exc, domain.ValidationFailed):
         extra["errors"] = exc.errors
     elif isinstance(exc, domain.Conflict):
         extra["lock_version"] = exc.current_lock_version
@@ -192,7 +200,7 @@ def domain_error_response(scope: Scope, settings: Settings, exc: domain.DomainEr
         extra["site_id"] = exc.site_id
     elif isinstance(exc, domain.ServiceUnavailable):
         headers["Retry-After"] = str(settings.unavailable_retry_after)
-    return error_response(scope, settings, exc.code, exc.message, extra=extra, headers=headers)
+    return error_response(scope, settings, exc.code, exc.message, status, extra, headers)
 
 
 def internal_error_response(scope: Scope, settings: Settings, exc: BaseException) -> ApiResponse:

@@ -30,12 +30,12 @@ from sqlalchemy.exc import (
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from refdesk.server.api.bearer import resolve
 from refdesk.server.api.body import decode_form, decode_json
 from refdesk.server.api.errors import ApiError, send_error
 from refdesk.server.api.idempotency_store import Claimed, IdempotencyStore, RecordKey, Stored
 from refdesk.server.api.media import FORM, JSON_TYPES, parse_content_type
 from refdesk.server.api.responses import negotiation_of
-from refdesk.server.auth.principal import resolve
 from refdesk.server.runtime import Runtime
 
 log = logging.getLogger("refdesk.idempotency")

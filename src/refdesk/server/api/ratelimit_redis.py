@@ -20,8 +20,8 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
-from refdesk.server.api.ratelimit import Admission, StoreUnavailable
 from refdesk.server.config import RateLimitRule
+from refdesk.server.counters import Admission, StoreUnavailable
 
 # KEYS[i]: the counter of rule i in its current window. ARGV[i]: rule i's limit;
 # ARGV[n + i]: rule i's counter lifetime in seconds (set when the counter is created).

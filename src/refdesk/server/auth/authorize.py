@@ -11,7 +11,6 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 from urllib.parse import urlencode
 
 from anyio import to_thread
@@ -20,10 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.accounts.models import Account
 from refdesk.server.accounts.service import find_by_login_or_email
-from refdesk.server.api.errors import ApiError
+from refdesk.server.auth.errors import OAuthError, invalid_request
 from refdesk.server.auth.models import Application, AuthorizationCode
 from refdesk.server.auth.oauth import CHALLENGE_RE, parse_scopes
 from refdesk.server.auth.principal import SCOPE_ORDER
+from refdesk.server.auth.schemas import AuthorizeForm, AuthorizeInput
 from refdesk.server.auth.secrets import SecretHasher, new_token
 from refdesk.server.auth.throttle import login_throttle
 from refdesk.server.db.base import utcnow
@@ -34,15 +34,6 @@ SESSION_COOKIE = "refdesk_oauth_session"
 CSRF_COOKIE = "refdesk_oauth_csrf"
 COOKIE_PATH = "/oauth"
 SESSION_TTL = 3600
-FORWARDED_PARAMS = (
-    "response_type",
-    "client_id",
-    "redirect_uri",
-    "scope",
-    "state",
-    "code_challenge",
-    "code_challenge_method",
-)
 
 
 class RedirectedError(Exception):
@@ -77,23 +68,14 @@ class AuthorizeRequest:
         return f"{self.redirect_uri}{separator}{urlencode(query)}"
 
 
-def _json_error(code: str, message: str) -> ApiError:
-    return ApiError(code, message, status=400)
+def _json_error(code: str, message: str) -> OAuthError:
+    return OAuthError(code, message)
 
 
-def _text(data: dict[str, Any], name: str) -> str | None:
-    value = data.get(name)
-    if isinstance(value, list) and name == "scope" and all(isinstance(v, str) for v in value):
-        return " ".join(value)
-    if value is None or value == "":
-        return None
-    return value if isinstance(value, str) else ""
-
-
-async def validate(session: AsyncSession, data: dict[str, Any]) -> AuthorizeRequest:
-    """Check the authorization request. Client and redirect URI problems raise ApiError (JSON
-    400, not redirected); the rest raise :class:`RedirectedError`."""
-    client_id = _text(data, "client_id")
+async def validate(session: AsyncSession, data: AuthorizeInput) -> AuthorizeRequest:
+    """Check the authorization request. Client and redirect URI problems raise OAuthError
+    (JSON 400, not redirected); the rest raise :class:`RedirectedError`."""
+    client_id = data.client_id
     if not client_id:
         raise _json_error("invalid_request", "The client_id parameter is required")
     row = (
@@ -107,7 +89,7 @@ async def validate(session: AsyncSession, data: dict[str, Any]) -> AuthorizeRequ
         raise _json_error("invalid_client", "The client_id names no application")
     application: Application = row[0]
     registered = list(application.redirect_uris or [])
-    sent = _text(data, "redirect_uri")
+    sent = data.redirect_uri
     if sent is not None:
         if sent not in registered:
             raise _json_error("invalid_request", "The redirect_uri is not registered")
@@ -121,24 +103,24 @@ async def validate(session: AsyncSession, data: dict[str, Any]) -> AuthorizeRequ
             if registered
             else "The application has no registered redirect URI",
         )
-    state = _text(data, "state")
-    params = {name: value for name in FORWARDED_PARAMS if (value := _text(data, name))}
+    state = data.state
+    params = dict(data.forwarded)
     request = AuthorizeRequest(application, redirect_uri, sent is not None, state or None, params)
 
     def fail(code: str, message: str) -> RedirectedError:
         return RedirectedError(code, message, request)
 
-    response_type = _text(data, "response_type")
+    response_type = data.response_type
     if not response_type:
         raise fail("invalid_request", "The response_type parameter is required")
     if response_type != "code":
         raise fail("unsupported_response_type", "Only the response_type code is supported")
     try:
-        scopes = parse_scopes(_text(data, "scope"), application.scopes)
-    except ApiError as exc:
+        scopes = parse_scopes(data.scope, application.scopes)
+    except OAuthError as exc:
         raise fail(exc.code, exc.message) from exc
-    challenge = _text(data, "code_challenge")
-    method = _text(data, "code_challenge_method")
+    challenge = data.code_challenge
+    method = data.code_challenge_method
     if challenge is None:
         if method is not None:
             raise fail("invalid_request", "code_challenge_method was sent without code_challenge")
@@ -165,7 +147,7 @@ def new_nonce() -> str:
     return secrets.token_urlsafe(24)
 
 
-def csrf_valid(hasher: SecretHasher, nonce: str | None, token: Any) -> bool:
+def csrf_valid(hasher: SecretHasher, nonce: str | None, token: str | None) -> bool:
     return bool(nonce) and isinstance(token, str) and hasher.verify(f"oauth-csrf:{nonce}", token)
 
 
@@ -195,7 +177,7 @@ async def active_account(session: AsyncSession, account_id: int | None) -> Accou
     return account if account is not None and account.active else None
 
 
-async def check_login(runtime: Runtime, login: Any, password: Any) -> Account | None:
+async def check_login(runtime: Runtime, login: str | None, password: str | None) -> Account | None:
     """The active account whose login (or e-mail) and password match, else None.
 
     The attempt is first counted by the per-login throttle (429 once exhausted, before any
@@ -204,7 +186,7 @@ async def check_login(runtime: Runtime, login: Any, password: Any) -> Account | 
     hash, so neither the answer nor its timing tells which logins exist. The lookup's session
     is closed before argon2 works (no pooled connection is held for it).
     """
-    if not isinstance(login, str) or not isinstance(password, str) or not login or not password:
+    if not login or not password:
         return None
     await login_throttle(runtime).admit(login)
     async with runtime.db.session() as session:
@@ -233,3 +215,73 @@ async def issue_code(
     )
     await session.flush()
     return code
+
+
+# -- the endpoint's steps ----------------------------------------------------------------
+
+DENIED = "The resource owner denied the request"
+BAD_LOGIN = "The login or password is incorrect"
+
+
+@dataclass(frozen=True)
+class Step:
+    """What the authorization endpoint shows next: the login page (``account`` is None, with
+    ``login_error`` and the ``login`` to fill in again), the consent page, the denial sent
+    back to the client (``denied``) or the issued ``code``. ``signed_in``: the account has
+    just signed in (the endpoint sets the session cookie)."""
+
+    request: AuthorizeRequest
+    account: Account | None = None
+    login_error: str | None = None
+    login: str = ""
+    signed_in: bool = False
+    denied: bool = False
+    code: str | None = None
+
+
+def _require_csrf(csrf_ok: bool) -> None:
+    if not csrf_ok:
+        raise invalid_request("The CSRF token is missing or invalid; reload the page")
+
+
+async def start(
+    session: AsyncSession, data: AuthorizeInput, session_account_id: int | None
+) -> Step:
+    """``GET /oauth/authorize``: validate the request, then the login or the consent page."""
+    request = await validate(session, data)
+    return Step(request, await active_account(session, session_account_id))
+
+
+async def sign_in(runtime: Runtime, form: AuthorizeForm, csrf_ok: bool) -> Step:
+    """The login form. It writes nothing, so it runs without a transaction: no write lock
+    (SQLite's BEGIN IMMEDIATE) and no pooled connection is held while argon2 works."""
+    async with runtime.db.session() as session:
+        request = await validate(session, form.request)
+        _require_csrf(csrf_ok)
+    account = await check_login(runtime, form.login, form.password)
+    if account is None:
+        return Step(request, login_error=BAD_LOGIN, login=form.login or "")
+    return Step(request, account, signed_in=True)
+
+
+async def decide(
+    session: AsyncSession,
+    runtime: Runtime,
+    form: AuthorizeForm,
+    csrf_ok: bool,
+    session_account_id: int | None,
+) -> Step:
+    """The consent form (in the caller's transaction): approve issues a code, deny sends
+    ``access_denied`` back (a JSON 403 for the out-of-band redirect URI)."""
+    request = await validate(session, form.request)
+    _require_csrf(csrf_ok)
+    account = await active_account(session, session_account_id)
+    if account is None or form.decision is None:
+        return Step(request, account)
+    if form.decision == "deny":
+        if request.oob:
+            raise OAuthError("access_denied", DENIED, status=403)
+        return Step(request, account, denied=True)
+    if form.decision != "approve":
+        raise RedirectedError("invalid_request", "The decision must be approve or deny", request)
+    return Step(request, account, code=await issue_code(session, runtime, request, account.id))

@@ -1,42 +1,21 @@
 """OAuth client authentication (contract §6.3): HTTP Basic and/or body credentials, checked
-against the application's HMAC-hashed secret. Failures are RFC 6749 ``ApiError``s."""
+against the application's HMAC-hashed secret. Failures are RFC 6749 :class:`OAuthError`s."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import unquote_plus
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.accounts.models import Account
-from refdesk.server.api.errors import ApiError
+from refdesk.server.auth.errors import invalid_client, invalid_request
 from refdesk.server.auth.models import Application
+from refdesk.server.auth.schemas import ClientAuthInput, text
 from refdesk.server.auth.secrets import SecretHasher
-
-BASIC_CHALLENGE = 'Basic realm="refdesk"'
-
-
-def invalid_request(message: str) -> ApiError:
-    return ApiError("invalid_request", message, status=400)
-
-
-def invalid_client(message: str, *, basic: bool) -> ApiError:
-    headers = {"WWW-Authenticate": BASIC_CHALLENGE} if basic else None
-    return ApiError("invalid_client", message, status=401, headers=headers)
-
-
-def str_param(data: dict[str, Any], name: str) -> str | None:
-    """A single string parameter; absent or empty is ``None``; any other type is malformed."""
-    value = data.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise invalid_request(f"The {name} parameter is malformed")
-    return value or None
 
 
 @dataclass(frozen=True)
@@ -64,11 +43,11 @@ def _basic(authorization: str | None) -> tuple[str, str] | None:
     return unquote_plus(raw_id), unquote_plus(raw_secret)
 
 
-def client_credentials_of(authorization: str | None, data: dict[str, Any]) -> ClientCredentials:
+def client_credentials_of(presented: ClientAuthInput) -> ClientCredentials:
     """Client authentication from HTTP Basic and/or the body; both must name the same client."""
-    body_id = str_param(data, "client_id")
-    body_secret = str_param(data, "client_secret")
-    basic = _basic(authorization)
+    body_id = text(presented.client_id, "client_id")
+    body_secret = text(presented.client_secret, "client_secret")
+    basic = _basic(presented.authorization)
     if basic is None:
         return ClientCredentials(body_id, body_secret, False)
     basic_id, basic_secret = basic

@@ -1,8 +1,16 @@
 """OAuth 2.0 grants (contract §6.3) and revocation (§6.5): scopes, authorization codes with
 PKCE, refresh-token rotation and reuse detection. Client authentication is ``clients.py``.
 
-Failures are raised as :class:`ApiError` with the RFC 6749 codes; ``api/errors.py`` renders
+Failures are raised as :class:`OAuthError` with the RFC 6749 codes; ``api/errors.py`` renders
 them (adding ``error_description`` on ``/oauth/*``). Secrets are compared as HMAC hashes only.
+The requests arrive as typed inputs (``auth/schemas.py``) whose parameters are checked here,
+in the order the answers have always been decided.
+
+:func:`token` and :func:`revoke` run one request each in one transaction, their only
+boundary. Reuse of a code or of a rotated refresh token revokes the whole grant *and then*
+fails: that revocation must persist although the request fails, so it is raised as
+:class:`_KeptFailure`, which ends the transaction normally (it commits) before the
+``invalid_grant`` is raised.
 """
 
 from __future__ import annotations
@@ -18,15 +26,16 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.accounts.models import Account
-from refdesk.server.api.errors import ApiError
-from refdesk.server.auth.clients import (
-    authenticate_client,
-    client_credentials_of,
+from refdesk.server.auth.clients import authenticate_client, client_credentials_of
+from refdesk.server.auth.errors import (
+    OAuthError,
+    invalid_grant,
     invalid_request,
-    str_param,
+    invalid_scope,
 )
 from refdesk.server.auth.models import AccessToken, Application, AuthorizationCode, RefreshToken
 from refdesk.server.auth.principal import SCOPE_ORDER, TOKEN_RE
+from refdesk.server.auth.schemas import MALFORMED, RevokeInput, ScopeParam, TokenInput, text
 from refdesk.server.auth.service import issue_tokens
 from refdesk.server.db.base import utcnow
 from refdesk.server.runtime import Runtime
@@ -38,12 +47,8 @@ VERIFIER_RE = re.compile(r"^[A-Za-z0-9._~-]{43,128}$")
 CHALLENGE_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 
-def invalid_grant(message: str) -> ApiError:
-    return ApiError("invalid_grant", message, status=400)
-
-
 def parse_scopes(
-    value: Any, allowed: str | frozenset[str], default: frozenset[str] = DEFAULT_SCOPES
+    value: ScopeParam, allowed: str | frozenset[str], default: frozenset[str] = DEFAULT_SCOPES
 ) -> frozenset[str]:
     """``scope`` as a space-separated string or a JSON array of strings (§6.3); absent or
     empty gives ``default``. Unknown values, or values outside ``allowed``, are invalid_scope."""
@@ -52,22 +57,18 @@ def parse_scopes(
         items = []
     elif isinstance(value, str):
         items = value.split()
-    elif isinstance(value, list) and all(isinstance(item, str) for item in value):
-        items = [part for item in value for part in item.split()]
-    else:
+    elif value is MALFORMED:
         raise invalid_request("The scope parameter is malformed")
+    else:
+        items = [part for item in value for part in item.split()]
     scopes = frozenset(items) if items else default
     unknown = [s for s in dict.fromkeys(items) if s not in SCOPE_ORDER]
     if unknown:
-        raise ApiError("invalid_scope", f"Unknown scope: {' '.join(unknown)}", status=400)
+        raise invalid_scope(f"Unknown scope: {' '.join(unknown)}")
     permitted = frozenset(allowed.split()) if isinstance(allowed, str) else allowed
     refused = [s for s in SCOPE_ORDER if s in scopes and s not in permitted]
     if refused:
-        raise ApiError(
-            "invalid_scope",
-            f"The scope {' '.join(refused)} may not be requested here",
-            status=400,
-        )
+        raise invalid_scope(f"The scope {' '.join(refused)} may not be requested here")
     return scopes
 
 
@@ -120,20 +121,41 @@ async def _rowcount(session: AsyncSession, statement: Any) -> int:
     return int(result.rowcount)
 
 
+class _KeptFailure(Exception):
+    """A failed request whose writes (the revocation of a reused grant) are committed before
+    its ``error`` is raised."""
+
+    def __init__(self, error: OAuthError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+async def token(runtime: Runtime, data: TokenInput) -> dict[str, Any]:
+    """``POST /oauth/token`` in its own transaction; the token response body."""
+    async with runtime.db.transaction() as session:
+        try:
+            return await token_request(session, runtime, data)
+        except _KeptFailure as kept:
+            failure = kept.error
+    raise failure
+
+
+async def revoke(runtime: Runtime, data: RevokeInput) -> None:
+    """``POST /oauth/revoke`` in its own transaction."""
+    async with runtime.db.transaction() as session:
+        await revoke_request(session, runtime, data)
+
+
 async def token_request(
-    session: AsyncSession, runtime: Runtime, authorization: str | None, data: dict[str, Any]
+    session: AsyncSession, runtime: Runtime, data: TokenInput
 ) -> dict[str, Any]:
     """Run one ``POST /oauth/token`` and return the token response body."""
-    credentials = client_credentials_of(authorization, data)
-    grant_type = str_param(data, "grant_type")
+    credentials = client_credentials_of(data.client)
+    grant_type = text(data.grant_type, "grant_type")
     if grant_type is None:
         raise invalid_request("The grant_type parameter is required")
     if grant_type not in GRANT_TYPES:
-        raise ApiError(
-            "unsupported_grant_type",
-            f"The grant type {grant_type} is not supported",
-            status=400,
-        )
+        raise OAuthError("unsupported_grant_type", f"The grant type {grant_type} is not supported")
     application = await authenticate_client(session, runtime.hasher, credentials)
     if grant_type == "client_credentials":
         return await _client_credentials(session, runtime, application, data)
@@ -143,26 +165,24 @@ async def token_request(
 
 
 async def _client_credentials(
-    session: AsyncSession, runtime: Runtime, application: Application, data: dict[str, Any]
+    session: AsyncSession, runtime: Runtime, application: Application, data: TokenInput
 ) -> dict[str, Any]:
     if not application.confidential:
-        raise ApiError(
-            "unauthorized_client",
-            "Public clients may not use the client_credentials grant",
-            status=400,
+        raise OAuthError(
+            "unauthorized_client", "Public clients may not use the client_credentials grant"
         )
-    scopes = parse_scopes(data.get("scope"), application.scopes)
+    scopes = parse_scopes(data.scope, application.scopes)
     return await issue_tokens(session, runtime, application, application.account_id, scopes)
 
 
 async def _authorization_code(
-    session: AsyncSession, runtime: Runtime, application: Application, data: dict[str, Any]
+    session: AsyncSession, runtime: Runtime, application: Application, data: TokenInput
 ) -> dict[str, Any]:
-    code = str_param(data, "code")
+    code = text(data.code, "code")
     if code is None:
         raise invalid_request("The code parameter is required")
-    redirect_uri = str_param(data, "redirect_uri")
-    verifier = str_param(data, "code_verifier")
+    redirect_uri = text(data.redirect_uri, "redirect_uri")
+    verifier = text(data.code_verifier, "code_verifier")
     now = utcnow()
     grant = (
         await session.execute(
@@ -175,8 +195,7 @@ async def _authorization_code(
         raise invalid_grant("The authorization code is invalid")
     if grant.used_at is not None:
         await revoke_code_family(session, grant.id, now)
-        await session.commit()
-        raise invalid_grant("The authorization code has already been used")
+        raise _KeptFailure(invalid_grant("The authorization code has already been used"))
     if grant.expires_at <= now:
         raise invalid_grant("The authorization code has expired")
     if grant.redirect_uri is not None:
@@ -208,8 +227,7 @@ async def _authorization_code(
     )
     if used != 1:  # a concurrent request redeemed it first
         await revoke_code_family(session, grant.id, now)
-        await session.commit()
-        raise invalid_grant("The authorization code has already been used")
+        raise _KeptFailure(invalid_grant("The authorization code has already been used"))
     return await issue_tokens(
         session,
         runtime,
@@ -222,9 +240,9 @@ async def _authorization_code(
 
 
 async def _refresh_token(
-    session: AsyncSession, runtime: Runtime, application: Application, data: dict[str, Any]
+    session: AsyncSession, runtime: Runtime, application: Application, data: TokenInput
 ) -> dict[str, Any]:
-    token = str_param(data, "refresh_token")
+    token = text(data.refresh_token, "refresh_token")
     if token is None:
         raise invalid_request("The refresh_token parameter is required")
     now = utcnow()
@@ -247,7 +265,7 @@ async def _refresh_token(
     allowed = still_granted(refresh.scopes, application)
     if not allowed:
         raise invalid_grant("The application may no longer be granted any scope of this token")
-    scopes = parse_scopes(data.get("scope"), allowed, default=allowed)
+    scopes = parse_scopes(data.scope, allowed, default=allowed)
     if not await _account_active(session, refresh.account_id):
         raise invalid_grant("The account that approved the authorization is deactivated")
     rotated = await _rowcount(
@@ -273,26 +291,19 @@ async def _refresh_token(
 
 async def _revoke_reused(session: AsyncSession, family: str, now: datetime) -> NoReturn:
     await revoke_family(session, family, now)
-    await session.commit()
-    raise invalid_grant("The refresh token is invalid, expired or revoked")
+    raise _KeptFailure(invalid_grant("The refresh token is invalid, expired or revoked"))
 
 
-async def revoke_request(
-    session: AsyncSession, runtime: Runtime, authorization: str | None, data: dict[str, Any]
-) -> None:
+async def revoke_request(session: AsyncSession, runtime: Runtime, data: RevokeInput) -> None:
     """Run one ``POST /oauth/revoke`` (RFC 7009)."""
-    credentials = client_credentials_of(authorization, data)
+    credentials = client_credentials_of(data.client)
     application = await authenticate_client(session, runtime.hasher, credentials)
-    token = str_param(data, "token")
+    token = text(data.token, "token")
     if token is None:
         raise invalid_request("The token parameter is required")
-    hint = str_param(data, "token_type_hint")
+    hint = text(data.token_type_hint, "token_type_hint")
     if hint is not None and hint not in TOKEN_TYPE_HINTS:
-        raise ApiError(
-            "unsupported_token_type",
-            f"The token type {hint} is not supported",
-            status=400,
-        )
+        raise OAuthError("unsupported_token_type", f"The token type {hint} is not supported")
     if not TOKEN_RE.match(token):
         return
     digest = runtime.hasher.hash(token)
@@ -309,7 +320,7 @@ async def revoke_request(
     if record is None or record.revoked_at is not None or record.expires_at <= now:
         return
     if record.application_id != application.id:
-        raise ApiError(
+        raise OAuthError(
             "unauthorized_client", "The token was issued to another application", status=403
         )
     record.revoked_at = now

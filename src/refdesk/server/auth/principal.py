@@ -1,6 +1,8 @@
-"""Bearer token -> principal (the acting account and its scopes), cached in the ASGI scope.
+"""Bearer token -> principal (the acting account and its scopes).
 
-The rate limiter resolves it first (its key is the account); the auth dependency reuses it.
+:func:`lookup` is the rule; reading the ``Authorization`` header and caching the result in the
+ASGI scope (the rate limiter resolves it first, the auth dependency reuses it) is the wire's
+part, in ``api/bearer.py``.
 """
 
 from __future__ import annotations
@@ -12,15 +14,12 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
-from starlette.types import Scope
 
 from refdesk.server.accounts.models import Account
-from refdesk.server.api.origin import header
 from refdesk.server.auth.models import AccessToken, Application
 from refdesk.server.auth.secrets import SecretHasher
 from refdesk.server.db.base import utcnow
 from refdesk.server.db.engine import Database
-from refdesk.server.db.shared_session import read_session
 
 TOKEN_RE = re.compile(r"^[0-9a-f]{64}$")
 SCOPE_ORDER = ("read", "write", "bank")
@@ -42,16 +41,6 @@ class BearerResult:
 
     presented: bool
     principal: Principal | None
-
-
-def bearer_credential(scope: Scope) -> tuple[bool, str | None]:
-    value = header(scope, b"authorization")
-    if not value:
-        return False, None
-    scheme, _, credential = value.strip().partition(" ")
-    if scheme.lower() != "bearer":
-        return False, None
-    return True, credential.strip()
 
 
 _owner = aliased(Account)
@@ -107,21 +96,6 @@ async def lookup(
         application_id=application_id,
         expires_at=expires_at,
     )
-
-
-async def resolve(scope: Scope, db: Database, hasher: SecretHasher) -> BearerResult:
-    """Resolve once per request; a database failure propagates and is not cached."""
-    state = scope.setdefault("state", {})
-    cached = state.get("bearer")
-    if isinstance(cached, BearerResult):
-        return cached
-    presented, token = bearer_credential(scope)
-    principal = (
-        await lookup(db, hasher, token, read_session(scope, db)) if presented and token else None
-    )
-    result = BearerResult(presented, principal)
-    state["bearer"] = result
-    return result
 
 
 def scope_string(scopes: set[str] | frozenset[str]) -> str:

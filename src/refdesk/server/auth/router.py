@@ -17,6 +17,13 @@ from refdesk.server.api.origin import is_https
 from refdesk.server.api.responses import ApiResponse
 from refdesk.server.auth import authorize as authz
 from refdesk.server.auth import oauth, pages
+from refdesk.server.auth.errors import OAuthError
+from refdesk.server.auth.schemas import (
+    parse_authorize,
+    parse_authorize_form,
+    parse_revoke_request,
+    parse_token_request,
+)
 from refdesk.server.db.shared_session import session_for
 from refdesk.server.runtime import Runtime
 
@@ -56,11 +63,10 @@ async def token(request: Request) -> Response:
     runtime = _runtime(request)
     try:
         data = await _read(request, runtime, multipart=True)
-        async with runtime.db.transaction() as session:
-            body = await oauth.token_request(
-                session, runtime, request.headers.get("authorization"), data
-            )
-    except ApiError as exc:
+        token_input = parse_token_request(request.headers.get("authorization"), data)
+        # Not the db_session dependency: the service runs its own transaction.
+        body = await oauth.token(runtime, token_input)
+    except (ApiError, OAuthError) as exc:
         exc.headers.setdefault("Pragma", "no-cache")
         raise
     return ApiResponse(body, 200, dict(NO_CACHE), JSON_CT)
@@ -71,8 +77,7 @@ async def revoke(request: Request) -> Response:
     """Revoke an access or refresh token (RFC 7009)."""
     runtime = _runtime(request)
     data = await _read(request, runtime, multipart=False)
-    async with runtime.db.transaction() as session:
-        await oauth.revoke_request(session, runtime, request.headers.get("authorization"), data)
+    await oauth.revoke(runtime, parse_revoke_request(request.headers.get("authorization"), data))
     return ApiResponse({}, 200, dict(NO_CACHE), JSON_CT)
 
 
@@ -104,7 +109,7 @@ class _Browser:
     def csrf_token(self) -> str:
         return authz.csrf_token(self.runtime.hasher, self.nonce)
 
-    def csrf_valid(self, token: Any) -> bool:
+    def csrf_valid(self, token: str | None) -> bool:
         return self.had_nonce and authz.csrf_valid(self.runtime.hasher, self.nonce, token)
 
     def session_account_id(self) -> int | None:
@@ -165,52 +170,35 @@ def _consent(browser: _Browser, request: authz.AuthorizeRequest, account_label: 
     )
 
 
+def _answer(browser: _Browser, step: authz.Step) -> Response:
+    request = step.request
+    if step.code is not None:
+        if request.oob:
+            return browser.html(pages.code_page(request.application.name, step.code, request.state))
+        return _redirect(request.redirect_to({"code": step.code}))
+    if step.denied:
+        return _redirect(
+            request.redirect_to({"error": "access_denied", "error_description": authz.DENIED})
+        )
+    if step.account is None:
+        return _login(browser, request, step.login_error, step.login)
+    if step.signed_in:
+        browser.new_session = authz.session_value(browser.runtime.hasher, step.account.id)
+    return _consent(browser, request, step.account.login)
+
+
 @router.get("/oauth/authorize")
 async def authorize_page(request: Request) -> Response:
     """Validate the authorization request, then show the login or the consent page."""
     runtime = _runtime(request)
     browser = _Browser(request, runtime)
-    async with session_for(request.scope, runtime.db) as session:
-        try:
-            auth_request = await authz.validate(session, query_dict(request))
-        except authz.RedirectedError as exc:
-            return _redirect_error(exc)
-        account = await authz.active_account(session, browser.session_account_id())
-    if account is None:
-        return _login(browser, auth_request)
-    return _consent(browser, auth_request, account.login)
-
-
-def _check_csrf(browser: _Browser, data: dict[str, Any]) -> None:
-    if not browser.csrf_valid(data.get("csrf_token")):
-        raise ApiError(
-            "invalid_request",
-            "The CSRF token is missing or invalid; reload the page",
-            status=400,
-        )
-
-
-async def _login_submit(browser: _Browser, data: dict[str, Any]) -> Response:
-    """The login form. It writes nothing, so it runs without a transaction: no write lock
-    (SQLite's BEGIN IMMEDIATE) and no pooled connection is held while argon2 works."""
-    runtime = browser.runtime
-    async with session_for(browser.request.scope, runtime.db) as session:
-        try:
-            auth_request = await authz.validate(session, data)
-        except authz.RedirectedError as exc:
-            return _redirect_error(exc)
-        _check_csrf(browser, data)
-    account = await authz.check_login(runtime, data.get("login"), data.get("password"))
-    if account is None:
-        login = data.get("login")
-        return _login(
-            browser,
-            auth_request,
-            "The login or password is incorrect",
-            login if isinstance(login, str) else "",
-        )
-    browser.new_session = authz.session_value(runtime.hasher, account.id)
-    return _consent(browser, auth_request, account.login)
+    data = parse_authorize(query_dict(request))
+    try:
+        async with session_for(request.scope, runtime.db) as session:
+            step = await authz.start(session, data, browser.session_account_id())
+    except authz.RedirectedError as exc:
+        return _redirect_error(exc)
+    return _answer(browser, step)
 
 
 @router.post("/oauth/authorize")
@@ -219,41 +207,16 @@ async def authorize_submit(request: Request) -> Response:
     runtime = _runtime(request)
     browser = _Browser(request, runtime)
     body = await _read(request, runtime, multipart=False)
-    data = {**query_dict(request), **body}
-    decision = data.get("decision")
-    if decision is None and "login" in data:
-        return await _login_submit(browser, data)
-    async with runtime.db.transaction() as session:
-        try:
-            auth_request = await authz.validate(session, data)
-        except authz.RedirectedError as exc:
-            return _redirect_error(exc)
-        _check_csrf(browser, data)
-        account = await authz.active_account(session, browser.session_account_id())
-        if account is None:
-            return _login(browser, auth_request)
-        if decision is None:
-            return _consent(browser, auth_request, account.login)
-        if decision == "deny":
-            if auth_request.oob:
-                raise ApiError("access_denied", "The resource owner denied the request")
-            return _redirect(
-                auth_request.redirect_to(
-                    {
-                        "error": "access_denied",
-                        "error_description": "The resource owner denied the request",
-                    }
+    form = parse_authorize_form({**query_dict(request), **body})
+    csrf_ok = browser.csrf_valid(form.csrf_token)
+    try:
+        if form.is_login:
+            step = await authz.sign_in(runtime, form, csrf_ok)
+        else:
+            async with runtime.db.transaction() as session:
+                step = await authz.decide(
+                    session, runtime, form, csrf_ok, browser.session_account_id()
                 )
-            )
-        if decision != "approve":
-            return _redirect_error(
-                authz.RedirectedError(
-                    "invalid_request", "The decision must be approve or deny", auth_request
-                )
-            )
-        code = await authz.issue_code(session, runtime, auth_request, account.id)
-    if auth_request.oob:
-        return browser.html(
-            pages.code_page(auth_request.application.name, code, auth_request.state)
-        )
-    return _redirect(auth_request.redirect_to({"code": code}))
+    except authz.RedirectedError as exc:
+        return _redirect_error(exc)
+    return _answer(browser, step)

@@ -19,9 +19,9 @@ from __future__ import annotations
 import math
 import time
 
-from refdesk.server.api.errors import ApiError
-from refdesk.server.api.ratelimit import CounterStore, MemoryStore, StoreUnavailable
 from refdesk.server.config import parse_rate_limit_rules
+from refdesk.server.counters import CounterStore, MemoryStore, StoreUnavailable
+from refdesk.server.errors import RateLimited, ServiceUnavailable
 from refdesk.server.runtime import Runtime
 
 
@@ -30,7 +30,6 @@ class LoginThrottle:
         self.hasher = runtime.hasher
         self.rules = parse_rate_limit_rules(runtime.settings.login_throttle_rules)
         self.store = store
-        self.unavailable_retry_after = runtime.settings.unavailable_retry_after
 
     def key(self, login: str) -> str:
         return "login:" + self.hasher.hash(f"login-throttle:{login.strip().lower()}")
@@ -42,11 +41,9 @@ class LoginThrottle:
         try:
             admission = await self.store.hit(self.key(login), self.rules, now)
         except StoreUnavailable as exc:
-            raise ApiError(
-                "service_unavailable",
-                "The sign-in throttle store is unreachable; try again later",
-                status=503,
-                headers={"Retry-After": str(self.unavailable_retry_after)},
+            # 503 with Retry-After (the settings' unavailable_retry_after, see api/errors.py)
+            raise ServiceUnavailable(
+                "The sign-in throttle store is unreachable; try again later"
             ) from exc
         if admission.admitted:
             return
@@ -56,12 +53,8 @@ class LoginThrottle:
             for rule, count in zip(self.rules, admission.counts, strict=True)
             if count >= rule.limit
         )
-        raise ApiError(
-            "rate_limited",
-            f"Too many sign-in attempts for this login; retry in {retry} seconds",
-            status=429,
-            headers={"Retry-After": str(retry)},
-            extra={"retry_after": retry},
+        raise RateLimited(
+            retry, f"Too many sign-in attempts for this login; retry in {retry} seconds"
         )
 
 
