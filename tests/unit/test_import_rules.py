@@ -20,12 +20,6 @@ NOT_CONCEPTS = {"api", "db", "demo"}
 WIRE = ("refdesk.server.api", "fastapi", "starlette")
 # Modules allowed to break a rule, each with the reason. Keep this short.
 EXCEPTIONS: dict[str, str] = {
-    "accounts/applications.py": "PENDING (issue 10, being moved)",
-    "auth/authorize.py": "PENDING (issue 10, being moved)",
-    "auth/clients.py": "PENDING (issue 10, being moved)",
-    "auth/oauth.py": "PENDING (issue 10, being moved)",
-    "auth/principal.py": "PENDING (issue 10, being moved)",
-    "auth/throttle.py": "PENDING (issue 10, being moved)",
     "forms/router.py": "PENDING (issue 10, being moved)",
     "game_requests/router.py": "PENDING (issue 10, being moved)",
     "reference/common.py": "PENDING (issue 10, being moved)",
