@@ -16,7 +16,6 @@ from typing import Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from refdesk.cli.daily import search
 from refdesk.cli.games_csv import Row, local_date, local_time, parse_date, parse_time
 from refdesk.cli.output import OutputFormat, console, emit, row_error
 from refdesk.cli.output import field as out_field
@@ -150,16 +149,14 @@ def _existing(client: Client, site: int, rows: Sequence[Row]) -> Known:
     span = _date_range(rows)
     if span is None:
         return known
-    params = {**search(start_date=span[0], end_date=span[1]), "limit": 50}
-    for game in client.paginate(f"sites/{site}/games", "games", params=params):
+    for game in client.games.iter(site, limit=50, start_date=span[0], end_date=span[1]):
         known.add_game(game)
     return known
 
 
 def _taken_udid(client: Client, site: int, udid: str) -> int | None:
     """The game holding a ``user_defined_id`` (when a create said it is taken)."""
-    params = search(user_defined_id=udid)
-    for game in client.paginate(f"sites/{site}/games", "games", params=params):
+    for game in client.games.iter(site, user_defined_id=udid):
         return game.id
     return None
 
@@ -167,9 +164,7 @@ def _taken_udid(client: Client, site: int, udid: str) -> int | None:
 def _create(client: Client, site: int, row: Row, known: Known) -> Outcome:
     label = _label(row.fields)
     try:
-        created = client.post(
-            f"sites/{site}/games", {"game": row.fields}, idempotency_key=str(uuid.uuid4())
-        )
+        created = client.games.create(site, row.fields, idempotency_key=str(uuid.uuid4()))
     except ValidationError as exc:
         udid = row.fields.get("user_defined_id")
         if udid and "user_defined_id" in exc.errors:
@@ -179,7 +174,7 @@ def _create(client: Client, site: int, row: Row, known: Known) -> Outcome:
         return Outcome(row.line, "failed", None, row_error(exc), label)
     except Conflict as exc:
         return Outcome(row.line, "failed", None, row_error(exc), label)
-    game_id = created.id if created is not None else None
+    game_id = created.id
     if game_id is not None:
         known.add(game_id, row.fields)
     return Outcome(row.line, "created", game_id, "", label)

@@ -49,6 +49,7 @@ from refdesk.client import (
     PaymentRequired,
     RateLimited,
     RefdeskError,
+    Resource,
     ServerError,
     ServiceUnavailable,
     TransportError,
@@ -85,6 +86,22 @@ class Column:
 
 def field(name: str, header: str | None = None) -> Column:
     return Column(header or name, lambda item: item.get(name))
+
+
+def person(item: Mapping[str, Any] | None) -> str:
+    """ "First Last" of an embedded person (an official, a user), or ""."""
+    if not item:
+        return ""
+    return " ".join(str(item.get(k) or "") for k in ("first_name", "last_name")).strip()
+
+
+def official_name(assignment: Resource) -> str:
+    """The holder of a slot: "First Last (id)" when embedded, else the bare official id."""
+    official = assignment.embedded_one("official")
+    if official is not None:
+        return f"{person(official)} ({official.get('id')})"
+    official_id = assignment.get("official_id")
+    return "" if official_id is None else str(official_id)
 
 
 def cell(value: Any) -> str:

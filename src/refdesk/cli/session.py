@@ -4,6 +4,7 @@ command shares (``--profile``, ``--output``)."""
 from __future__ import annotations
 
 import ssl
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -38,6 +39,11 @@ OutputOption = Annotated[
         "tab or CR get a leading ' so spreadsheets do not run them as formulas.",
     ),
 ]
+
+
+def day(value: datetime | None) -> date | None:
+    """The date of a ``--from``/``--to`` option (Typer parses those as date-times)."""
+    return value.date() if value is not None else None
 
 
 def client_for(profile: Profile) -> Client:

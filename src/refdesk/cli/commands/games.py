@@ -1,4 +1,5 @@
-"""``refdesk games``: list, show, import from CSV and export to CSV.
+"""``refdesk games``: list, show, import from CSV and export to CSV (through the SDK's
+``client.games``).
 
 The CSV format is in :mod:`refdesk.cli.games_csv`; the import run (matching rows to existing
 games so that re-runs are safe, and its report) is in :mod:`refdesk.cli.games_import`.
@@ -13,13 +14,20 @@ from typing import Annotated
 import typer
 
 from refdesk.cli.common import fail
-from refdesk.cli.daily import iso, official_name, search
 from refdesk.cli.games_csv import EXPORT_COLUMNS, embedded_name, local_date, local_time, read_rows
 from refdesk.cli.games_import import Outcome, emit_report, run_import
-from refdesk.cli.output import EXIT_FAILURE, Column, OutputFormat, api_errors, emit, emit_one
+from refdesk.cli.output import (
+    EXIT_FAILURE,
+    Column,
+    OutputFormat,
+    api_errors,
+    emit,
+    emit_one,
+    official_name,
+)
 from refdesk.cli.output import field as out_field
-from refdesk.cli.session import OutputOption, ProfileOption, open_client
-from refdesk.client import Resource
+from refdesk.cli.session import OutputOption, ProfileOption, day, open_client
+from refdesk.client import Client, GameFilters, Resource
 
 games_app = typer.Typer(help="Games of a site: list, show, import, export.", no_args_is_help=True)
 
@@ -70,6 +78,24 @@ SLOT_COLUMNS = [
 ]
 
 
+def _site_games(
+    client: Client,
+    site: int,
+    date_from: datetime | None,
+    date_to: datetime | None,
+    league: int | None,
+) -> list[Resource]:
+    """Every game of the site in the date range (of the league), 50 a page."""
+    filters: GameFilters = {}
+    if (start := day(date_from)) is not None:
+        filters["start_date"] = start
+    if (end := day(date_to)) is not None:
+        filters["end_date"] = end
+    if league is not None:
+        filters["league_id"] = league
+    return list(client.games.iter(site, limit=50, **filters))
+
+
 SiteOption = Annotated[int, typer.Option("--site", help="Site id.", min=1, show_default=False)]
 
 
@@ -88,12 +114,8 @@ def games_list(
     output: OutputOption = OutputFormat.table,
 ) -> None:
     """A site's games between two dates (inclusive), in start-time order."""
-    params = {
-        **search(start_date=iso(date_from), end_date=iso(date_to), league_id=league),
-        "limit": 50,
-    }
     with api_errors(), open_client(profile) as client:
-        items = list(client.paginate(f"sites/{site}/games", "games", params=params))
+        items = _site_games(client, site, date_from, date_to, league)
     columns = EXPORT_COLUMNS if output is OutputFormat.csv else LIST_COLUMNS
     emit(items, columns, output, title=f"Games of site {site}", empty="no games")
 
@@ -106,7 +128,7 @@ def games_show(
 ) -> None:
     """One game with its slots."""
     with api_errors(), open_client(profile) as client:
-        game = client.get(f"games/{game_id}")
+        game = client.games.get(game_id)
     if output is not OutputFormat.table:
         emit_one(game, EXPORT_COLUMNS, output, title=None)
         return
@@ -179,10 +201,6 @@ def games_export(
     spreadsheet shows it as text instead of running it as a formula (plain numbers such as
     -5 are left as they are); `games import` removes that ' again.
     """
-    params = {
-        **search(start_date=iso(date_from), end_date=iso(date_to), league_id=league),
-        "limit": 50,
-    }
     with api_errors(), open_client(profile) as client:
-        items = list(client.paginate(f"sites/{site}/games", "games", params=params))
+        items = _site_games(client, site, date_from, date_to, league)
     emit(items, EXPORT_COLUMNS, output, title=f"Games of site {site}", empty="no games")

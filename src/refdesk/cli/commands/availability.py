@@ -1,5 +1,5 @@
 """``refdesk availability``: list, add and delete an official's availability entries (over the
-API, through the SDK)."""
+API, through the SDK's ``client.availability``)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from refdesk.cli.common import fail
-from refdesk.cli.daily import iso, search
 from refdesk.cli.output import OutputFormat, api_errors, emit, emit_one, field
-from refdesk.cli.session import OutputOption, ProfileOption, open_client
+from refdesk.cli.session import OutputOption, ProfileOption, day, open_client
 
 availability_app = typer.Typer(help="An official's availability.", no_args_is_help=True)
 
@@ -40,11 +39,9 @@ def availability_list(
     output: OutputOption = OutputFormat.table,
 ) -> None:
     """A user's availability entries."""
-    params = search(start_date=iso(date_from), end_date=iso(date_to))
     with api_errors(), open_client(profile) as client:
-        items = list(
-            client.paginate(f"users/{user_id}/availability", "availability", params=params)
-        )
+        found = client.availability.iter(user_id, start_date=day(date_from), end_date=day(date_to))
+        items = list(found)
     emit(
         items,
         AVAILABILITY_COLUMNS,
@@ -77,9 +74,8 @@ def availability_set(
     if description is not None:
         body["description"] = description
     with api_errors(), open_client(profile) as client:
-        created = client.post(f"users/{user_id}/availability", {"availability": body})
-    if created is not None:
-        emit_one(created, AVAILABILITY_COLUMNS, output, title="Availability entry added")
+        created = client.availability.create(user_id, body)
+    emit_one(created, AVAILABILITY_COLUMNS, output, title="Availability entry added")
 
 
 @availability_app.command("clear")
@@ -90,5 +86,5 @@ def availability_clear(
 ) -> None:
     """Delete an availability entry."""
     with api_errors(), open_client(profile) as client:
-        client.delete(f"users/{user_id}/availability/{entry_id}")
+        client.availability.delete(user_id, entry_id)
     typer.echo(f"deleted availability entry {entry_id} of user {user_id}")
