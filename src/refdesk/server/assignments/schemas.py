@@ -188,7 +188,13 @@ DECLINE_BODY = Body("Decline", [REASON, LOCK_VERSION], root="assignment")
 CONFIRM_BODY = Body(
     "Confirm",
     [
-        Field("status", "string", "A (accept) or D (decline)", enum=("A", "D"), required=True),
+        Field(
+            "status",
+            "string",
+            "A (accept) or D (decline), case-insensitive",
+            enum=("A", "D"),
+            required=True,
+        ),
         REASON,
         LOCK_VERSION,
     ],
