@@ -113,6 +113,8 @@ def checked_values(
         return changes, errors
     if isinstance(write.all_day, bool):
         all_day = write.all_day
+    elif write.start_time is not UNSET or write.end_time is not UNSET:
+        all_day = False  # times sent without all_day
     else:
         all_day = True if entry is None else entry.all_day
     changes["all_day"] = all_day
