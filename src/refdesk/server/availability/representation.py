@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any
 
 from refdesk.server.api.hal import link
 from refdesk.server.availability.models import Availability
-from refdesk.server.errors import ErrorCollector
-from refdesk.server.fields import INVALID, is_blank, read_bool, read_date, read_str, read_time
 from refdesk.server.sites.models import Site
 from refdesk.server.timefmt import bool_string, localized_time, timestamp
 
@@ -56,54 +54,3 @@ def availability_repr(entry: Availability, site: Site, base: str) -> dict[str, A
         }
     )
     return body
-
-
-def read_availability(
-    data: dict[str, Any], errors: ErrorCollector, entry: Availability | None, today: date
-) -> dict[str, Any]:
-    """Validated column values (a create gives all of them, an update only what changes)."""
-    changes: dict[str, Any] = {}
-    if entry is None or "date" in data:
-        if is_blank(data.get("date")):
-            errors.add("date", "can't be blank")
-        else:
-            day = read_date(data["date"], "date", errors, today)
-            if day is not INVALID:
-                changes["date"] = day
-    times_sent = any(not is_blank(data.get(k)) for k in ("start_time", "end_time"))
-    if "all_day" in data and not is_blank(data["all_day"]):
-        all_day = read_bool(data["all_day"], "all_day", errors)
-    elif entry is None or times_sent:
-        all_day = not times_sent
-    else:
-        all_day = entry.all_day
-    if all_day is INVALID:
-        return changes
-    changes["all_day"] = all_day
-    if all_day:
-        changes["start_time"] = changes["end_time"] = None
-    else:
-        start = _time(data, "start_time", entry, errors)
-        end = _time(data, "end_time", entry, errors)
-        if start is not INVALID and end is not INVALID:
-            if end <= start:
-                errors.add("end_time", "is invalid")  # must be after start_time (§4.5 vocabulary)
-            else:
-                changes["start_time"], changes["end_time"] = start, end
-    if "description" in data:
-        description = read_str(data["description"], "description", errors, 255)
-        if description is not INVALID:
-            changes["description"] = description
-    return changes
-
-
-def _time(
-    data: dict[str, Any], field: str, entry: Availability | None, errors: ErrorCollector
-) -> Any:
-    if is_blank(data.get(field)):
-        current = getattr(entry, field) if entry is not None else None
-        if current is None:
-            errors.add(field, "can't be blank")
-            return INVALID
-        return current
-    return read_time(data[field], field, errors)

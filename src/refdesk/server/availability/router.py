@@ -6,9 +6,16 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from refdesk.server.api.deps import API_DEPENDENCIES, CtxDep
+from refdesk.server.api.openapi import body_doc
 from refdesk.server.api.pagination import collection, supplied_filters
 from refdesk.server.availability import service
 from refdesk.server.availability.representation import availability_repr
+from refdesk.server.availability.schemas import (
+    AVAILABILITY_BODY,
+    FILTERS,
+    parse_availability,
+    parse_availability_query,
+)
 
 router = APIRouter(
     prefix="/api/v2/users/{user_id:int}/availability",
@@ -21,10 +28,10 @@ router = APIRouter(
 async def list_availability(user_id: int, ctx: CtxDep) -> Response:
     """An official's availability (default and maximum page size 200)."""
     user, member, entries, total, page = await service.list_entries(
-        ctx.session, ctx.principal, user_id, ctx.query()
+        ctx.session, ctx.principal, user_id, parse_availability_query(ctx.query())
     )
     items = (availability_repr(e, member.site, ctx.base) for e in entries)
-    filters = supplied_filters(ctx.raw_query(), service.FILTERS)
+    filters = supplied_filters(ctx.raw_query(), FILTERS)
     return ctx.respond(
         collection(
             ctx.base, f"/users/{user.id}/availability", "availability", items, total, page, filters
@@ -32,14 +39,12 @@ async def list_availability(user_id: int, ctx: CtxDep) -> Response:
     )
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, openapi_extra=body_doc(AVAILABILITY_BODY))
 async def create_availability(user_id: int, ctx: CtxDep) -> Response:
     """Add an all-day entry or a time window."""
-    data = await ctx.body("availability")
-    entry, member = await service.create_entry(ctx.session, ctx.principal, user_id, data)
-    body = availability_repr(entry, member.site, ctx.base)
-    await ctx.session.commit()
-    return ctx.created(body)
+    write = parse_availability(await ctx.body("availability"))
+    entry, member = await service.create_entry(ctx.session, ctx.principal, user_id, write)
+    return ctx.created(availability_repr(entry, member.site, ctx.base))
 
 
 @router.get("/{availability_id:int}")
@@ -51,22 +56,19 @@ async def get_availability(user_id: int, availability_id: int, ctx: CtxDep) -> R
     return ctx.respond(availability_repr(entry, member.site, ctx.base))
 
 
-@router.put("/{availability_id:int}")
-@router.patch("/{availability_id:int}")
+@router.put("/{availability_id:int}", openapi_extra=body_doc(AVAILABILITY_BODY))
+@router.patch("/{availability_id:int}", openapi_extra=body_doc(AVAILABILITY_BODY))
 async def update_availability(user_id: int, availability_id: int, ctx: CtxDep) -> Response:
     """Partial update with ``lock_version``."""
-    data = await ctx.body("availability")
+    write = parse_availability(await ctx.body("availability"))
     entry, member = await service.update_entry(
-        ctx.session, ctx.principal, user_id, availability_id, data
+        ctx.session, ctx.principal, user_id, availability_id, write
     )
-    body = availability_repr(entry, member.site, ctx.base)
-    await ctx.session.commit()
-    return ctx.respond(body)
+    return ctx.respond(availability_repr(entry, member.site, ctx.base))
 
 
 @router.delete("/{availability_id:int}", status_code=204)
 async def delete_availability(user_id: int, availability_id: int, ctx: CtxDep) -> Response:
     """Remove an entry."""
     await service.delete_entry(ctx.session, ctx.principal, user_id, availability_id)
-    await ctx.session.commit()
     return Response(status_code=204)

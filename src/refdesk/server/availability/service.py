@@ -1,8 +1,9 @@
 """Availability rules (contract §7.3, §17.2): officials edit their own; assignors everyone's
-in the site; managers read."""
+in the site; managers read. Writes take :class:`~.schemas.AvailabilityWrite`."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -10,23 +11,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.auth.principal import Principal
 from refdesk.server.availability.models import Availability
-from refdesk.server.availability.representation import (
-    default_description,
-    describe,
-    read_availability,
+from refdesk.server.availability.representation import default_description, describe
+from refdesk.server.availability.schemas import (
+    TIMES,
+    AvailabilityQuery,
+    AvailabilityWrite,
+    resolve,
 )
-from refdesk.server.db.locking import apply_changes, check_lock_version, expected_lock_version
-from refdesk.server.db.paging import scalar_page
+from refdesk.server.db.locking import apply_changes, check_lock_version
+from refdesk.server.db.paging import page_of
 from refdesk.server.errors import ErrorCollector, NotFound, ValidationFailed
-from refdesk.server.fields import INVALID, is_blank, read_date
-from refdesk.server.paging import PageRequest, parse_page
+from refdesk.server.fields import INVALID
+from refdesk.server.inputs import UNSET, Unset
+from refdesk.server.paging import PageRequest
 from refdesk.server.sites.access import Membership, check_id
 from refdesk.server.sites.rules import site_today
 from refdesk.server.users.models import User
 from refdesk.server.users.service import is_own, load_user
-
-MAX_LIMIT = 200
-FILTERS = ("search[start_date]", "search[end_date]")
 
 
 async def _official(
@@ -42,32 +43,23 @@ async def _official(
 
 
 async def list_entries(
-    session: AsyncSession, principal: Principal, user_id: int, query: dict[str, Any]
+    session: AsyncSession, principal: Principal, user_id: int, query: AvailabilityQuery
 ) -> tuple[User, Membership, list[Availability], int, PageRequest]:
     user, member = await _official(session, principal, user_id, write=False)
-    errors = ErrorCollector()
-    page = parse_page(query, errors, default_limit=MAX_LIMIT, max_limit=MAX_LIMIT)
+    query.raise_if_invalid()
     statement = select(Availability).where(Availability.user_id == user.id)
-    search = query.get("search")
     today = site_today(member.site).date()
-    if isinstance(search, dict):
-        for key, op in (("start_date", "ge"), ("end_date", "le")):
-            value = search.get(key)
-            if is_blank(value):
-                continue
-            day = read_date(value, f"search[{key}]", errors, today)
-            if day is not INVALID:
-                column = Availability.date
-                statement = statement.where(column >= day if op == "ge" else column <= day)
-    errors.raise_if_any()
-    entries, total = await scalar_page(
+    if query.start_date is not None:
+        statement = statement.where(Availability.date >= resolve(query.start_date, today))
+    if query.end_date is not None:
+        statement = statement.where(Availability.date <= resolve(query.end_date, today))
+    entries, total = await page_of(
         session,
         statement,
         (Availability.date, Availability.all_day.desc(), Availability.start_time, Availability.id),
-        page.offset,
-        page.limit,
+        query.page,
     )
-    return user, member, entries, total, page
+    return user, member, entries, total, query.page
 
 
 async def load_entry(
@@ -81,17 +73,77 @@ async def load_entry(
     return entry, member
 
 
+def _time(
+    write: AvailabilityWrite, field: str, entry: Availability | None, errors: ErrorCollector
+) -> Any:
+    """The time sent, else the entry's; ``INVALID`` after recording a problem."""
+    problems = write.problems_of(field)
+    for message in problems:
+        errors.add(field, message)
+    if problems:
+        return INVALID
+    value = getattr(write, field)
+    if value is not UNSET:
+        return value
+    current = getattr(entry, field) if entry is not None else None
+    if current is None:
+        errors.add(field, "can't be blank")
+        return INVALID
+    return current
+
+
+def checked_values(
+    write: AvailabilityWrite, entry: Availability | None, today: date
+) -> tuple[dict[str, Any], ErrorCollector]:
+    """Column values (a create gives all of them, an update only what changes) and every
+    problem, in the order of the fields (date, all_day, start_time, end_time, description)."""
+    errors = ErrorCollector()
+    changes: dict[str, Any] = {}
+    date_problems = write.problems_of("date")
+    for message in date_problems:
+        errors.add("date", message)
+    if not isinstance(write.date, Unset):
+        changes["date"] = resolve(write.date, today)
+    elif entry is None and not date_problems:
+        errors.add("date", "can't be blank")
+    all_day_problems = write.problems_of("all_day")
+    for message in all_day_problems:
+        errors.add("all_day", message)
+    if all_day_problems:
+        return changes, errors
+    if isinstance(write.all_day, bool):
+        all_day = write.all_day
+    elif write.start_time is not UNSET or write.end_time is not UNSET:
+        all_day = False  # times sent without all_day
+    else:
+        all_day = True if entry is None else entry.all_day
+    changes["all_day"] = all_day
+    if all_day:
+        changes["start_time"] = changes["end_time"] = None
+    else:
+        start, end = (_time(write, field, entry, errors) for field in TIMES)
+        if start is not INVALID and end is not INVALID:
+            if end <= start:
+                errors.add("end_time", "is invalid")  # must be after start_time (§4.5 vocabulary)
+            else:
+                changes["start_time"], changes["end_time"] = start, end
+    for message in write.problems_of("description"):
+        errors.add("description", message)
+    if not isinstance(write.description, Unset):
+        changes["description"] = write.description
+    return changes, errors
+
+
 async def create_entry(
-    session: AsyncSession, principal: Principal, user_id: int, data: dict[str, Any]
+    session: AsyncSession, principal: Principal, user_id: int, write: AvailabilityWrite
 ) -> tuple[Availability, Membership]:
     user, member = await _official(session, principal, user_id, write=True)
     if not user.official:
         raise ValidationFailed({"base": ["only officials can have availability"]})
-    errors = ErrorCollector()
-    values = read_availability(data, errors, None, site_today(member.site).date())
+    values, errors = checked_values(write, None, site_today(member.site).date())
     errors.raise_if_any()
     entry = Availability(user_id=user.id, **values)
-    if "description" not in values or not values["description"]:
+    if not values.get("description"):
         entry.description = default_description(entry)
     session.add(entry)
     await session.flush()
@@ -103,22 +155,23 @@ async def update_entry(
     principal: Principal,
     user_id: int,
     entry_id: int,
-    data: dict[str, Any],
+    write: AvailabilityWrite,
 ) -> tuple[Availability, Membership]:
     entry, member = await load_entry(session, principal, user_id, entry_id, write=True)
-    expected = expected_lock_version(data)
-    check_lock_version(entry, expected)
-    errors = ErrorCollector()
-    changes = read_availability(data, errors, entry, site_today(member.site).date())
+    lock_problems = write.problems_of("lock_version")
+    if lock_problems:
+        raise ValidationFailed({"lock_version": lock_problems})
+    check_lock_version(entry, write.lock_version)
+    changes, errors = checked_values(write, entry, site_today(member.site).date())
     errors.raise_if_any()
-    if "description" not in data and entry.description == default_description(entry):
+    if isinstance(write.description, Unset) and entry.description == default_description(entry):
         # A generated description follows the times; one the official wrote is kept.
         changes["description"] = describe(
             changes.get("all_day", entry.all_day),
             changes.get("start_time", entry.start_time),
             changes.get("end_time", entry.end_time),
         )
-    await apply_changes(session, entry, changes, expected)
+    await apply_changes(session, entry, changes, write.lock_version)
     return entry, member
 
 

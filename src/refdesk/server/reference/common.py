@@ -1,4 +1,5 @@
-"""Field readers shared by the reference kinds: unique names, same-site references."""
+"""Database work shared by the reference kinds: unique names, same-site references, the
+counts of a group's members, and the find-or-create of named records (used by games too)."""
 
 from __future__ import annotations
 
@@ -7,32 +8,68 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from refdesk.server.api.hal import link
 from refdesk.server.db.unique import add_unless_taken
-from refdesk.server.fields import INVALID, is_blank, read_int, read_str
-from refdesk.server.reference.kinds import Record, WriteContext
+from refdesk.server.errors import ErrorCollector
+from refdesk.server.reference.kinds import Changes, Extras, WriteContext
+from refdesk.server.reference.models import Group, GroupMembership
+from refdesk.server.reference.schemas import PositionWrite, ReferenceWrite
 from refdesk.server.sites.models import Site
-from refdesk.server.timefmt import timestamp
 
 
-async def read_name(
-    ctx: WriteContext, data: dict[str, Any], model: type[Any], columns: dict[str, Any]
-) -> None:
-    """``name``: required on create, max 90, unique in the site (case-insensitive)."""
-    if not ctx.creating and "name" not in data:
-        return
-    name = read_str(data.get("name"), "name", ctx.errors, 90, required=True)
-    if name is INVALID:
-        return
+def initials(name: str) -> str:
+    """A position's default abbreviation."""
+    return "".join(word[0] for word in name.split() if word)[:10].upper()
+
+
+def position_changes(ctx: WriteContext, write: PositionWrite) -> Changes:
+    """A missing (on create) or blank abbreviation becomes the name's initials."""
+    columns = write.columns()
+    if ctx.creating or "abbreviation" in columns:
+        if not columns.get("abbreviation") and "name" in columns:
+            columns["abbreviation"] = initials(columns["name"])
+        elif not columns.get("abbreviation") and ctx.record is not None:
+            columns["abbreviation"] = initials(ctx.record.name)
+    return Changes(columns)
+
+
+async def name_taken(ctx: WriteContext, model: type[Any], name: str) -> bool:
+    """Another record of the site has this name (case-insensitive)."""
     query = select(model.id).where(
         model.site_id == ctx.site.id, func.lower(model.name) == name.lower()
     )
     if ctx.record is not None:
         query = query.where(model.id != ctx.record.id)
-    if await ctx.session.scalar(query.limit(1)):
-        ctx.errors.add("name", "has already been taken")
+    return bool(await ctx.session.scalar(query.limit(1)))
+
+
+async def check_name(
+    ctx: WriteContext, model: type[Any], write: ReferenceWrite, errors: ErrorCollector
+) -> None:
+    """``name``: required on create, max 90, unique in the site (case-insensitive); the
+    parse problems of ``name`` first, then the database's answer."""
+    problems = write.problems_of("name")
+    for field, message in problems:
+        errors.add(field, message)
+    if problems:
         return
-    columns["name"] = name
+    if isinstance(write.name, str):
+        if await name_taken(ctx, model, write.name):
+            errors.add("name", "has already been taken")
+    elif ctx.creating:
+        errors.add("name", "can't be blank")
+
+
+async def check_reference(
+    ctx: WriteContext, field: str, model: type[Any], value: Any, errors: ErrorCollector
+) -> None:
+    """An ``*_id`` naming a record of the same site (else ``does not exist``)."""
+    if not isinstance(value, int):
+        return
+    found = await ctx.session.scalar(
+        select(model.id).where(model.id == value, model.site_id == ctx.site.id)
+    )
+    if not found:
+        errors.add(field, "does not exist")
 
 
 async def find_or_create_named(
@@ -53,60 +90,13 @@ async def find_or_create_named(
     return await session.scalar(query)
 
 
-async def read_reference(
-    ctx: WriteContext,
-    data: dict[str, Any],
-    field: str,
-    model: type[Any],
-    columns: dict[str, Any],
-) -> None:
-    """An optional ``*_id`` naming a record of the same site (else ``does not exist``)."""
-    if field not in data:
-        return
-    if is_blank(data[field]):
-        columns[field] = None
-        return
-    ref_id = read_int(data[field], field, ctx.errors, 1, 2**63 - 1)
-    if ref_id is INVALID:
-        return
-    found = await ctx.session.scalar(
-        select(model.id).where(model.id == ref_id, model.site_id == ctx.site.id)
+async def group_counts(session: AsyncSession, groups: list[Group], _site: Site) -> Extras:
+    """Each group's number of members."""
+    if not groups:
+        return {}
+    rows = await session.execute(
+        select(GroupMembership.group_id, func.count())
+        .where(GroupMembership.group_id.in_([g.id for g in groups]))
+        .group_by(GroupMembership.group_id)
     )
-    if not found:
-        ctx.errors.add(field, "does not exist")
-        return
-    columns[field] = ref_id
-
-
-def read_optional_str(
-    ctx: WriteContext,
-    data: dict[str, Any],
-    field: str,
-    max_length: int,
-    columns: dict[str, Any],
-    *,
-    aliases: tuple[str, ...] = (),
-    column: str | None = None,
-) -> None:
-    """An optional string given under ``field`` or one of its input aliases."""
-    for name in (field, *aliases):
-        if name in data:
-            value = read_str(data[name], name, ctx.errors, max_length)
-            if value is not INVALID:
-                columns[column or field] = value
-            return
-
-
-def base_fields(record: Record, site: Site) -> dict[str, Any]:
-    return {"id": record.id, "name": record.name}
-
-
-def stamps(record: Record, site: Site) -> dict[str, Any]:
-    return {
-        "created": timestamp(record.created, site.timezone),
-        "updated": timestamp(record.updated, site.timezone),
-    }
-
-
-def self_links(base: str, plural: str, resource_type: str, record_id: int) -> dict[str, Any]:
-    return {"self": link(base, f"/{plural}/{record_id}", resource_type)}
+    return {group_id: count for group_id, count in rows.all()}

@@ -1,8 +1,10 @@
-"""How one kind of site-scoped reference record is read, written and represented.
+"""How one kind of site-scoped reference record is parsed, checked, written and represented.
 
 Every kind (venues, zones, leagues, teams, game types, genders, age groups, positions,
 patterns, groups) is served by the same service and router (``reference/service.py``,
-``reference/router.py``); a :class:`Kind` holds only what differs between them.
+``reference/router.py``); a :class:`Kind` holds only what differs between them: its typed
+input (``parse`` from the wire, documented by ``body``), the same-site references it names,
+its own checks and writes, and its representation.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.errors import ErrorCollector
+from refdesk.server.inputs import Body
+from refdesk.server.reference.schemas import ReferenceWrite
 from refdesk.server.sites.models import Site
 
 Record = Any
@@ -27,7 +31,6 @@ class WriteContext:
     session: AsyncSession
     site: Site
     record: Record | None
-    errors: ErrorCollector = field(default_factory=ErrorCollector)
 
     @property
     def creating(self) -> bool:
@@ -40,11 +43,22 @@ class Changes:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-ReadFields = Callable[[WriteContext, dict[str, Any]], Awaitable[Changes]]
+Parse = Callable[[dict[str, Any]], ReferenceWrite]
+Check = Callable[[WriteContext, Any, ErrorCollector], Awaitable[None]]
+ToChanges = Callable[[WriteContext, Any], Changes]
 Represent = Callable[[Record, Site, str, Any], dict[str, Any]]
 LoadExtras = Callable[[AsyncSession, list[Record], Site], Awaitable[Extras]]
 SaveExtras = Callable[[WriteContext, Record, dict[str, Any]], Awaitable[None]]
 BeforeDelete = Callable[[AsyncSession, Record], Awaitable[None]]
+
+
+async def check_nothing(_ctx: WriteContext, _input: Any, _errors: ErrorCollector) -> None:
+    return None
+
+
+def plain_changes(_ctx: WriteContext, write: Any) -> Changes:
+    columns: dict[str, Any] = write.columns()
+    return Changes(columns)
 
 
 async def no_extras(_session: AsyncSession, _records: list[Record], _site: Site) -> Extras:
@@ -61,14 +75,21 @@ async def delete_nothing(_session: AsyncSession, _record: Record) -> None:
 
 @dataclass(frozen=True)
 class Kind:
+    """``references``: the ``*_id`` fields naming a record of the same site (else ``does not
+    exist``), checked after the other fields; ``check``: the kind's own database checks (its
+    last fields); ``changes``: the input as column values and extra writes."""
+
     plural: str
     singular: str
     resource_type: str
     model: type[Any]
-    read_fields: ReadFields
+    parse: Parse
+    body: Body
     represent: Represent
+    references: tuple[tuple[str, type[Any]], ...] = ()
+    check: Check = check_nothing
+    changes: ToChanges = plain_changes
     load_extras: LoadExtras = no_extras
     save_extras: SaveExtras = save_nothing
     before_delete: BeforeDelete = delete_nothing
     versioned: bool = False
-    aliases: tuple[str, ...] = ()

@@ -1,43 +1,61 @@
-"""The simple reference kinds of contract §18.2: leagues, game types, genders, teams, groups
-and positions. Patterns (``patterns.py``), age groups (``age_groups.py``), venues and zones
-(``venues/representation.py``) live in their own modules."""
+"""Reference kinds on the wire (contract §18): each kind's document, and the :class:`Kind`
+entries that join a kind's typed input, checks and writes to its representation. Venues and
+zones are in ``venues/representation.py``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from refdesk.server.api.hal import link
-from refdesk.server.fields import INVALID, read_str
-from refdesk.server.reference.common import (
-    base_fields,
-    read_name,
-    read_optional_str,
-    read_reference,
-    self_links,
-    stamps,
-)
-from refdesk.server.reference.kinds import Changes, Extras, Kind, WriteContext
+from refdesk.server.reference import age_groups, patterns
+from refdesk.server.reference.common import group_counts, position_changes
+from refdesk.server.reference.kinds import Kind, Record
 from refdesk.server.reference.models import (
+    AgeGroup,
     GameType,
     Gender,
     Group,
-    GroupMembership,
     League,
+    Pattern,
     Position,
     Team,
 )
+from refdesk.server.reference.schemas import (
+    AGE_GROUP_BODY,
+    GAME_TYPE_BODY,
+    GENDER_BODY,
+    GROUP_BODY,
+    LEAGUE_BODY,
+    PATTERN_BODY,
+    POSITION_BODY,
+    TEAM_BODY,
+    parse_age_group,
+    parse_group,
+    parse_named,
+    parse_pattern,
+    parse_position,
+    parse_team,
+)
 from refdesk.server.sites.models import Site
+from refdesk.server.timefmt import timestamp
 
 
-def _named(model: type[Any], plural: str, resource_type: str, singular: str) -> Kind:
-    async def read(ctx: WriteContext, data: dict[str, Any]) -> Changes:
-        columns: dict[str, Any] = {}
-        await read_name(ctx, data, model, columns)
-        return Changes(columns)
+def base_fields(record: Record, site: Site) -> dict[str, Any]:
+    return {"id": record.id, "name": record.name}
 
+
+def stamps(record: Record, site: Site) -> dict[str, Any]:
+    return {
+        "created": timestamp(record.created, site.timezone),
+        "updated": timestamp(record.updated, site.timezone),
+    }
+
+
+def self_links(base: str, plural: str, resource_type: str, record_id: int) -> dict[str, Any]:
+    return {"self": link(base, f"/{plural}/{record_id}", resource_type)}
+
+
+def _named_represent(plural: str, resource_type: str) -> Any:
     def represent(record: Any, site: Site, base: str, _extra: Any) -> dict[str, Any]:
         return {
             **base_fields(record, site),
@@ -45,22 +63,36 @@ def _named(model: type[Any], plural: str, resource_type: str, singular: str) -> 
             "_links": self_links(base, plural, resource_type, record.id),
         }
 
-    return Kind(plural, singular, resource_type, model, read, represent)
+    return represent
 
 
-LEAGUES = _named(League, "leagues", "league", "league")
-GAME_TYPES = _named(GameType, "game_types", "game-type", "game_type")
-GENDERS = _named(Gender, "genders", "gender", "gender")
-
-
-# Teams ---------------------------------------------------------------------------------------
-
-
-async def read_team(ctx: WriteContext, data: dict[str, Any]) -> Changes:
-    columns: dict[str, Any] = {}
-    await read_name(ctx, data, Team, columns)
-    await read_reference(ctx, data, "league_id", League, columns)
-    return Changes(columns)
+LEAGUES = Kind(
+    "leagues",
+    "league",
+    "league",
+    League,
+    parse_named,
+    LEAGUE_BODY,
+    _named_represent("leagues", "league"),
+)
+GAME_TYPES = Kind(
+    "game_types",
+    "game_type",
+    "game-type",
+    GameType,
+    parse_named,
+    GAME_TYPE_BODY,
+    _named_represent("game_types", "game-type"),
+)
+GENDERS = Kind(
+    "genders",
+    "gender",
+    "gender",
+    Gender,
+    parse_named,
+    GENDER_BODY,
+    _named_represent("genders", "gender"),
+)
 
 
 def represent_team(team: Team, site: Site, base: str, _extra: Any) -> dict[str, Any]:
@@ -72,28 +104,16 @@ def represent_team(team: Team, site: Site, base: str, _extra: Any) -> dict[str, 
     }
 
 
-TEAMS = Kind("teams", "team", "team", Team, read_team, represent_team)
-
-
-# Groups --------------------------------------------------------------------------------------
-
-
-async def read_group(ctx: WriteContext, data: dict[str, Any]) -> Changes:
-    columns: dict[str, Any] = {}
-    await read_name(ctx, data, Group, columns)
-    read_optional_str(ctx, data, "description", 255, columns)
-    return Changes(columns)
-
-
-async def group_counts(session: AsyncSession, groups: list[Group], _site: Site) -> Extras:
-    if not groups:
-        return {}
-    rows = await session.execute(
-        select(GroupMembership.group_id, func.count())
-        .where(GroupMembership.group_id.in_([g.id for g in groups]))
-        .group_by(GroupMembership.group_id)
-    )
-    return {group_id: count for group_id, count in rows.all()}
+TEAMS = Kind(
+    "teams",
+    "team",
+    "team",
+    Team,
+    parse_team,
+    TEAM_BODY,
+    represent_team,
+    references=(("league_id", League),),
+)
 
 
 def represent_group(group: Group, site: Site, base: str, users_count: Any) -> dict[str, Any]:
@@ -109,31 +129,15 @@ def represent_group(group: Group, site: Site, base: str, users_count: Any) -> di
 
 
 GROUPS = Kind(
-    "groups", "group", "group", Group, read_group, represent_group, load_extras=group_counts
+    "groups",
+    "group",
+    "group",
+    Group,
+    parse_group,
+    GROUP_BODY,
+    represent_group,
+    load_extras=group_counts,
 )
-
-
-# Positions -----------------------------------------------------------------------------------
-
-
-def initials(name: str) -> str:
-    return "".join(word[0] for word in name.split() if word)[:10].upper()
-
-
-async def read_position(ctx: WriteContext, data: dict[str, Any]) -> Changes:
-    columns: dict[str, Any] = {}
-    await read_name(ctx, data, Position, columns)
-    if "abbreviation" in data:
-        value = read_str(data["abbreviation"], "abbreviation", ctx.errors, 10)
-        if value is not INVALID:
-            columns["abbreviation"] = value
-    if ctx.creating or "abbreviation" in columns:
-        if not columns.get("abbreviation") and "name" in columns:
-            columns["abbreviation"] = initials(columns["name"])
-        elif not columns.get("abbreviation") and ctx.record is not None:
-            columns["abbreviation"] = initials(ctx.record.name)
-    await read_reference(ctx, data, "group_id", Group, columns)
-    return Changes(columns)
 
 
 def represent_position(position: Position, site: Site, base: str, _x: Any) -> dict[str, Any]:
@@ -146,4 +150,64 @@ def represent_position(position: Position, site: Site, base: str, _x: Any) -> di
     }
 
 
-POSITIONS = Kind("positions", "position", "position", Position, read_position, represent_position)
+POSITIONS = Kind(
+    "positions",
+    "position",
+    "position",
+    Position,
+    parse_position,
+    POSITION_BODY,
+    represent_position,
+    references=(("group_id", Group),),
+    changes=position_changes,
+)
+
+
+def represent_age_group(group: AgeGroup, site: Site, base: str, fees: Any) -> dict[str, Any]:
+    return {
+        **base_fields(group, site),
+        "game_length": group.game_length,
+        "min_official_age": group.min_official_age,
+        "fees": list(fees or []),
+        **stamps(group, site),
+        "_links": self_links(base, "age_groups", "age-group", group.id),
+    }
+
+
+AGE_GROUPS = Kind(
+    "age_groups",
+    "age_group",
+    "age-group",
+    AgeGroup,
+    parse_age_group,
+    AGE_GROUP_BODY,
+    represent_age_group,
+    check=age_groups.check_fees,
+    changes=age_groups.age_group_changes,
+    load_extras=age_groups.age_group_fees,
+    save_extras=age_groups.save_fees,
+)
+
+
+def represent_pattern(pattern: Pattern, site: Site, base: str, entries: Any) -> dict[str, Any]:
+    return {
+        **base_fields(pattern, site),
+        "positions": list(entries or []),
+        **stamps(pattern, site),
+        "_links": self_links(base, "patterns", "pattern", pattern.id),
+    }
+
+
+PATTERNS = Kind(
+    "patterns",
+    "pattern",
+    "pattern",
+    Pattern,
+    parse_pattern,
+    PATTERN_BODY,
+    represent_pattern,
+    check=patterns.check_positions,
+    changes=patterns.pattern_changes,
+    load_extras=patterns.pattern_positions,
+    save_extras=patterns.save_pattern_positions,
+)

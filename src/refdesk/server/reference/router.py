@@ -8,19 +8,21 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from refdesk.server.api.deps import API_DEPENDENCIES, CtxDep
+from refdesk.server.api.openapi import body_doc
 from refdesk.server.api.pagination import collection, supplied_filters
 from refdesk.server.reference import service
-from refdesk.server.reference.age_groups import AGE_GROUPS
 from refdesk.server.reference.kinds import Kind
-from refdesk.server.reference.patterns import PATTERNS
 from refdesk.server.reference.representation import (
+    AGE_GROUPS,
     GAME_TYPES,
     GENDERS,
     GROUPS,
     LEAGUES,
+    PATTERNS,
     POSITIONS,
     TEAMS,
 )
+from refdesk.server.reference.schemas import parse_reference_query
 from refdesk.server.venues.representation import VENUES, ZONES
 
 KINDS: tuple[Kind, ...] = (
@@ -47,7 +49,8 @@ def _register(kind: Kind) -> None:
     label = _label(kind)
 
     async def list_records(site_id: int, ctx: CtxDep) -> Response:
-        listing = await service.list_records(ctx.session, ctx.principal, kind, site_id, ctx.query())
+        query = parse_reference_query(ctx.query())
+        listing = await service.list_records(ctx.session, ctx.principal, kind, site_id, query)
         filters = supplied_filters(ctx.raw_query(), ["search[name]"]) if listing.name_filter else {}
         items = (
             kind.represent(r, listing.site, ctx.base, listing.extras.get(r.id))
@@ -66,12 +69,10 @@ def _register(kind: Kind) -> None:
         )
 
     async def create_record(site_id: int, ctx: CtxDep) -> Response:
-        data = await ctx.body(kind.singular)
-        record, site = await service.create_record(ctx.session, ctx.principal, kind, site_id, data)
+        write = kind.parse(await ctx.body(kind.singular))
+        record, site = await service.create_record(ctx.session, ctx.principal, kind, site_id, write)
         extra = await service.extras_of(ctx.session, kind, record, site)
-        body = kind.represent(record, site, ctx.base, extra)
-        await ctx.session.commit()
-        return ctx.created(body)
+        return ctx.created(kind.represent(record, site, ctx.base, extra))
 
     async def get_record(record_id: int, ctx: CtxDep) -> Response:
         record, member = await service.load_record(ctx.session, ctx.principal, kind, record_id)
@@ -79,18 +80,15 @@ def _register(kind: Kind) -> None:
         return ctx.respond(kind.represent(record, member.site, ctx.base, extra))
 
     async def update_record(record_id: int, ctx: CtxDep) -> Response:
-        data = await ctx.body(kind.singular)
+        write = kind.parse(await ctx.body(kind.singular))
         record, site = await service.update_record(
-            ctx.session, ctx.principal, kind, record_id, data
+            ctx.session, ctx.principal, kind, record_id, write
         )
         extra = await service.extras_of(ctx.session, kind, record, site)
-        body = kind.represent(record, site, ctx.base, extra)
-        await ctx.session.commit()
-        return ctx.respond(body)
+        return ctx.respond(kind.represent(record, site, ctx.base, extra))
 
     async def delete_record(record_id: int, ctx: CtxDep) -> Response:
         await service.delete_record(ctx.session, ctx.principal, kind, record_id)
-        await ctx.session.commit()
         return Response(status_code=204)
 
     endpoints: list[tuple[str, str, Callable[..., Awaitable[Response]], str, int]] = [
@@ -139,6 +137,7 @@ def _register(kind: Kind) -> None:
             summary=summary,
             status_code=status,
             operation_id=f"{method.lower()}_{kind.plural}_{endpoint.__name__}",
+            openapi_extra=body_doc(kind.body) if method in ("POST", "PUT", "PATCH") else None,
         )
 
 

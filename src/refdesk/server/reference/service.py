@@ -1,6 +1,7 @@
 """One service for every reference kind: list, create, read, update, delete (§18.1–18.2).
 
-Reads: any member of the site (402 when lapsed). Writes: assignors and managers.
+Reads: any member of the site (402 when lapsed). Writes: assignors and managers. Writes take
+the kind's typed input (``reference/schemas.py``, ``venues/schemas.py``).
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.auth.principal import Principal
-from refdesk.server.db.locking import apply_changes, check_lock_version, expected_lock_version
+from refdesk.server.db.locking import apply_changes, check_lock_version
+from refdesk.server.db.paging import page_of
 from refdesk.server.db.restrict import delete_checked, ensure_unreferenced
 from refdesk.server.db.unique import flush_unique, unique_rule
-from refdesk.server.errors import ErrorCollector, NotFound
-from refdesk.server.paging import PageRequest, parse_page
+from refdesk.server.errors import ErrorCollector, ValidationFailed
+from refdesk.server.paging import PageRequest
+from refdesk.server.reference.common import check_name, check_reference
 from refdesk.server.reference.kinds import Extras, Kind, Record, WriteContext
-from refdesk.server.sites.access import Membership, check_id, membership_in, site_membership
+from refdesk.server.reference.schemas import ReferenceQuery, ReferenceWrite
+from refdesk.server.sites.access import Membership, load_in_site, site_membership
 from refdesk.server.sites.models import Site
 
 
@@ -32,37 +36,21 @@ class Listing:
     name_filter: str | None
 
 
-def _name_filter(query: dict[str, Any]) -> str | None:
-    search = query.get("search")
-    name = search.get("name") if isinstance(search, dict) else None
-    return name.strip() if isinstance(name, str) and name.strip() else None
-
-
 async def list_records(
-    session: AsyncSession, principal: Principal, kind: Kind, site_id: int, query: dict[str, Any]
+    session: AsyncSession, principal: Principal, kind: Kind, site_id: int, query: ReferenceQuery
 ) -> Listing:
     member = await site_membership(session, principal, site_id)
-    errors = ErrorCollector()
-    page = parse_page(query, errors)
-    errors.raise_if_any()
-    name = _name_filter(query)
+    query.raise_if_invalid()
     model = kind.model
     statement = select(model).where(model.site_id == site_id)
-    if name:
-        escaped = name.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    if query.name:
+        escaped = query.name.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         statement = statement.where(func.lower(model.name).like(f"%{escaped}%", escape="\\"))
-    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
-    records = list(
-        (
-            await session.scalars(
-                statement.order_by(func.lower(model.name), model.id)
-                .offset(page.offset)
-                .limit(page.limit)
-            )
-        ).all()
+    records, total = await page_of(
+        session, statement, (func.lower(model.name), model.id), query.page
     )
     extras = await kind.load_extras(session, records, member.site)
-    return Listing(member.site, records, extras, int(total or 0), page, name)
+    return Listing(member.site, records, extras, total, query.page, query.name)
 
 
 async def load_record(
@@ -73,14 +61,10 @@ async def load_record(
     *,
     for_update: bool = False,
 ) -> tuple[Record, Membership]:
-    check_id(record_id)
-    record = await session.get(kind.model, record_id, with_for_update=for_update)
-    if record is None:
-        raise NotFound()
-    site = await session.get(Site, record.site_id)
-    if site is None:
-        raise NotFound()
-    return record, await membership_in(session, principal, site)
+    record, member = await load_in_site(
+        session, principal, kind.model, record_id, for_update=for_update
+    )
+    return record, member
 
 
 async def extras_of(session: AsyncSession, kind: Kind, record: Record, site: Site) -> Any:
@@ -92,14 +76,28 @@ async def extras_of(session: AsyncSession, kind: Kind, record: Record, site: Sit
 NAME_TAKEN = {"name": ["has already been taken"]}
 
 
+async def checked(ctx: WriteContext, kind: Kind, write: ReferenceWrite) -> ErrorCollector:
+    """The input's problems and the database's checks, in the fields' order: the name first,
+    the other fields as parsed, then the same-site references and the kind's own checks."""
+    errors = ErrorCollector()
+    await check_name(ctx, kind.model, write, errors)
+    for field, message in write.problems:
+        if field not in ("name", "lock_version"):
+            errors.add(field, message)
+    for field, model in kind.references:
+        await check_reference(ctx, field, model, getattr(write, field, None), errors)
+    await kind.check(ctx, write, errors)
+    return errors
+
+
 async def create_record(
-    session: AsyncSession, principal: Principal, kind: Kind, site_id: int, data: dict[str, Any]
+    session: AsyncSession, principal: Principal, kind: Kind, site_id: int, write: ReferenceWrite
 ) -> tuple[Record, Site]:
     member = await site_membership(session, principal, site_id)
     member.require(member.administers, f"create {kind.plural.replace('_', ' ')}")
     ctx = WriteContext(session, member.site, None)
-    changes = await kind.read_fields(ctx, data)
-    ctx.errors.raise_if_any()
+    (await checked(ctx, kind, write)).raise_if_any()
+    changes = kind.changes(ctx, write)
     record = kind.model(site_id=site_id, **changes.columns)
     session.add(record)
     await flush_unique(session, NAME_TAKEN)
@@ -108,19 +106,21 @@ async def create_record(
 
 
 async def update_record(
-    session: AsyncSession, principal: Principal, kind: Kind, record_id: int, data: dict[str, Any]
+    session: AsyncSession, principal: Principal, kind: Kind, record_id: int, write: ReferenceWrite
 ) -> tuple[Record, Site]:
     record, member = await load_record(session, principal, kind, record_id, for_update=True)
     member.require(member.administers, f"change {kind.plural.replace('_', ' ')}")
-    expected = expected_lock_version(data) if kind.versioned else None
     if kind.versioned:
-        check_lock_version(record, expected)
+        lock_problems = write.problems_of("lock_version")
+        if lock_problems:
+            raise ValidationFailed({"lock_version": [m for _, m in lock_problems]})
+        check_lock_version(record, write.lock_version)
     ctx = WriteContext(session, member.site, record)
-    changes = await kind.read_fields(ctx, data)
-    ctx.errors.raise_if_any()
+    (await checked(ctx, kind, write)).raise_if_any()
+    changes = kind.changes(ctx, write)
     async with unique_rule(session, NAME_TAKEN):
         if kind.versioned:
-            await apply_changes(session, record, changes.columns, expected)
+            await apply_changes(session, record, changes.columns, write.lock_version)
         else:
             for key, value in changes.columns.items():
                 setattr(record, key, value)

@@ -1,34 +1,15 @@
-"""Venue and zone kinds (contract §18.1)."""
+"""Venue and zone kinds on the wire (contract §18.1)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from refdesk.server.fields import INVALID, is_blank, read_number, read_str
-from refdesk.server.reference.common import (
-    base_fields,
-    read_name,
-    read_optional_str,
-    read_reference,
-    self_links,
-    stamps,
-)
-from refdesk.server.reference.kinds import Changes, Kind, WriteContext
+from refdesk.server.reference.kinds import Kind
+from refdesk.server.reference.representation import base_fields, self_links, stamps
 from refdesk.server.sites.models import Site
 from refdesk.server.venues.models import Venue, Zone
-
-_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
-
-
-async def read_zone(ctx: WriteContext, data: dict[str, Any]) -> Changes:
-    columns: dict[str, Any] = {}
-    await read_name(ctx, data, Zone, columns)
-    read_optional_str(ctx, data, "location", 255, columns)
-    return Changes(columns)
+from refdesk.server.venues.schemas import VENUE_BODY, ZONE_BODY, parse_venue, parse_zone
+from refdesk.server.venues.service import clear_zone
 
 
 def represent_zone(zone: Zone, site: Site, base: str, _extra: Any) -> dict[str, Any]:
@@ -38,39 +19,6 @@ def represent_zone(zone: Zone, site: Site, base: str, _extra: Any) -> dict[str, 
         **stamps(zone, site),
         "_links": self_links(base, "zones", "zone", zone.id),
     }
-
-
-async def clear_zone(session: AsyncSession, zone: Zone) -> None:
-    await session.execute(update(Venue).where(Venue.zone_id == zone.id).values(zone_id=None))
-
-
-async def read_venue(ctx: WriteContext, data: dict[str, Any]) -> Changes:
-    columns: dict[str, Any] = {}
-    await read_name(ctx, data, Venue, columns)
-    read_optional_str(
-        ctx, data, "street_1", 90, columns, aliases=("street1", "address", "address1")
-    )
-    read_optional_str(ctx, data, "street_2", 90, columns, aliases=("street2", "address2"))
-    read_optional_str(ctx, data, "city", 90, columns)
-    read_optional_str(ctx, data, "state_or_province", 90, columns, aliases=("state",))
-    read_optional_str(ctx, data, "postal", 20, columns, aliases=("postal_code", "zip"))
-    if "country" in data:
-        country = read_str(data["country"], "country", ctx.errors, 2)
-        if country is not INVALID:
-            if country is not None and not _COUNTRY.match(country):
-                ctx.errors.add("country", "is invalid")
-            else:
-                columns["country"] = country.upper() if country else None
-    for field, bound in (("latitude", 90.0), ("longitude", 180.0)):
-        if field in data:
-            if is_blank(data[field]):
-                columns[field] = None
-            else:
-                value = read_number(data[field], field, ctx.errors, -bound, bound)
-                if value is not INVALID:
-                    columns[field] = value
-    await read_reference(ctx, data, "zone_id", Zone, columns)
-    return Changes(columns)
 
 
 def represent_venue(venue: Venue, site: Site, base: str, _extra: Any) -> dict[str, Any]:
@@ -91,5 +39,24 @@ def represent_venue(venue: Venue, site: Site, base: str, _extra: Any) -> dict[st
     }
 
 
-ZONES = Kind("zones", "zone", "zone", Zone, read_zone, represent_zone, before_delete=clear_zone)
-VENUES = Kind("venues", "venue", "venue", Venue, read_venue, represent_venue, versioned=True)
+ZONES = Kind(
+    "zones",
+    "zone",
+    "zone",
+    Zone,
+    parse_zone,
+    ZONE_BODY,
+    represent_zone,
+    before_delete=clear_zone,
+)
+VENUES = Kind(
+    "venues",
+    "venue",
+    "venue",
+    Venue,
+    parse_venue,
+    VENUE_BODY,
+    represent_venue,
+    references=(("zone_id", Zone),),
+    versioned=True,
+)

@@ -1,0 +1,134 @@
+"""Typed inputs of availability (contract §17.2): an entry's create or partial update, and
+the list query. Parsing never raises and needs neither the database nor the site: a relative
+date (``today``, ``tomorrow``, ``yesterday``) stays relative until the service resolves it
+in the site's time zone, and the rules that need the stored entry (a time not sent falls back
+to the entry's, ``end_time`` after ``start_time``) are the service's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from typing import Any
+
+from refdesk.server.errors import ErrorCollector
+from refdesk.server.fields import INVALID, is_blank, read_bool, read_date, read_str, read_time
+from refdesk.server.inputs import UNSET, Body, Field, Input, Unset, problems_of
+from refdesk.server.paging import PageRequest, parse_page
+from refdesk.server.reference.schemas import read_lock_version
+
+MAX_LIMIT = 200
+FILTERS = ("search[start_date]", "search[end_date]")
+_RELATIVE = {"today": 0, "tomorrow": 1, "yesterday": -1}
+TIMES = ("start_time", "end_time")
+
+
+@dataclass(frozen=True)
+class RelativeDay:
+    """``today`` (0), ``tomorrow`` (1) or ``yesterday`` (-1), resolved on the site's date."""
+
+    days: int
+
+    def on(self, today: date) -> date:
+        return today + timedelta(days=self.days)
+
+
+Day = date | RelativeDay
+
+
+def resolve(day: Day, today: date) -> date:
+    return day.on(today) if isinstance(day, RelativeDay) else day
+
+
+def read_day(value: Any, field: str, errors: ErrorCollector) -> Any:
+    """A date of §11.4, or a :class:`RelativeDay`; ``INVALID`` after recording the problem."""
+    if isinstance(value, str) and value.strip().lower() in _RELATIVE:
+        return RelativeDay(_RELATIVE[value.strip().lower()])
+    return read_date(value, field, errors)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AvailabilityWrite(Input):
+    """``UNSET``: not sent. ``all_day`` not sent is true on create unless times are sent
+    (then false), and the entry's on update; times not sent keep the entry's. A blank or
+    missing ``description`` on create is generated (``all day``, ``8a-11a``)."""
+
+    date: Day | Unset = UNSET
+    all_day: bool | Unset = UNSET
+    start_time: time | Unset = UNSET
+    end_time: time | Unset = UNSET
+    description: str | Unset | None = UNSET
+    lock_version: int | None = None
+
+    def problems_of(self, field: str) -> list[str]:
+        return [m for f, m in self.problems if f == field]
+
+
+AVAILABILITY_BODY = Body(
+    "Availability",
+    (
+        Field("date", "date", "Required on create; §11.4 forms, today/tomorrow/yesterday"),
+        Field("all_day", "boolean", "Default: true unless start_time/end_time are sent"),
+        Field("start_time", "time", "Required when not all day"),
+        Field("end_time", "time", "Required when not all day; after start_time"),
+        Field("description", max_length=255, description="Default: generated from the times"),
+        Field("lock_version", "integer", "Optimistic lock (§12); compared on update"),
+    ),
+    root="availability",
+)
+
+
+def parse_availability(data: dict[str, Any]) -> AvailabilityWrite:
+    """The rows of :data:`AVAILABILITY_BODY`; an invalid ``all_day`` stops the reading (the
+    times and the description depend on it)."""
+    errors = ErrorCollector()
+    # Read first: an update compares it before anything else (and a create ignores it).
+    values: dict[str, Any] = {"lock_version": read_lock_version(data, errors)}
+    if "date" in data:
+        if is_blank(data["date"]):
+            errors.add("date", "can't be blank")
+        elif (day := read_day(data["date"], "date", errors)) is not INVALID:
+            values["date"] = day
+    times_sent = any(not is_blank(data.get(k)) for k in TIMES)
+    if "all_day" in data and not is_blank(data["all_day"]):
+        all_day = read_bool(data["all_day"], "all_day", errors)
+        if all_day is not INVALID:
+            values["all_day"] = all_day
+    elif times_sent:
+        values["all_day"] = False
+    if errors.errors.get("all_day"):
+        return AvailabilityWrite(**values, problems=problems_of(errors))
+    if values.get("all_day") is not True:
+        for field in TIMES:
+            if not is_blank(data.get(field)):
+                value = read_time(data[field], field, errors)
+                if value is not INVALID:
+                    values[field] = value
+    if "description" in data:
+        description = read_str(data["description"], "description", errors, 255)
+        if description is not INVALID:
+            values["description"] = description
+    return AvailabilityWrite(**values, problems=problems_of(errors))
+
+
+@dataclass(frozen=True, kw_only=True)
+class AvailabilityQuery(Input):
+    """A page (default and maximum size 200) and an optional date range."""
+
+    page: PageRequest
+    start_date: Day | None = None
+    end_date: Day | None = None
+
+
+def parse_availability_query(query: dict[str, Any]) -> AvailabilityQuery:
+    errors = ErrorCollector()
+    page = parse_page(query, errors, default_limit=MAX_LIMIT, max_limit=MAX_LIMIT)
+    days: dict[str, Any] = {}
+    search = query.get("search")
+    if isinstance(search, dict):
+        for key in ("start_date", "end_date"):
+            value = search.get(key)
+            if not is_blank(value):
+                day = read_day(value, f"search[{key}]", errors)
+                if day is not INVALID:
+                    days[key] = day
+    return AvailabilityQuery(page=page, **days, problems=problems_of(errors))
