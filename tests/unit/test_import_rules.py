@@ -22,7 +22,6 @@ WIRE = ("refdesk.server.api", "fastapi", "starlette")
 EXCEPTIONS: dict[str, str] = {
     "forms/router.py": "PENDING (issue 10, being moved)",
     "game_requests/router.py": "PENDING (issue 10, being moved)",
-    "reference/common.py": "PENDING (issue 10, being moved)",
     "reports/router.py": "PENDING (issue 10, being moved)",
 }
 
