@@ -11,11 +11,11 @@ from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.principal import Principal
 from refdesk.server.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from refdesk.server.games import lists, service
+from refdesk.server.games.days import RelativeDay
 from refdesk.server.games.schemas import (
     GameListQuery,
     GameUnassign,
     GameWrite,
-    RelativeDay,
     parse_game_list,
     parse_game_unassign,
     parse_game_write,

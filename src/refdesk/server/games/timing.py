@@ -8,7 +8,8 @@ from typing import Any
 
 from refdesk.server.errors import ErrorCollector
 from refdesk.server.fields import INVALID
-from refdesk.server.games.schemas import END_TIME, GameWrite, RelativeDay, day_of, on_calendar
+from refdesk.server.games.days import RelativeDay, day_of, on_calendar
+from refdesk.server.games.schemas import END_TIME, GameWrite
 from refdesk.server.inputs import UNSET, Unset
 from refdesk.server.timefmt import zone
 
