@@ -152,7 +152,9 @@ async def _read_write(
         values["assignor_id"] = creator.id if creator is not None and creator.assignor else None
     if _same_teams(settled, pending, game):
         errors.add(
-            "away_team_name" if inp.away_team_name is not UNSET else "away_team_id",
+            "away_team_name"
+            if inp.away_team_name is not UNSET or inp.failed("away_team_name")
+            else "away_team_id",
             "can't be the same as the home team",
         )
     merged = {
