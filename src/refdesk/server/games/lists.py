@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,18 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.base import utcnow
-from refdesk.server.errors import ErrorCollector
-from refdesk.server.fields import INVALID, is_blank, read_int
+from refdesk.server.db.paging import page_of
 from refdesk.server.games import queries
 from refdesk.server.games.models import Game
-from refdesk.server.games.service import page_of_games
-from refdesk.server.paging import PageRequest, parse_page
+from refdesk.server.games.schemas import GameListQuery
+from refdesk.server.paging import PageRequest
 from refdesk.server.sites.access import Membership, accessible_site_ids, site_membership
 from refdesk.server.sites.models import Site
 from refdesk.server.sites.rules import site_today
 from refdesk.server.users.service import is_own, load_user
-
-Kind = Literal["all", "open", "needing"]
 
 
 @dataclass
@@ -52,14 +48,19 @@ def may_list_open(member: Membership) -> bool:
     return member.administers or (member.official and member.site.show_unassigned_games)
 
 
+ORDER = (Game.start_time, Game.id)
+
+
 async def site_games(
     session: AsyncSession,
     principal: Principal,
     site_id: int,
-    query: dict[str, Any],
-    kind: Kind = "all",
+    query: GameListQuery,
+    page: PageRequest,
 ) -> Listing:
+    """A site's games: visible to the caller (``all``), ``open`` or ``needing`` officials."""
     member = await site_membership(session, principal, site_id)
+    kind = query.kind
     if kind == "open":
         member.require(may_list_open(member), "list open games")
         scope = open_games()
@@ -68,36 +69,21 @@ async def site_games(
         scope = and_(Game.status == "A", has_vacancy())
     else:
         scope = queries.visibility(member)
-    errors = ErrorCollector()
-    page = parse_page(query, errors)
-    clauses = queries.filters(query, errors, site_today(member.site).date())
-    errors.raise_if_any()
+    query.raise_if_invalid()
+    clauses = queries.clauses(query, site_today(member.site).date())
     statement = select(Game).where(Game.site_id == site_id, scope, *clauses)
-    games, total = await page_of_games(session, statement, page)
+    games, total = await page_of(session, statement, ORDER, page)
     return Listing(games, total, page, {site_id: member})
 
 
-def _site_filter(query: dict[str, Any], errors: ErrorCollector) -> int | None:
-    search = query.get("search")
-    raw = search.get("site_id") if isinstance(search, dict) else None
-    if is_blank(raw) or isinstance(raw, (dict, list)):
-        return None
-    value = read_int(raw, "search[site_id]", errors, 1, 2**63 - 1)
-    return None if value is INVALID else int(value)
-
-
 async def cross_site_games(
-    session: AsyncSession,
-    principal: Principal,
-    query: dict[str, Any],
-    kind: Literal["open", "mine"],
+    session: AsyncSession, principal: Principal, query: GameListQuery, page: PageRequest
 ) -> Listing:
+    """Across the caller's sites: ``open`` games, or ``mine`` (a slot held)."""
     members = await accessible_site_ids(session, principal)
-    errors = ErrorCollector()
-    page = parse_page(query, errors)
-    only_site = _site_filter(query, errors)
-    clauses = queries.filters(query, errors, date.today())
-    errors.raise_if_any()
+    query.raise_if_invalid()
+    kind, only_site = query.kind, query.site_id
+    clauses = queries.clauses(query, date.today())
     per_site: list[ColumnElement[bool]] = []
     for site_id, member in members.items():
         if only_site is not None and site_id != only_site:
@@ -117,23 +103,25 @@ async def cross_site_games(
     if kind == "open":
         scope = and_(scope, open_games())
     statement = select(Game).where(scope, *clauses)
-    games, total = await page_of_games(session, statement, page)
+    games, total = await page_of(session, statement, ORDER, page)
     return Listing(games, total, page, members)
 
 
 async def user_games(
-    session: AsyncSession, principal: Principal, user_id: int, query: dict[str, Any]
+    session: AsyncSession,
+    principal: Principal,
+    user_id: int,
+    query: GameListQuery,
+    page: PageRequest,
 ) -> Listing:
     user, member = await load_user(session, principal, user_id)
     own = is_own(member, user)
     member.require(member.administers or own, "list this user's games")
-    errors = ErrorCollector()
-    page = parse_page(query, errors)
-    clauses = queries.filters(query, errors, site_today(member.site).date())
-    errors.raise_if_any()
+    query.raise_if_invalid()
+    clauses = queries.clauses(query, site_today(member.site).date())
     scope: ColumnElement[bool] = queries.holds_slot(user.id)
     if not member.administers:
         scope = and_(scope, Game.published.is_(True))
     statement = select(Game).where(Game.site_id == user.site_id, scope, *clauses)
-    games, total = await page_of_games(session, statement, page)
+    games, total = await page_of(session, statement, ORDER, page)
     return Listing(games, total, page, {user.site_id: member})

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.errors import ErrorCollector
-from refdesk.server.fields import INVALID, is_blank, read_int, read_str
+from refdesk.server.games.schemas import GameWrite
+from refdesk.server.inputs import UNSET
 from refdesk.server.reference.common import find_or_create_named
 from refdesk.server.reference.models import AgeGroup, GameType, Gender, League, Pattern, Team
 from refdesk.server.venues.models import Venue
@@ -47,7 +48,7 @@ class Pending:
 async def resolve(
     session: AsyncSession,
     site_id: int,
-    data: dict[str, Any],
+    inp: GameWrite,
     errors: ErrorCollector,
     creating: bool,
 ) -> tuple[dict[str, int | None], list[Pending]]:
@@ -55,12 +56,11 @@ async def resolve(
     settled: dict[str, int | None] = {}
     pending: list[Pending] = []
     for ref in REFERENCES:
-        id_sent = ref.column in data and not is_blank(data[ref.column])
-        name_sent = ref.name_field in data and not is_blank(data[ref.name_field])
-        if id_sent:
-            ref_id = read_int(data[ref.column], ref.column, errors, 1, 2**63 - 1)
-            if ref_id is INVALID:
-                continue
+        if inp.failed(ref.column) or inp.failed(ref.name_field):
+            continue  # reported by parsing
+        ref_id = getattr(inp, ref.column)
+        name = getattr(inp, ref.name_field)
+        if isinstance(ref_id, int):
             found = await session.scalar(
                 select(ref.model.id).where(ref.model.id == ref_id, ref.model.site_id == site_id)
             )
@@ -68,10 +68,7 @@ async def resolve(
                 errors.add(ref.column, "does not exist")
             else:
                 settled[ref.column] = ref_id
-        elif name_sent:
-            name = read_str(data[ref.name_field], ref.name_field, errors, 90, required=True)
-            if name is INVALID:
-                continue
+        elif isinstance(name, str):
             existing = await session.scalar(
                 select(ref.model.id).where(
                     ref.model.site_id == site_id, func.lower(ref.model.name) == name.lower()
@@ -83,13 +80,11 @@ async def resolve(
                 errors.add(ref.name_field, "does not exist")
             else:
                 pending.append(Pending(ref, name))
-        elif ref.column in data or ref.name_field in data or creating:
+        elif ref_id is not UNSET or name is not UNSET or creating:
             # Sent as null/empty (clears an optional reference), or missing on create.
             if ref.required:
                 errors.add(
-                    ref.name_field
-                    if ref.name_field in data or ref.column not in data
-                    else ref.column,
+                    ref.name_field if name is not UNSET or ref_id is UNSET else ref.column,
                     "can't be blank",
                 )
             else:

@@ -7,8 +7,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from refdesk.server.api.hal import link
-from refdesk.server.games.bundle import AssignmentLike, Bundle, PositionRef
+from refdesk.server.api.pagination import collection
+from refdesk.server.games.bundle import AssignmentLike, Bundle, PositionRef, load_bundle
+from refdesk.server.games.lists import Listing
 from refdesk.server.games.models import Game
 from refdesk.server.money import amount_json, formatted
 from refdesk.server.sites.access import Membership
@@ -240,3 +244,24 @@ def game_repr(game: Game, bundle: Bundle, viewer: Viewer, base: str) -> dict[str
     ]
     body["_embedded"] = embedded
     return body
+
+
+async def game_document(
+    session: AsyncSession, game: Game, member: Membership, base: str
+) -> dict[str, Any]:
+    """One game as its caller sees it, with what it embeds loaded in one go."""
+    bundle = await load_bundle(session, [game], {member.site.id: member.site})
+    return game_repr(game, bundle, Viewer(member), base)
+
+
+async def game_collection(
+    session: AsyncSession,
+    listing: Listing,
+    base: str,
+    path: str,
+    filters: dict[str, str],
+) -> dict[str, Any]:
+    """A page of games (§9.2 envelope), each for the caller's membership in its site."""
+    bundle = await load_bundle(session, listing.games, listing.sites)
+    items = (game_repr(g, bundle, Viewer(listing.members[g.site_id]), base) for g in listing.games)
+    return collection(base, path, "games", items, listing.total, listing.page, filters)

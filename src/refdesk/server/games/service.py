@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.principal import Principal
-from refdesk.server.db.locking import apply_changes, check_lock_version, expected_lock_version
-from refdesk.server.db.paging import scalar_page
+from refdesk.server.db.locking import apply_changes, check_lock_version
 from refdesk.server.db.unique import serialize_rule
-from refdesk.server.errors import ErrorCollector, Forbidden, NotFound
-from refdesk.server.fields import INVALID, read_int
+from refdesk.server.errors import ErrorCollector, Forbidden
+from refdesk.server.fields import INVALID
 from refdesk.server.games import queries, references, timing
-from refdesk.server.games.fields import read_plain_fields
 from refdesk.server.games.models import Game
-from refdesk.server.paging import PageRequest, parse_page
+from refdesk.server.games.schemas import END_TIME, GameUnassign, GameWrite
+from refdesk.server.inputs import UNSET
 from refdesk.server.reference.models import AgeGroup, PatternPosition
-from refdesk.server.sites.access import (
-    Membership,
-    check_id,
-    load_in_site,
-    membership_in,
-    site_membership,
-)
+from refdesk.server.sites.access import Membership, load_in_site, site_membership
 from refdesk.server.sites.models import Site
 from refdesk.server.sites.rules import site_today
 from refdesk.server.users.models import User
@@ -35,57 +27,11 @@ from refdesk.server.users.models import User
 DUPLICATE = "A game already exists at this venue, date and time"
 
 
-@dataclass
-class GamePage:
-    site: Site
-    member: Membership
-    games: list[Game]
-    total: int
-    page: PageRequest
-
-
-async def list_site_games(
-    session: AsyncSession,
-    principal: Principal,
-    site_id: int,
-    query: dict[str, Any],
-    *,
-    extra: list[ColumnElement[bool]] | None = None,
-) -> GamePage:
-    member = await site_membership(session, principal, site_id)
-    errors = ErrorCollector()
-    page = parse_page(query, errors)
-    clauses = queries.filters(query, errors, site_today(member.site).date())
-    errors.raise_if_any()
-    statement = select(Game).where(
-        Game.site_id == site_id, queries.visibility(member), *clauses, *(extra or [])
-    )
-    games, total = await page_of_games(session, statement, page)
-    return GamePage(member.site, member, games, total, page)
-
-
-async def page_of_games(
-    session: AsyncSession, statement: Any, page: PageRequest
-) -> tuple[list[Game], int]:
-    return await scalar_page(
-        session, statement, (Game.start_time, Game.id), page.offset, page.limit
-    )
-
-
 async def load_game(
     session: AsyncSession, principal: Principal, game_id: int, *, for_update: bool = False
 ) -> tuple[Game, Membership]:
-    """Steps 12–14 for a game: 404, membership 403, 402."""
-    check_id(game_id)
-    if not for_update:
-        return await load_in_site(session, principal, Game, game_id)
-    game = await session.get(Game, game_id, with_for_update=True)
-    if game is None:
-        raise NotFound()
-    site = await session.get(Site, game.site_id)
-    if site is None:
-        raise NotFound()
-    return game, await membership_in(session, principal, site)
+    """Steps 12–14 for a game: 404, membership 403, 402 (kept for the other concepts)."""
+    return await load_in_site(session, principal, Game, game_id, for_update=for_update)
 
 
 async def can_see(session: AsyncSession, member: Membership, game: Game) -> bool:
@@ -180,32 +126,35 @@ async def _game_length(session: AsyncSession, age_group_id: int | None) -> int:
 
 
 async def _read_write(
-    session: AsyncSession, member: Membership, data: dict[str, Any], game: Game | None
+    session: AsyncSession, member: Membership, inp: GameWrite, game: Game | None
 ) -> tuple[dict[str, Any], list[references.Pending], ErrorCollector, Any]:
     site = member.site
-    errors = ErrorCollector()
+    errors = inp.errors()
     today = site_today(site).date()
-    start = timing.read_start(data, errors, site.timezone, game.start_time if game else None, today)
-    settled, pending = await references.resolve(session, site.id, data, errors, game is None)
-    plain = read_plain_fields(data, errors)
-    values: dict[str, Any] = dict(plain.columns)
+    start = timing.start_of(inp, errors, site.timezone, game.start_time if game else None, today)
+    settled, pending = await references.resolve(session, site.id, inp, errors, game is None)
+    values: dict[str, Any] = inp.columns()
     values.update(settled)
     if start is not INVALID and start is not None:
         values["start_time"] = start
     effective_start = values.get("start_time", game.start_time if game else None)
     explicit: Any = None
     if effective_start is not None:
-        explicit = timing.read_explicit_end(
-            data, errors, effective_start, site.timezone, game.explicit_end if game else None
+        explicit = timing.explicit_end(
+            inp, errors, effective_start, site.timezone, game.explicit_end if game else None
         )
-    if plain.assignor_sent:
-        values["assignor_id"] = await _assignor(session, site, plain.assignor_id, errors)
+    else:  # without a start the end time is not read (as before the typed inputs)
+        errors.errors.pop(END_TIME, None)
+    if inp.assignor_id is not UNSET:
+        values["assignor_id"] = await _assignor(session, site, inp.assignor_id, errors)
     elif game is None:
         creator = member.user
         values["assignor_id"] = creator.id if creator is not None and creator.assignor else None
     if _same_teams(settled, pending, game):
         errors.add(
-            "away_team_name" if "away_team_name" in data else "away_team_id",
+            "away_team_name"
+            if inp.away_team_name is not UNSET or inp.failed("away_team_name")
+            else "away_team_id",
             "can't be the same as the home team",
         )
     merged = {
@@ -225,11 +174,11 @@ async def _read_write(
 
 
 async def create_game(
-    session: AsyncSession, principal: Principal, site_id: int, data: dict[str, Any]
+    session: AsyncSession, principal: Principal, site_id: int, inp: GameWrite
 ) -> tuple[Game, Membership]:
     member = await site_membership(session, principal, site_id, for_update=True)
     member.require(member.administers, "create games")
-    values, pending, errors, explicit = await _read_write(session, member, data, None)
+    values, pending, errors, explicit = await _read_write(session, member, inp, None)
     errors.raise_if_any()
     values.update(await references.create_pending(session, site_id, pending))
     length = await _game_length(session, values["age_group_id"])
@@ -275,13 +224,14 @@ async def _build_slots(session: AsyncSession, game: Game, existing: list[Assignm
 
 
 async def update_game(
-    session: AsyncSession, principal: Principal, game_id: int, data: dict[str, Any]
+    session: AsyncSession, principal: Principal, game_id: int, inp: GameWrite
 ) -> tuple[Game, Membership]:
     game, member = await load_game(session, principal, game_id, for_update=True)
     member.require(member.administers, "change games")
-    expected = expected_lock_version(data)
+    inp.raise_if_bad_lock_version()
+    expected = inp.lock_version
     check_lock_version(game, expected)
-    values, pending, errors, explicit = await _read_write(session, member, data, game)
+    values, pending, errors, explicit = await _read_write(session, member, inp, game)
     errors.raise_if_any()
     values.update(await references.create_pending(session, game.site_id, pending))
     start: datetime = values.get("start_time", game.start_time)
@@ -309,28 +259,21 @@ async def delete_game(session: AsyncSession, principal: Principal, game_id: int)
 
 
 async def unassign_game(
-    session: AsyncSession, principal: Principal, game_id: int, data: dict[str, Any]
+    session: AsyncSession, principal: Principal, game_id: int, inp: GameUnassign
 ) -> tuple[Game, Membership]:
     """Vacate every held slot, or those named by ``assignment_ids`` / ``position_id``."""
     game, member = await load_game(session, principal, game_id, for_update=True)
     member.require(member.administers, "unassign games")
-    check_lock_version(game, expected_lock_version(data))
-    errors = ErrorCollector()
+    inp.raise_if_bad_lock_version()
+    check_lock_version(game, inp.lock_version)
+    inp.raise_if_invalid()
     statement = select(Assignment).where(
         Assignment.game_id == game.id, Assignment.official_id.is_not(None)
     )
-    ids = data.get("assignment_ids")
-    if ids not in (None, "", []):
-        if not isinstance(ids, list):
-            errors.add("assignment_ids", "is invalid")
-        else:
-            wanted = [read_int(i, "assignment_ids", errors, 1, 2**63 - 1) for i in ids]
-            statement = statement.where(Assignment.id.in_([w for w in wanted if w is not INVALID]))
-    if data.get("position_id") not in (None, ""):
-        position = read_int(data["position_id"], "position_id", errors, 1, 2**63 - 1)
-        if position is not INVALID:
-            statement = statement.where(Assignment.position_id == position)
-    errors.raise_if_any()
+    if inp.assignment_ids is not None:
+        statement = statement.where(Assignment.id.in_(inp.assignment_ids))
+    if inp.position_id is not None:
+        statement = statement.where(Assignment.position_id == inp.position_id)
     for slot in (await session.scalars(statement.with_for_update())).all():
         await apply_changes(session, slot, VACANT, None)
     return game, member

@@ -7,22 +7,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from refdesk.server.errors import ErrorCollector
-from refdesk.server.fields import INVALID, is_blank, parse_time, read_date, read_time
+from refdesk.server.fields import INVALID
+from refdesk.server.games.days import RelativeDay, day_of, on_calendar
+from refdesk.server.games.schemas import END_TIME, GameWrite
+from refdesk.server.inputs import UNSET, Unset
 from refdesk.server.timefmt import zone
-
-# The calendar a game may be on (dates as written, in any zone). Before 1900 most zones ran
-# on local mean time, whose offsets are not whole minutes; the upper end keeps three days
-# to spare, so that an end up to a day later, shown in any zone (up to ±15 hours), and the
-# list filters' day of margin all stay inside the year 9999.
-EARLIEST_DAY = date(1900, 1, 1)
-LATEST_DAY = date(9999, 12, 28)
-
-
-def on_calendar(day: date, field: str, errors: ErrorCollector) -> bool:
-    if EARLIEST_DAY <= day <= LATEST_DAY:
-        return True
-    errors.add(field, "is not a valid date")
-    return False
 
 
 def local(instant: datetime, tz: str) -> datetime:
@@ -34,31 +23,24 @@ def to_utc(day: date, clock: time, tz: str) -> datetime:
     return datetime.combine(day, clock, tzinfo=zone(tz)).astimezone(UTC)
 
 
-def read_start(
-    data: dict[str, Any],
+def start_of(
+    inp: GameWrite,
     errors: ErrorCollector,
     tz: str,
     current: datetime | None,
     today: date,
 ) -> datetime | Any | None:
-    """The new start instant, ``None`` when no date/time field was sent, or INVALID."""
-    if not is_blank(data.get("date_time")):
-        raw = data["date_time"]
-        if isinstance(raw, str):
-            try:
-                parsed = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
-            except ValueError:
-                parsed = None
-            if parsed is not None:
-                if not on_calendar(parsed.date(), "date_time", errors):
-                    return INVALID
-                if parsed.tzinfo is None:
-                    return to_utc(parsed.date(), parsed.time().replace(second=0, microsecond=0), tz)
-                return parsed.replace(second=0, microsecond=0).astimezone(UTC)
-        errors.add("date_time", "is not a valid date")
+    """The new start instant, ``None`` when no date/time field was sent, or INVALID (the
+    parse problems are already in ``errors``; this adds what needs the site and the game)."""
+    if isinstance(inp.date_time, datetime):
+        moment = inp.date_time
+        if moment.tzinfo is None:
+            return to_utc(moment.date(), moment.time(), tz)
+        return moment
+    if inp.failed("date_time"):
         return INVALID
-    date_sent = "localized_date" in data
-    time_sent = "localized_time" in data
+    date_sent = inp.localized_date is not UNSET or inp.failed("localized_date")
+    time_sent = inp.localized_time is not UNSET or inp.failed("localized_time")
     if not date_sent and not time_sent:
         if current is None:
             errors.add("localized_date", "can't be blank")
@@ -69,26 +51,36 @@ def read_start(
     day: Any = current_local.date() if current_local else None
     clock: Any = current_local.time().replace(tzinfo=None) if current_local else None
     if date_sent or current is None:
-        if is_blank(data.get("localized_date")):
-            errors.add("localized_date", "can't be blank")
-            day = INVALID
-        else:
-            day = read_date(data["localized_date"], "localized_date", errors, today)
-            if day is not INVALID and not on_calendar(day, "localized_date", errors):
-                day = INVALID
+        day = _day(inp, errors, today)
     if time_sent or current is None:
-        if is_blank(data.get("localized_time")):
+        if inp.failed("localized_time"):
+            clock = INVALID
+        elif isinstance(inp.localized_time, time):
+            clock = inp.localized_time
+        else:
             errors.add("localized_time", "can't be blank")
             clock = INVALID
-        else:
-            clock = read_time(data["localized_time"], "localized_time", errors)
     if day is INVALID or clock is INVALID:
         return INVALID
     return to_utc(day, clock, tz)
 
 
-def read_explicit_end(
-    data: dict[str, Any],
+def _day(inp: GameWrite, errors: ErrorCollector, today: date) -> date | Any:
+    if inp.failed("localized_date"):
+        return INVALID
+    value = inp.localized_date
+    if value is None or value is UNSET:
+        errors.add("localized_date", "can't be blank")
+        return INVALID
+    assert not isinstance(value, Unset)
+    day = day_of(value, today)
+    if isinstance(value, RelativeDay) and not on_calendar(day, "localized_date", errors):
+        return INVALID
+    return day
+
+
+def explicit_end(
+    inp: GameWrite,
     errors: ErrorCollector,
     start: datetime,
     tz: str,
@@ -96,23 +88,22 @@ def read_explicit_end(
 ) -> datetime | Any | None:
     """``user_end_time_formatted``: a time on the game date; earlier than the start means the
     next day; equal is 422. Returns the explicit end, None for none, or INVALID."""
-    key = "user_end_time_formatted"
-    if key not in data:
+    value = inp.user_end_time_formatted
+    if inp.failed(END_TIME):
+        return INVALID
+    if value is UNSET:
         if current is None:
             return None
         # Keep the same local end clock relative to a possibly moved start.
         kept = local(current, tz).time().replace(tzinfo=None)
         return _end_on(start, kept, tz)
-    if is_blank(data[key]):
+    if value is None:
         return None
-    clock = parse_time(data[key]) if isinstance(data[key], str) else None
-    if clock is None:
-        errors.add(key, "is not a valid time")
+    assert not isinstance(value, Unset)
+    if value == local(start, tz).time().replace(tzinfo=None):
+        errors.add(END_TIME, "is invalid")
         return INVALID
-    if clock == local(start, tz).time().replace(tzinfo=None):
-        errors.add(key, "is invalid")
-        return INVALID
-    return _end_on(start, clock, tz)
+    return _end_on(start, value, tz)
 
 
 def _end_on(start: datetime, clock: time, tz: str) -> datetime:
