@@ -190,3 +190,11 @@ async def test_list_shows_the_callers_sites_by_id(runtime: Runtime) -> None:
             await service.list_sites(
                 session, principal_of(account), parse_site_query({"limit": "0"})
             )
+
+
+async def test_a_built_input_without_a_name_is_422(runtime: Runtime, settings: Settings) -> None:
+    operator = await create_account(runtime, operator=True)
+    async with runtime.db.transaction() as session:
+        with pytest.raises(ValidationFailed) as caught:
+            await service.create_site(session, settings, principal_of(operator), SiteInput())
+    assert caught.value.errors == {"name": ["can't be blank"]}

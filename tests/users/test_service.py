@@ -302,3 +302,34 @@ async def test_user_groups_list_is_paged(runtime: Runtime) -> None:
         )
     assert found.id == user.id and listed == [] and counts == {} and total == 0
     assert page == FIRST_PAGE
+
+
+# --- inputs built by a caller (no wire dict) ---------------------------------------------------
+
+
+async def test_a_built_input_meets_the_same_role_rule(runtime: Runtime) -> None:
+    """``sent`` is only what parsing saw: a field set by the caller counts as supplied."""
+    site = await create_site(runtime)
+    principal, user = await member(runtime, site)
+    async with runtime.db.transaction() as session:
+        with pytest.raises(Forbidden, match="assignor"):
+            await service.update_user(session, principal, user.id, UserUpdate(assignor=True))
+    manager, _ = await member(runtime, site, manager=True, official=False)
+    async with runtime.db.transaction() as session:
+        with pytest.raises(Forbidden, match="manager"):
+            await service.create_user(
+                session, runtime.passwords, manager, site.id, new_user(manager=True)
+            )
+
+
+async def test_a_built_input_without_required_fields_is_422(runtime: Runtime) -> None:
+    site = await create_site(runtime)
+    principal, _ = await member(runtime, site, assignor=True)
+    async with runtime.db.transaction() as session:
+        with pytest.raises(ValidationFailed) as caught:
+            await service.create_user(session, runtime.passwords, principal, site.id, UserCreate())
+    assert caught.value.errors == {
+        "first_name": ["can't be blank"],
+        "last_name": ["can't be blank"],
+        "email": ["can't be blank"],
+    }

@@ -60,10 +60,24 @@ class ConflictInput(Input):
     and the note. ``problems`` of the note come last, after the target's existence check."""
 
     kind: str | None = None
-    column: str | None = None
     target: int | None = None
     note: str | Unset | None = UNSET
     note_problems: Problems = ()
+
+    @property
+    def column(self) -> str | None:
+        """The wire field (and column) of the target's id for this kind."""
+        return CONFLICT_ID_FIELDS.get(self.kind or "")
+
+    def missing(self) -> Problems:
+        """What a caller-built input lacks and no problem reports yet (parsing reports it)."""
+        reported = {field for field, _ in self.problems}
+        if self.kind is None or self.column is None:
+            message = "can't be blank" if self.kind is None else "is not included in the list"
+            return () if "kind" in reported else (("kind", message),)
+        if self.target is None and self.column not in reported:
+            return ((self.column, "can't be blank"),)
+        return ()
 
 
 def parse_conflict(data: dict[str, Any]) -> ConflictInput:
@@ -75,7 +89,7 @@ def parse_conflict(data: dict[str, Any]) -> ConflictInput:
             errors.add("kind", "is not included in the list")
         else:
             column = CONFLICT_ID_FIELDS[kind]
-            values.update(kind=kind, column=column)
+            values["kind"] = kind
             if is_blank(data.get(column)):
                 errors.add(column, "can't be blank")
             else:

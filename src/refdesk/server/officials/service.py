@@ -98,6 +98,8 @@ async def create_conflict(
 ) -> tuple[OfficialConflict, Membership, str]:
     user, member = await _user(session, principal, user_id, write=True)
     errors = inp.errors()
+    for field, message in inp.missing():
+        errors.add(field, message)
     values: dict[str, Any] = {}
     if inp.kind is not None and inp.column is not None and inp.target is not None:
         model = TARGETS[inp.kind][1]
@@ -113,7 +115,7 @@ async def create_conflict(
     if inp.note is not UNSET:
         values["note"] = inp.note
     errors.raise_if_any()
-    assert inp.kind is not None and inp.column is not None  # no problems: both were read
+    assert inp.kind is not None and inp.column is not None  # else a problem was raised
     exists = await session.scalar(
         select(OfficialConflict.id).where(
             OfficialConflict.user_id == user.id,

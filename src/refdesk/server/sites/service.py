@@ -15,6 +15,7 @@ from refdesk.server.errors import Forbidden, NotFound
 from refdesk.server.forms.models import FormSubmission, FormTemplate
 from refdesk.server.games.derived import relocalise_site_games
 from refdesk.server.games.models import Game
+from refdesk.server.inputs import UNSET
 from refdesk.server.sites.access import check_id, site_membership
 from refdesk.server.sites.models import Site
 from refdesk.server.sites.schemas import SiteInput, SiteListQuery, SubscriptionInput
@@ -61,7 +62,10 @@ async def create_site(
     assignor. ``inp`` is parsed with ``creating=True`` (the name is required)."""
     if settings.site_creation != "anyone" and not principal.operator:
         raise Forbidden("Only operators may create sites on this installation")
-    inp.raise_if_invalid()
+    errors = inp.errors()
+    if inp.name is UNSET and "name" not in errors.errors:  # a caller-built input
+        errors.add("name", "can't be blank")
+    errors.raise_if_any()
     changes = inp.changes()
     account = await session.get(Account, principal.account_id)
     if account is None:

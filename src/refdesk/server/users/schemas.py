@@ -114,6 +114,10 @@ class UserChanges(Input):
     def problems_of(self, names: tuple[str, ...]) -> Problems:
         return tuple(p for p in self.problems if p[0] in names)
 
+    def supplied(self, name: str) -> bool:
+        """Sent on the wire (even if invalid), or set by a caller that built the input."""
+        return name in self.sent or getattr(self, name) is not UNSET
+
 
 @dataclass(frozen=True, kw_only=True)
 class UserUpdate(UserChanges):
@@ -132,6 +136,19 @@ class UserCreate(UserChanges):
     password: object = None
     password_confirmation: object = None
     send_authorization_email: bool | Unset = UNSET
+
+    def missing(self) -> Problems:
+        """The required fields neither given nor reported (an input built by a caller rather
+        than parsed: parsing reports them itself)."""
+        reported = {field for field, _ in self.problems}
+        found: Problems = tuple(
+            (name, "can't be blank")
+            for name in NAMES
+            if getattr(self, name) is UNSET and name not in reported
+        )
+        if self.email_addresses is UNSET and not reported & {"email", "email2", "email_addresses"}:
+            found += (("email", "can't be blank"),)
+        return found
 
     @property
     def email_key(self) -> str:

@@ -62,7 +62,7 @@ async def update_user(
     member.require(member.administers or is_own(member, user), "change this user")
     if not member.assignor:
         for name in ASSIGNOR_ONLY:
-            if name in inp.sent:
+            if inp.supplied(name):
                 raise Forbidden(f"You may not change the field {name}")
     # A user update never sets the account's password, not even an operator's (§17.1).
     raise_problems(inp.password_problems)
@@ -204,7 +204,7 @@ def _forbid_fields(member: Membership, inp: UserCreate) -> None:
         return
     problems: Problems = ()
     for name in ASSIGNOR_ONLY:
-        if name not in inp.sent:
+        if not inp.supplied(name):
             continue
         if name in ROLE_DEFAULTS:
             value = getattr(inp, name)
@@ -228,6 +228,8 @@ async def create_user(
     # The password is checked where the client's fields end (before send_authorization_email).
     late = ("send_authorization_email",)
     errors = Input(problems=tuple(p for p in inp.problems if p[0] not in late)).errors()
+    for field, message in inp.missing():
+        errors.add(field, message)
     password = _read_new_password(inp, errors, operator=principal.operator)
     for field, message in inp.problems_of(late):
         errors.add(field, message)
