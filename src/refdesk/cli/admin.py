@@ -19,8 +19,8 @@ from refdesk.server.errors import ErrorCollector, validation_message
 from refdesk.server.fields import read_email, read_str
 from refdesk.server.runtime import Runtime
 from refdesk.server.sites.models import Site
-from refdesk.server.sites.representation import read_subscription_fields
 from refdesk.server.sites.rules import SUBSCRIPTION_STATUSES, subscription_active
+from refdesk.server.sites.schemas import read_subscription_fields
 
 
 def _raise_errors(errors: ErrorCollector) -> None:
@@ -223,6 +223,7 @@ async def create_site_for(
     from refdesk.server.auth.principal import Principal
     from refdesk.server.db.base import utcnow
     from refdesk.server.errors import ValidationFailed
+    from refdesk.server.sites.schemas import parse_site
     from refdesk.server.sites.service import create_site
 
     runtime = Runtime.build(settings)
@@ -241,7 +242,9 @@ async def create_site_for(
             if timezone is not None:
                 data["timezone"] = timezone
             try:
-                site = await create_site(session, settings, principal, data)
+                site = await create_site(
+                    session, settings, principal, parse_site(data, creating=True)
+                )
             except ValidationFailed as exc:
                 raise CliError(exc.message.removeprefix("Validation failed: ")) from None
             return CreatedSite(site.id, site.name, site.timezone, account.login)

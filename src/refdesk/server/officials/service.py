@@ -10,24 +10,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.unique import flush_unique
-from refdesk.server.errors import ErrorCollector, NotFound, ValidationFailed
-from refdesk.server.fields import INVALID, is_blank, read_bool, read_int, read_str
-from refdesk.server.officials.models import CONFLICT_KINDS, Ability, OfficialConflict
-from refdesk.server.paging import PageRequest, parse_page
+from refdesk.server.errors import NotFound, ValidationFailed
+from refdesk.server.inputs import UNSET
+from refdesk.server.officials.models import Ability, OfficialConflict
+from refdesk.server.officials.schemas import (
+    CONFLICT_ID_FIELDS,
+    AbilitiesInput,
+    ConflictInput,
+    PagedQuery,
+)
+from refdesk.server.paging import PageRequest
 from refdesk.server.reference.models import AgeGroup, League, Position, Team
 from refdesk.server.sites.access import Membership, check_id
 from refdesk.server.users.models import User
 from refdesk.server.users.service import load_user
 from refdesk.server.venues.models import Venue
 
+AbilityRow = tuple[Ability, str, str | None]  # the entry, its age group's and position's names
+
 # A concurrent duplicate passes the check too; the unique index gives it the same answer.
 CONFLICT_TAKEN = {"base": ["has already been taken"]}
 
+_MODELS: dict[str, type[Any]] = {"team": Team, "league": League, "venue": Venue, "official": User}
 TARGETS: dict[str, tuple[str, type[Any]]] = {
-    "team": ("team_id", Team),
-    "league": ("league_id", League),
-    "venue": ("venue_id", Venue),
-    "official": ("other_user_id", User),
+    kind: (column, _MODELS[kind]) for kind, column in CONFLICT_ID_FIELDS.items()
 }
 
 
@@ -67,12 +73,13 @@ async def conflict_names(
 
 
 async def list_conflicts(
-    session: AsyncSession, principal: Principal, user_id: int, query: dict[str, Any]
+    session: AsyncSession, principal: Principal, user_id: int, query: PagedQuery
 ) -> tuple[User, Membership, list[OfficialConflict], dict[int, str], int, PageRequest]:
+    """The page of an official's conflicts ordered by kind and name (the names are joined
+    here, so the page is cut after the sort), with each conflict's name."""
     user, member = await _user(session, principal, user_id, write=False)
-    errors = ErrorCollector()
-    page = parse_page(query, errors)
-    errors.raise_if_any()
+    query.raise_if_invalid()
+    page = query.page
     conflicts = list(
         (
             await session.scalars(
@@ -87,47 +94,38 @@ async def list_conflicts(
 
 
 async def create_conflict(
-    session: AsyncSession, principal: Principal, user_id: int, data: dict[str, Any]
+    session: AsyncSession, principal: Principal, user_id: int, inp: ConflictInput
 ) -> tuple[OfficialConflict, Membership, str]:
     user, member = await _user(session, principal, user_id, write=True)
-    errors = ErrorCollector()
-    kind = read_str(data.get("kind"), "kind", errors, 16, required=True)
+    errors = inp.errors()
+    for field, message in inp.missing():
+        errors.add(field, message)
     values: dict[str, Any] = {}
-    if kind is not INVALID:
-        if kind not in CONFLICT_KINDS:
-            errors.add("kind", "is not included in the list")
+    if inp.kind is not None and inp.column is not None and inp.target is not None:
+        model = TARGETS[inp.kind][1]
+        query = select(model.id).where(model.id == inp.target, model.site_id == user.site_id)
+        if model is User:
+            query = query.where(User.official.is_(True), User.id != user.id)
+        if not await session.scalar(query):
+            errors.add(inp.column, "does not exist")
         else:
-            column, model = TARGETS[kind]
-            if is_blank(data.get(column)):
-                errors.add(column, "can't be blank")
-            else:
-                target = read_int(data[column], column, errors, 1, 2**63 - 1)
-                if target is not INVALID:
-                    query = select(model.id).where(
-                        model.id == target, model.site_id == user.site_id
-                    )
-                    if model is User:
-                        query = query.where(User.official.is_(True), User.id != user.id)
-                    if not await session.scalar(query):
-                        errors.add(column, "does not exist")
-                    else:
-                        values[column] = target
-    if "note" in data:
-        note = read_str(data["note"], "note", errors, 255)
-        if note is not INVALID:
-            values["note"] = note
+            values[inp.column] = inp.target
+    for field, message in inp.note_problems:
+        errors.add(field, message)
+    if inp.note is not UNSET:
+        values["note"] = inp.note
     errors.raise_if_any()
-    column = TARGETS[kind][0]
+    assert inp.kind is not None and inp.column is not None  # else a problem was raised
     exists = await session.scalar(
         select(OfficialConflict.id).where(
             OfficialConflict.user_id == user.id,
-            OfficialConflict.kind == kind,
-            getattr(OfficialConflict, column) == values[column],
+            OfficialConflict.kind == inp.kind,
+            getattr(OfficialConflict, inp.column) == values[inp.column],
         )
     )
     if exists:
         raise ValidationFailed(CONFLICT_TAKEN)
-    conflict = OfficialConflict(user_id=user.id, kind=kind, **values)
+    conflict = OfficialConflict(user_id=user.id, kind=inp.kind, **values)
     session.add(conflict)
     await flush_unique(session, CONFLICT_TAKEN)
     names = await conflict_names(session, [conflict])
@@ -146,7 +144,8 @@ async def delete_conflict(
     await session.flush()
 
 
-async def abilities_of(session: AsyncSession, user: User) -> list[dict[str, Any]]:
+async def abilities_of(session: AsyncSession, user: User) -> list[AbilityRow]:
+    """The official's entries with their age group's and position's names, in list order."""
     rows = await session.execute(
         select(Ability, AgeGroup.name, Position.name)
         .join(AgeGroup, AgeGroup.id == Ability.age_group_id)
@@ -160,51 +159,22 @@ async def abilities_of(session: AsyncSession, user: User) -> list[dict[str, Any]
             Ability.id,
         )
     )
-    return [
-        {
-            "age_group_id": a.age_group_id,
-            "age_group": age_name,
-            "position_id": a.position_id,
-            "position": position_name,
-            "allowed": a.allowed,
-        }
-        for a, age_name, position_name in rows.all()
-    ]
+    return [(a, age_name, position_name) for a, age_name, position_name in rows.all()]
 
 
 async def read_abilities(
     session: AsyncSession, principal: Principal, user_id: int
-) -> tuple[User, list[dict[str, Any]]]:
+) -> tuple[User, list[AbilityRow]]:
     user, _ = await _user(session, principal, user_id, write=False)
     return user, await abilities_of(session, user)
 
 
 async def replace_abilities(
-    session: AsyncSession, principal: Principal, user_id: int, data: dict[str, Any]
-) -> tuple[User, list[dict[str, Any]]]:
+    session: AsyncSession, principal: Principal, user_id: int, inp: AbilitiesInput
+) -> tuple[User, list[AbilityRow]]:
     user, _ = await _user(session, principal, user_id, write=True)
-    entries = data.get("abilities")
-    errors = ErrorCollector()
-    if entries in (None, ""):
-        entries = []
-    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise ValidationFailed({"abilities": ["is invalid"]})
-    parsed: list[tuple[int, int | None, bool]] = []
-    for entry in entries:
-        age = read_int(entry.get("age_group_id"), "abilities", errors, 1, 2**63 - 1)
-        position: Any = None
-        if not is_blank(entry.get("position_id")):
-            position = read_int(entry["position_id"], "abilities", errors, 1, 2**63 - 1)
-        allowed: Any = True
-        if "allowed" in entry and not is_blank(entry["allowed"]):
-            allowed = read_bool(entry["allowed"], "abilities", errors)
-        if INVALID in (age, position, allowed):
-            errors.raise_if_any()
-        parsed.append((int(age), position, bool(allowed)))
-    errors.raise_if_any()
-    pairs = [(a, p) for a, p, _ in parsed]
-    if len(set(pairs)) != len(pairs):
-        raise ValidationFailed({"abilities": ["has duplicate entries"]})
+    inp.raise_if_invalid()
+    pairs = [(e.age_group_id, e.position_id) for e in inp.entries]
     ages = set(
         await session.scalars(
             select(AgeGroup.id).where(
@@ -223,9 +193,14 @@ async def replace_abilities(
     if any(a not in ages or (p is not None and p not in positions) for a, p in pairs):
         raise ValidationFailed({"abilities": ["does not exist"]})
     await session.execute(delete(Ability).where(Ability.user_id == user.id))
-    for age, position, allowed in parsed:
+    for entry in inp.entries:
         session.add(
-            Ability(user_id=user.id, age_group_id=age, position_id=position, allowed=allowed)
+            Ability(
+                user_id=user.id,
+                age_group_id=entry.age_group_id,
+                position_id=entry.position_id,
+                allowed=entry.allowed,
+            )
         )
     await session.flush()
     return user, await abilities_of(session, user)

@@ -10,18 +10,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from refdesk.server.accounts.models import Account
 from refdesk.server.auth.principal import Principal
 from refdesk.server.config import Settings
-from refdesk.server.errors import ErrorCollector, Forbidden, NotFound
+from refdesk.server.db.paging import page_of
+from refdesk.server.errors import Forbidden, NotFound
 from refdesk.server.forms.models import FormSubmission, FormTemplate
 from refdesk.server.games.derived import relocalise_site_games
 from refdesk.server.games.models import Game
-from refdesk.server.sites.access import Membership, check_id, site_membership
+from refdesk.server.inputs import UNSET
+from refdesk.server.sites.access import check_id, site_membership
 from refdesk.server.sites.models import Site
-from refdesk.server.sites.representation import read_site_fields, read_subscription_fields
+from refdesk.server.sites.schemas import SiteInput, SiteListQuery, SubscriptionInput
 from refdesk.server.users.models import User
 
 
 def visible_sites(principal: Principal, name: str | None) -> Select[Site]:
-    """Sites where the caller has an active user (operators: all), ordered by id."""
+    """Sites where the caller has an active user (operators: all)."""
     query = select(Site)
     if not principal.operator:
         query = query.where(
@@ -34,25 +36,37 @@ def visible_sites(principal: Principal, name: str | None) -> Select[Site]:
     if name:
         escaped = name.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(func.lower(Site.name).like(f"%{escaped}%", escape="\\"))
-    return query.order_by(Site.id)
+    return query
 
 
-async def page_of(
-    session: AsyncSession, query: Select[Site], offset: int, limit: int
+async def list_sites(
+    session: AsyncSession, principal: Principal, query: SiteListQuery
 ) -> tuple[list[Site], int]:
-    total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = (await session.scalars(query.offset(offset).limit(limit))).all()
-    return list(rows), int(total or 0)
+    """The visible sites of the page, ordered by id, and their total."""
+    query.raise_if_invalid()
+    statement = visible_sites(principal, query.name)
+    sites, total = await page_of(session, statement, (Site.id,), query.page)
+    return sites, total
+
+
+async def read_site(session: AsyncSession, principal: Principal, site_id: int) -> Site:
+    """One site, readable even when its subscription has lapsed."""
+    member = await site_membership(session, principal, site_id, allow_lapsed=True)
+    return member.site
 
 
 async def create_site(
-    session: AsyncSession, settings: Settings, principal: Principal, data: dict[str, Any]
+    session: AsyncSession, settings: Settings, principal: Principal, inp: SiteInput
 ) -> Site:
+    """A new site (operators, or anyone when site_creation=anyone); the caller becomes its
+    assignor. ``inp`` is parsed with ``creating=True`` (the name is required)."""
     if settings.site_creation != "anyone" and not principal.operator:
         raise Forbidden("Only operators may create sites on this installation")
-    errors = ErrorCollector()
-    changes = read_site_fields(data, errors, creating=True)
+    errors = inp.errors()
+    if inp.name is UNSET and "name" not in errors.errors:  # a caller-built input
+        errors.add("name", "can't be blank")
     errors.raise_if_any()
+    changes = inp.changes()
     account = await session.get(Account, principal.account_id)
     if account is None:
         raise NotFound()
@@ -85,13 +99,12 @@ async def create_site(
 
 
 async def update_site(
-    session: AsyncSession, principal: Principal, site_id: int, data: dict[str, Any]
+    session: AsyncSession, principal: Principal, site_id: int, inp: SiteInput
 ) -> Site:
     member = await site_membership(session, principal, site_id, for_update=True)
     member.require(member.assignor, "change the site's settings")
-    errors = ErrorCollector()
-    changes = read_site_fields(data, errors, creating=False)
-    errors.raise_if_any()
+    inp.raise_if_invalid()
+    changes = inp.changes()
     moved = "timezone" in changes and changes["timezone"] != member.site.timezone
     for key, value in changes.items():
         setattr(member.site, key, value)
@@ -128,16 +141,23 @@ async def officials_count(session: AsyncSession, site_id: int) -> int:
     return int(count or 0)
 
 
+async def read_subscription(
+    session: AsyncSession, principal: Principal, site_id: int
+) -> tuple[Site, int]:
+    """The site (readable even when its subscription has lapsed) and its officials count."""
+    member = await site_membership(session, principal, site_id, allow_lapsed=True)
+    return member.site, await officials_count(session, site_id)
+
+
 async def update_subscription(
-    session: AsyncSession, principal: Principal, site_id: int, data: dict[str, Any]
-) -> Membership:
+    session: AsyncSession, principal: Principal, site_id: int, inp: SubscriptionInput
+) -> tuple[Site, int]:
+    """Change the subscription (operators); the site and its officials count afterwards."""
     member = await site_membership(session, principal, site_id, allow_lapsed=True, for_update=True)
     if not principal.operator:
         raise Forbidden("Only operators may change a site's subscription")
-    errors = ErrorCollector()
-    changes = read_subscription_fields(data, errors)
-    errors.raise_if_any()
-    for key, value in changes.items():
+    inp.raise_if_invalid()
+    for key, value in inp.changes().items():
         setattr(member.site, key, value)
     await session.flush()
-    return member
+    return member.site, await officials_count(session, site_id)

@@ -11,39 +11,36 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from refdesk.server.accounts.models import Account
 from refdesk.server.auth.passwords import Passwords, password_errors
 from refdesk.server.auth.principal import Principal
-from refdesk.server.db.locking import apply_changes, check_lock_version, expected_lock_version
+from refdesk.server.db.locking import apply_changes, check_lock_version
+from refdesk.server.db.paging import page_of
 from refdesk.server.db.unique import add_unless_taken, flush_unique, serialize_rule
-from refdesk.server.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
-from refdesk.server.fields import INVALID, read_bool
-from refdesk.server.paging import PageRequest, parse_page
+from refdesk.server.errors import ErrorCollector, Forbidden, ValidationFailed
+from refdesk.server.inputs import UNSET, Input, Problems
+from refdesk.server.paging import PageRequest
 from refdesk.server.sites.access import (
     Membership,
     accessible_site_ids,
-    check_id,
     load_in_site,
-    membership_in,
     site_membership,
 )
 from refdesk.server.sites.models import Site
 from refdesk.server.users import queries
 from refdesk.server.users.models import User
-from refdesk.server.users.representation import ASSIGNOR_ONLY, read_user_changes
+from refdesk.server.users.schemas import (
+    ASSIGNOR_ONLY,
+    NOT_YOURS,
+    LockVersion,
+    UserCreate,
+    UserListQuery,
+    UserUpdate,
+)
 
 
 async def load_user(
     session: AsyncSession, principal: Principal, user_id: int, *, for_update: bool = False
 ) -> tuple[User, Membership]:
     """Steps 12–14 for a user record: 404, membership 403, 402."""
-    if not for_update:
-        return await load_in_site(session, principal, User, user_id)
-    check_id(user_id)
-    user = await session.get(User, user_id, with_for_update=True)
-    if user is None:
-        raise NotFound()
-    site = await session.get(Site, user.site_id)
-    if site is None:
-        raise NotFound()
-    return user, await membership_in(session, principal, site)
+    return await load_in_site(session, principal, User, user_id, for_update=for_update)
 
 
 def is_own(member: Membership, user: User) -> bool:
@@ -59,24 +56,31 @@ async def read_user(
 
 
 async def update_user(
-    session: AsyncSession, principal: Principal, user_id: int, data: dict[str, Any]
+    session: AsyncSession, principal: Principal, user_id: int, inp: UserUpdate
 ) -> tuple[User, Membership]:
     user, member = await load_user(session, principal, user_id, for_update=True)
     member.require(member.administers or is_own(member, user), "change this user")
     if not member.assignor:
         for name in ASSIGNOR_ONLY:
-            if name in data:
+            if inp.supplied(name):
                 raise Forbidden(f"You may not change the field {name}")
-    refuse_password_change(data)
-    expected = expected_lock_version(data)
-    check_lock_version(user, expected)
+    # A user update never sets the account's password, not even an operator's (§17.1).
+    raise_problems(inp.password_problems)
+    raise_problems(inp.lock_problems)
+    check_lock_version(user, inp.lock_version)
+    inp.raise_if_invalid()
+    changes = inp.changes()
     errors = ErrorCollector()
-    changes = read_user_changes(data, errors)
-    errors.raise_if_any()
     await check_user_rules(session, member.site, user, changes, errors)
     errors.raise_if_any()
-    await apply_changes(session, user, changes, expected)
+    await apply_changes(session, user, changes, inp.lock_version)
     return user, member
+
+
+def raise_problems(problems: Problems) -> None:
+    """A 422 of these problems alone (answered before the others)."""
+    if problems:
+        Input(problems=problems).raise_if_invalid()
 
 
 async def officials_in_site(session: AsyncSession, site_id: int, exclude: int | None) -> int:
@@ -160,64 +164,55 @@ async def check_user_rules(
 
 
 ROLE_DEFAULTS = {"official": True, "assignor": False, "manager": False, "observer": False}
+USER_ORDER = (func.lower(User.last_name), func.lower(User.first_name), User.id)
 
 
 async def list_site_users(
-    session: AsyncSession, principal: Principal, site_id: int, query: dict[str, Any]
+    session: AsyncSession, principal: Principal, site_id: int, query: UserListQuery
 ) -> tuple[Site, list[tuple[User, Site]], int, PageRequest]:
     member = await site_membership(session, principal, site_id)
     member.require(member.administers, "list this site's users")
-    errors = ErrorCollector()
-    page = parse_page(query, errors)
-    statement = queries.apply_user_filters(
-        select(User, Site).join(Site, Site.id == User.site_id).where(User.site_id == site_id),
-        query,
-        errors,
-    )
-    errors.raise_if_any()
-    rows, total = await queries.page_of(session, statement, page.offset, page.limit)
-    return member.site, rows, total, page
+    query.raise_if_invalid()
+    statement = queries.apply_user_filters(select(User).where(User.site_id == site_id), query)
+    users, total = await page_of(session, statement, USER_ORDER, query.page)
+    return member.site, [(u, member.site) for u in users], total, query.page
 
 
 async def list_all_users(
-    session: AsyncSession, principal: Principal, query: dict[str, Any]
+    session: AsyncSession, principal: Principal, query: UserListQuery
 ) -> tuple[list[tuple[User, Site]], int, PageRequest]:
     """Users of every site the caller administers, plus its own users elsewhere."""
-    errors = ErrorCollector()
-    page = parse_page(query, errors)
+    query.raise_if_invalid()
     sites = await accessible_site_ids(session, principal)
     administered = [sid for sid, m in sites.items() if m.administers]
     own_sites = [sid for sid, m in sites.items() if not m.administers]
-    statement = (
-        select(User, Site)
-        .join(Site, Site.id == User.site_id)
-        .where(
-            or_(
-                User.site_id.in_(administered),
-                and_(User.site_id.in_(own_sites), User.account_id == principal.account_id),
-            )
+    statement = select(User).where(
+        or_(
+            User.site_id.in_(administered),
+            and_(User.site_id.in_(own_sites), User.account_id == principal.account_id),
         )
     )
-    statement = queries.apply_user_filters(statement, query, errors, allow_site=True)
-    errors.raise_if_any()
-    rows, total = await queries.page_of(session, statement, page.offset, page.limit)
-    return rows, total, page
+    statement = queries.apply_user_filters(statement, query)
+    users, total = await page_of(session, statement, USER_ORDER, query.page)
+    return [(u, sites[u.site_id].site) for u in users], total, query.page
 
 
-def _forbid_fields(member: Membership, data: dict[str, Any]) -> None:
-    """Managers create users with the default role flags only (§7.4)."""
+def _forbid_fields(member: Membership, inp: UserCreate) -> None:
+    """Managers create users with the default role flags only (§7.4); an unreadable role flag
+    is answered alone, before the other fields."""
     if member.assignor:
         return
-    errors = ErrorCollector()
+    problems: Problems = ()
     for name in ASSIGNOR_ONLY:
-        if name not in data:
+        if not inp.supplied(name):
             continue
         if name in ROLE_DEFAULTS:
-            value = read_bool(data[name], name, errors)
-            if value is INVALID or value == ROLE_DEFAULTS[name]:
+            value = getattr(inp, name)
+            if value is UNSET or value == ROLE_DEFAULTS[name]:
+                problems += inp.problems_of((name,))
                 continue
         raise Forbidden(f"You may not set the field {name}")
-    errors.raise_if_any()
+    raise_problems(problems)
 
 
 async def create_user(
@@ -225,30 +220,25 @@ async def create_user(
     passwords: Passwords,
     principal: Principal,
     site_id: int,
-    data: dict[str, Any],
+    inp: UserCreate,
 ) -> tuple[User, Site]:
     member = await site_membership(session, principal, site_id, for_update=True)
     member.require(member.administers, "create users in this site")
-    _forbid_fields(member, data)
-    errors = ErrorCollector()
-    for name in ("first_name", "last_name"):
-        if name not in data:
-            errors.add(name, "can't be blank")
-    changes = read_user_changes(data, errors)
-    if "email_addresses" not in changes and not any(
-        k in data for k in ("email", "email_addresses")
-    ):
-        errors.add("email", "can't be blank")
-    password = _read_new_password(data, errors, operator=principal.operator)
-    if "send_authorization_email" in data:
-        # Validated; the invitation itself is issued with `refdesk admin invite` until the mail
-        # outbox exists (the account of a new user has no password until its owner sets one).
-        read_bool(data["send_authorization_email"], "send_authorization_email", errors)
+    _forbid_fields(member, inp)
+    # The password is checked where the client's fields end (before send_authorization_email).
+    late = ("send_authorization_email",)
+    errors = Input(problems=tuple(p for p in inp.problems if p[0] not in late)).errors()
+    for field, message in inp.missing():
+        errors.add(field, message)
+    password = _read_new_password(inp, errors, operator=principal.operator)
+    for field, message in inp.problems_of(late):
+        errors.add(field, message)
+    changes = inp.changes()
     changes.pop("active", None)
     errors.raise_if_any()
     await check_user_rules(session, member.site, None, changes, errors)
     emails: list[str] = changes["email_addresses"]
-    email_key = "email_addresses" if "email_addresses" in data else "email"
+    email_key = inp.email_key
     account = await session.scalar(
         select(Account).where(func.lower(Account.email) == emails[0].lower())
     )
@@ -289,18 +279,11 @@ async def create_user(
     return user, member.site
 
 
-# Only the person (invitation link, PUT current_account) or an operator sets a password: a site
-# admin who could choose it would know the password of an account that other sites may later
-# share (issue 9 item 1; contract §17.1 `password`).
-NOT_YOURS = "can only be set by the account's owner (invitation link) or an instance operator"
 EXISTING_ACCOUNT = "can't be set for an existing account"
 
 
-def _read_new_password(
-    data: dict[str, Any], errors: ErrorCollector, *, operator: bool
-) -> str | None:
-    password = data.get("password")
-    confirmation = data.get("password_confirmation")
+def _read_new_password(inp: UserCreate, errors: ErrorCollector, *, operator: bool) -> str | None:
+    password, confirmation = inp.password, inp.password_confirmation
     if password in (None, "") and confirmation in (None, ""):
         return None
     if not operator:
@@ -314,29 +297,20 @@ def _read_new_password(
     return None if problems else str(password)
 
 
-def refuse_password_change(data: dict[str, Any]) -> None:
-    """A user update never sets the account's password, not even an operator's (§17.1)."""
-    errors = ErrorCollector()
-    for name in ("password", "password_confirmation"):
-        if name in data:
-            errors.add(name, NOT_YOURS if name == "password" else "is not allowed")
-    errors.raise_if_any()
-
-
 async def set_active(
     session: AsyncSession,
     principal: Principal,
     user_id: int,
     active: bool,
-    data: dict[str, Any],
+    inp: LockVersion,
 ) -> tuple[User, Membership]:
     """``activate`` / ``deactivate``: assignors only; ``lock_version`` checked if sent."""
     user, member = await load_user(session, principal, user_id, for_update=True)
     member.require(member.assignor, "activate or deactivate users")
-    expected = expected_lock_version(data)
-    check_lock_version(user, expected)
+    inp.raise_if_invalid()
+    check_lock_version(user, inp.lock_version)
     errors = ErrorCollector()
     await check_user_rules(session, member.site, user, {"active": active}, errors)
     errors.raise_if_any()
-    await apply_changes(session, user, {"active": active}, expected)
+    await apply_changes(session, user, {"active": active}, inp.lock_version)
     return user, member
