@@ -13,7 +13,7 @@ from refdesk.server.config import Settings
 from refdesk.server.runtime import Runtime
 from tests.conftest import make_settings
 from tests.factories import create_account, create_token
-from tests.races import postgresql_only
+from tests.support.races import postgresql_only
 
 pytestmark = postgresql_only
 

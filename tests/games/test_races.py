@@ -16,7 +16,7 @@ import httpx
 from refdesk.server.runtime import Runtime
 from tests.factories import create_member
 from tests.games.test_games import GAME, _site, setup_site
-from tests.races import postgresql_only
+from tests.support.races import postgresql_only
 
 pytestmark = postgresql_only
 

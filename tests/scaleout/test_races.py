@@ -11,7 +11,7 @@ import pytest
 
 from refdesk.server.runtime import Runtime
 from tests.factories import create_member, create_site
-from tests.races import postgresql_only
+from tests.support.races import postgresql_only
 from tests.scaleout.conftest import Spawn
 from tests.scaleout.test_two_processes import setup_game
 

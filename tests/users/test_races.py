@@ -13,7 +13,7 @@ import httpx
 from refdesk.server.runtime import Runtime
 from tests.factories import create_member, create_site
 from tests.games.test_games import GAME, _site, setup_site
-from tests.races import postgresql_only
+from tests.support.races import postgresql_only
 
 pytestmark = postgresql_only
 
