@@ -26,7 +26,8 @@ from refdesk.client import NO_RETRIES
 from refdesk.server.runtime import Runtime
 from tests.client.conftest import OAuthApp, SyncWire, Wire, make_oauth_app
 from tests.factories import Member
-from tests.games.test_games import _site, setup_site
+from tests.support.games import load_site as _site
+from tests.support.games import setup_site
 
 API_URL = "https://testserver/api/v2"
 CLEARED = (

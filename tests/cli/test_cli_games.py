@@ -11,7 +11,7 @@ from typing import Any
 from refdesk.cli.games_csv import parse_date, parse_time
 from tests.cli.daily_harness import Desk, desk_fixture  # noqa: F401
 from tests.factories import create_site, create_user
-from tests.games.test_candidates import future_day, make_game
+from tests.support.games import future_day, make_game
 
 HEADER = (
     "user_defined_id,date,time,venue,home_team,away_team,age_group,pattern,league,published,"

@@ -12,7 +12,8 @@ import pytest
 
 from refdesk.server.runtime import Runtime
 from tests.factories import Member, create_member
-from tests.games.test_games import GAME, _site, setup_site
+from tests.support.games import GAME, setup_site
+from tests.support.games import load_site as _site
 
 FAR_PAGE = "184467440737095518"  # (page - 1) * 50 is past 2**63 - 1
 DIGITS = "9" * 5000  # past Python's int-conversion limit of 4,300 digits

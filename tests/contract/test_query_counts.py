@@ -53,8 +53,7 @@ async def test_every_list_endpoint_uses_constant_queries(
 ) -> None:
     """Six records of each kind; limit=1 and limit=6 must issue the same number of statements."""
     from tests.factories import create_member
-    from tests.games.test_candidates import future_day
-    from tests.games.test_games import GAME, setup_site
+    from tests.support.games import GAME, future_day, setup_site
 
     site_id, assignor = await setup_site(client, runtime)
     a = assignor.headers
@@ -167,7 +166,7 @@ async def test_a_read_uses_one_connection_for_token_and_endpoint(
 ) -> None:
     """GET: the token lookup and the endpoint's reads share one session (one checkout, one
     transaction); a write still opens its own write session besides the lookup."""
-    from tests.games.test_games import GAME, setup_site
+    from tests.support.games import GAME, setup_site
 
     site_id, assignor = await setup_site(client, runtime)
     created = await client.post(

@@ -22,8 +22,8 @@ import httpx
 
 from refdesk.server.runtime import Runtime
 from tests.factories import Member, create_member
-from tests.games.test_candidates import future_day, make_game
-from tests.games.test_games import GAME, _site, setup_site
+from tests.support.games import GAME, future_day, make_game, setup_site
+from tests.support.games import load_site as _site
 
 BASE = "https://testserver"
 NY = "America/New_York"

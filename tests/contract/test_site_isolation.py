@@ -37,8 +37,7 @@ from tests.contract.isolation_world import (
     site_of_row,
 )
 from tests.contract.test_schemathesis import OPERATIONS
-from tests.games.test_candidates import future_day
-from tests.games.test_games import GAME
+from tests.support.games import GAME, future_day
 
 # Operations without a site-scoped id in the path, and why that is fine.
 NO_SITE_ID: dict[tuple[str, str], str] = {

@@ -6,8 +6,8 @@ import httpx
 
 from refdesk.server.runtime import Runtime
 from tests.factories import create_member
-from tests.games.test_candidates import make_game
-from tests.games.test_games import _site, setup_site
+from tests.support.games import load_site as _site
+from tests.support.games import make_game, setup_site
 
 TEMPLATE = {
     "name": "Game report",

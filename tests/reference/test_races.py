@@ -10,7 +10,7 @@ import httpx
 
 from refdesk.server.runtime import Runtime
 from tests.factories import create_member, create_site
-from tests.games.test_games import GAME, setup_site
+from tests.support.games import GAME, setup_site
 from tests.support.races import postgresql_only
 
 pytestmark = postgresql_only

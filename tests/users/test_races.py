@@ -12,7 +12,8 @@ import httpx
 
 from refdesk.server.runtime import Runtime
 from tests.factories import create_member, create_site
-from tests.games.test_games import GAME, _site, setup_site
+from tests.support.games import GAME, setup_site
+from tests.support.games import load_site as _site
 from tests.support.races import postgresql_only
 
 pytestmark = postgresql_only
