@@ -11,8 +11,8 @@ import pytest
 
 from refdesk.server.config import Settings
 from refdesk.server.runtime import Runtime
-from tests.conftest import make_settings
 from tests.factories import create_account, create_token
+from tests.support.app import make_settings
 from tests.support.races import postgresql_only
 
 pytestmark = postgresql_only

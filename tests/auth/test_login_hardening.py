@@ -19,8 +19,8 @@ from refdesk.server.config import Settings
 from refdesk.server.runtime import Runtime
 from tests.auth.conftest import PASSWORD, Owner, refused_as_incorrect, sign_in
 from tests.auth.conftest import login_form as login_form_of
-from tests.conftest import client_for, make_settings
 from tests.factories import create_account, create_token
+from tests.support.app import client_for, make_settings
 
 THROTTLE = "3/3600"
 

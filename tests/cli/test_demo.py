@@ -17,8 +17,8 @@ from refdesk.server.runtime import Runtime
 from refdesk.server.sites.models import Site
 from refdesk.server.users.models import User
 from tests.cli.conftest import Invoke
-from tests.conftest import _empty_tables
 from tests.factories import create_token
+from tests.support.app import empty_tables as _empty_tables
 
 ROLES = {
     "assignor",

@@ -23,7 +23,7 @@ from refdesk.client import AsyncClient, Client, RetryPolicy
 from refdesk.server.app import create_app
 from refdesk.server.auth.service import create_application
 from refdesk.server.runtime import Runtime
-from tests.conftest import make_settings
+from tests.support.app import make_settings
 
 BASE_URL = "https://testserver/api/v2"
 # Retries that keep the tests quick: tiny backoff, but rate-limit waits are real (≤ 2 s here).

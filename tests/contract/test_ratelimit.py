@@ -17,8 +17,8 @@ from fastapi import FastAPI
 from refdesk.server.app import create_app
 from refdesk.server.db.models import Base
 from refdesk.server.runtime import Runtime
-from tests.conftest import client_for, make_settings
 from tests.factories import create_account, create_token
+from tests.support.app import client_for, make_settings
 
 RL_HEADERS = (
     "x-ratelimit-limit",

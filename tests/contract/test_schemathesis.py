@@ -25,8 +25,8 @@ from refdesk.server.app import create_app
 from refdesk.server.auth.service import create_application
 from refdesk.server.config import Settings
 from refdesk.server.runtime import Runtime
-from tests.conftest import make_settings
 from tests.factories import create_account, create_member, create_site, create_token
+from tests.support.app import make_settings
 
 BASE = "https://testserver"
 # Per operation and caller (operator, site assignor); REFDESK_FUZZ_EXAMPLES raises it for a

@@ -24,7 +24,6 @@ import pytest
 from refdesk.server.app import create_app
 from refdesk.server.db.models import Base
 from refdesk.server.runtime import Runtime
-from tests.conftest import _empty_tables, client_for, make_settings
 from tests.contract.isolation_world import (
     OWNERS,
     ROLES,
@@ -37,6 +36,8 @@ from tests.contract.isolation_world import (
     site_of_row,
 )
 from tests.contract.test_schemathesis import OPERATIONS
+from tests.support.app import client_for, make_settings
+from tests.support.app import empty_tables as _empty_tables
 from tests.support.games import GAME, future_day
 
 # Operations without a site-scoped id in the path, and why that is fine.
