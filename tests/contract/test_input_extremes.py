@@ -317,7 +317,7 @@ async def test_hole_5_upload_indexes_past_the_conversion_limit_are_not_attachmen
 ) -> None:
     """A submission's upload values are ``.<key>.<n>.<part>``; an ``n`` of 5,000 digits made
     every read of the submission a 500."""
-    from tests.forms.test_forms import TEMPLATE
+    from tests.support.forms import TEMPLATE
 
     world = await _world(client, runtime)
     a = world["a"].headers
