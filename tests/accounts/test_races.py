@@ -1,5 +1,5 @@
 """Issue 9 hole 3: an account's login and e-mail stay unique under concurrent changes.
-PostgreSQL only (tests/races.py)."""
+PostgreSQL only (tests/support/races.py)."""
 
 from __future__ import annotations
 

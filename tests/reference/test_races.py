@@ -1,5 +1,5 @@
 """Issue 9 hole 3: reference names unique per site (and found-or-created by name) under
-concurrent writes. PostgreSQL only (see tests/races.py)."""
+concurrent writes. PostgreSQL only (see tests/support/races.py)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Issue 9 hole 3: users, conflicts, abilities and groups under concurrent writes.
 
-PostgreSQL only (see tests/races.py): there the concurrent requests really interleave.
+PostgreSQL only (see tests/support/races.py): there the concurrent requests really interleave.
 """
 
 from __future__ import annotations

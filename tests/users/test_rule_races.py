@@ -1,5 +1,6 @@
 """Issue 9 hole 3: the site-level user rules of §17.1 (unique official names, the official
-limit, the last active assignor) under concurrent writes. PostgreSQL only (tests/races.py)."""
+limit, the last active assignor) under concurrent writes. PostgreSQL only
+(tests/support/races.py)."""
 
 from __future__ import annotations
 
