@@ -9,8 +9,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from tests.cli.daily_harness import Desk, desk_fixture  # noqa: F401
-from tests.cli.test_cli_games import second_site
+from tests.support.desk import Desk, desk_fixture, second_site  # noqa: F401
 from tests.support.games import future_day, make_game
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -10,8 +10,8 @@ from typing import Any
 
 import httpx
 
-from tests.cli.daily_harness import Desk, desk_fixture  # noqa: F401
 from tests.factories import Member, create_member, create_site, create_user
+from tests.support.desk import Desk, desk_fixture  # noqa: F401
 from tests.support.games import future_day, make_game
 
 
