@@ -49,12 +49,15 @@ def forbidden(name: str) -> bool:
 
 
 def breaks(source: str, module: str, is_package: bool = False) -> list[str]:
-    """What ``source`` (the text of ``module``) imports against the rule."""
-    return [
-        f"{module}:{line} imports {name}"
-        for line, name in imported(ast.parse(source), module, is_package)
-        if forbidden(name)
-    ]
+    """What ``source`` (the text of ``module``) imports against the rule (a forbidden module
+    once per statement, not once more per name taken from it)."""
+    seen: set[tuple[int, str]] = set()
+    found = []
+    for line, name in imported(ast.parse(source), module, is_package):
+        if forbidden(name) and (line, name.rpartition(".")[0]) not in seen:
+            seen.add((line, name))
+            found.append(f"{module}:{line} imports {name}")
+    return found
 
 
 def test_no_module_imports_a_test_module_or_a_conftest() -> None:
@@ -68,7 +71,9 @@ def test_no_module_imports_a_test_module_or_a_conftest() -> None:
 
 def test_the_check_catches_what_it_claims() -> None:
     module = "tests.games.test_x"
-    assert breaks("from tests.games.test_games import GAME\n", module)
+    assert breaks("from tests.games.test_games import GAME, setup_site\n", module) == [
+        "tests.games.test_x:1 imports tests.games.test_games"
+    ]
     assert breaks("from tests.auth.conftest import basic\n", module)
     assert breaks("from tests.conftest import make_settings\n", module)
     assert breaks("import tests.contract.test_ratelimit\n", module)
