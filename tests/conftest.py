@@ -16,12 +16,9 @@ from sqlalchemy.engine import make_url
 
 from refdesk.server.app import create_app
 from refdesk.server.config import Settings
-from refdesk.server.db.engine import Database
 from refdesk.server.db.migrate import upgrade
-from refdesk.server.db.models import Base
 from refdesk.server.runtime import Runtime
-
-BASE_URL = "https://testserver"
+from tests.support.app import client_for, empty_tables, make_settings
 
 
 def _recreate_postgres_database(url: str) -> None:
@@ -59,34 +56,15 @@ def redis_url() -> str:
     return os.environ.get("REFDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
-def make_settings(tmp_path: Path, database_url: str, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "data_dir": tmp_path,
-        "database_url": database_url,
-        "secret_key": "test-pepper-not-secret",
-        "password_time_cost": 1,
-        "password_memory_cost": 1024,
-        "flag_refresh_seconds": 0.0,
-    }
-    values.update(overrides)
-    return Settings(**values)
-
-
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
     return make_settings(tmp_path, database_url)
 
 
-async def _empty_tables(db: Database) -> None:
-    async with db.transaction() as session:
-        for table in reversed(Base.metadata.sorted_tables):
-            await session.execute(table.delete())
-
-
 @pytest.fixture
 async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
     rt = Runtime.build(settings)
-    await _empty_tables(rt.db)
+    await empty_tables(rt.db)
     try:
         yield rt
     finally:
@@ -96,14 +74,6 @@ async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
 @pytest.fixture
 def app(runtime: Runtime) -> Any:
     return create_app(runtime=runtime)
-
-
-def client_for(app: Any, base_url: str = BASE_URL, **kwargs: Any) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app, client=("127.0.0.1", 50000)),
-        base_url=base_url,
-        **kwargs,
-    )
 
 
 @pytest.fixture

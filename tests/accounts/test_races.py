@@ -1,5 +1,5 @@
 """Issue 9 hole 3: an account's login and e-mail stay unique under concurrent changes.
-PostgreSQL only (tests/races.py)."""
+PostgreSQL only (tests/support/races.py)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 
 from refdesk.server.config import Settings
 from refdesk.server.runtime import Runtime
-from tests.conftest import make_settings
 from tests.factories import create_account, create_token
-from tests.races import postgresql_only
+from tests.support.app import make_settings
+from tests.support.races import postgresql_only
 
 pytestmark = postgresql_only
 

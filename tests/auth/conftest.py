@@ -1,70 +1,12 @@
-"""Shared helpers for the OAuth tests: applications, and driving the HTML login/consent."""
+"""Fixtures of the OAuth tests (their helpers live in tests/support/oauth.py)."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import html
-import re
-import secrets
-from dataclasses import dataclass
-from typing import Any
-from urllib.parse import parse_qs, urlsplit
-
-import httpx
 import pytest
 
-from refdesk.server.accounts.models import Account
-from refdesk.server.auth.service import NewApplication, create_application
 from refdesk.server.runtime import Runtime
 from tests.factories import create_account
-
-PASSWORD = "correct horse battery"
-REDIRECT = "https://client.example.org/cb"
-OOB = "urn:ietf:wg:oauth:2.0:oob"
-
-
-async def make_app(
-    rt: Runtime, account: Account, *, name: str = "Test app", **kwargs: Any
-) -> NewApplication:
-    kwargs.setdefault("redirect_uris", [REDIRECT, OOB])
-    kwargs.setdefault("scopes", "read write")
-    async with rt.db.transaction() as session:
-        return await create_application(session, rt.hasher, account.id, name, **kwargs)
-
-
-def basic(client_id: str, secret: str) -> dict[str, str]:
-    raw = f"{client_id}:{secret}".encode()
-    return {"Authorization": "Basic " + base64.b64encode(raw).decode()}
-
-
-def pkce_pair() -> tuple[str, str]:
-    verifier = secrets.token_urlsafe(48)
-    digest = hashlib.sha256(verifier.encode()).digest()
-    return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-
-
-def csrf_of(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, html
-    return match.group(1)
-
-
-def hidden_fields(page: str) -> dict[str, str]:
-    pattern = r'<input type="hidden" name="([^"]+)" value="([^"]*)">'
-    return {k: html.unescape(v) for k, v in re.findall(pattern, page)}
-
-
-def query_of(url: str) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
-
-
-@dataclass
-class Owner:
-    """An account that owns applications, and a person who can log in and approve."""
-
-    owner: Account
-    person: Account
+from tests.support.oauth import PASSWORD, Owner
 
 
 @pytest.fixture
@@ -72,54 +14,3 @@ async def people(runtime: Runtime) -> Owner:
     owner = await create_account(runtime, password=PASSWORD)
     person = await create_account(runtime, password=PASSWORD)
     return Owner(owner, person)
-
-
-async def login_and_consent(
-    client: httpx.AsyncClient,
-    params: dict[str, str],
-    login: str,
-    password: str = PASSWORD,
-    decision: str = "approve",
-) -> httpx.Response:
-    """GET the page, POST the login form, POST the consent form; return the last response."""
-    page = await client.get("/oauth/authorize", params=params)
-    assert page.status_code == 200, page.text
-    form = hidden_fields(page.text)
-    form.update(login=login, password=password)
-    consent = await client.post("/oauth/authorize", data=form)
-    assert consent.status_code == 200, consent.text
-    assert 'value="approve"' in consent.text
-    form = hidden_fields(consent.text)
-    form["decision"] = decision
-    return await client.post("/oauth/authorize", data=form)
-
-
-async def authorization_code(client: httpx.AsyncClient, params: dict[str, str], login: str) -> str:
-    response = await login_and_consent(client, params, login)
-    assert response.status_code == 302, response.text
-    return query_of(response.headers["location"])["code"]
-
-
-async def login_form(client: httpx.AsyncClient, rt: Runtime, owner: Account) -> dict[str, str]:
-    """The hidden fields of the login page of a new application of ``owner``."""
-    app = await make_app(rt, owner)
-    params = {"response_type": "code", "client_id": app.application.client_id}
-    page = await client.get("/oauth/authorize", params={**params, "redirect_uri": REDIRECT})
-    assert page.status_code == 200, page.text
-    return hidden_fields(page.text)
-
-
-async def sign_in(
-    client: httpx.AsyncClient, form: dict[str, str], login: str, password: str
-) -> httpx.Response:
-    """POST the login form; the consent page (``value="approve"``) means success."""
-    data = {**form, "login": login, "password": password}
-    return await client.post("/oauth/authorize", data=data)
-
-
-def refused_as_incorrect(response: httpx.Response) -> bool:
-    return response.status_code == 200 and "The login or password is incorrect" in response.text
-
-
-def signed_in(response: httpx.Response) -> bool:
-    return response.status_code == 200 and 'value="approve"' in response.text

@@ -8,10 +8,9 @@ import httpx
 import pytest
 
 from refdesk.server.runtime import Runtime
-from tests.auth.conftest import OOB, REDIRECT, basic
-from tests.auth.test_token import assert_error as assert_oauth_error
-from tests.auth.test_token import assert_token
 from tests.factories import create_account, create_token
+from tests.support.oauth import OOB, REDIRECT, assert_token, client_token
+from tests.support.oauth import assert_error as assert_oauth_error
 
 URL = "/api/v2/current_account/applications"
 CREDENTIAL = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -21,12 +20,6 @@ async def headers_for(runtime: Runtime, scopes: str = "read write") -> tuple[dic
     account = await create_account(runtime)
     token = await create_token(runtime, account, scopes)
     return {"Authorization": f"Bearer {token}"}, account.id
-
-
-async def client_token(client: httpx.AsyncClient, client_id: str, secret: str) -> httpx.Response:
-    return await client.post(
-        "/oauth/token", data={"grant_type": "client_credentials"}, headers=basic(client_id, secret)
-    )
 
 
 async def test_create_confidential_application(client: httpx.AsyncClient, runtime: Runtime) -> None:

@@ -12,11 +12,14 @@ from sqlalchemy import update
 from refdesk.server.auth.models import AuthorizationCode, RefreshToken
 from refdesk.server.db.base import utcnow
 from refdesk.server.runtime import Runtime
-from tests.auth.conftest import (
+from tests.factories import create_account
+from tests.support.oauth import (
     OOB,
     PASSWORD,
     REDIRECT,
     Owner,
+    assert_error,
+    assert_token,
     authorization_code,
     basic,
     csrf_of,
@@ -26,8 +29,6 @@ from tests.auth.conftest import (
     pkce_pair,
     query_of,
 )
-from tests.auth.test_token import assert_error, assert_token
-from tests.factories import create_account
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 

@@ -10,9 +10,9 @@ import authlib.deprecate
 import httpx
 
 from refdesk.server.runtime import Runtime
-from tests.auth.conftest import REDIRECT, Owner, login_and_consent, make_app
-from tests.conftest import BASE_URL
 from tests.factories import create_site, create_user
+from tests.support.app import BASE_URL
+from tests.support.oauth import REDIRECT, Owner, login_and_consent, make_app
 
 # authlib warns that it prefers "httpx2" (it installs an "always" filter on import).
 assert authlib.deprecate

@@ -17,10 +17,10 @@ from argon2 import PasswordHasher
 from refdesk.server.app import create_app
 from refdesk.server.config import Settings
 from refdesk.server.runtime import Runtime
-from tests.auth.conftest import PASSWORD, Owner, refused_as_incorrect, sign_in
-from tests.auth.conftest import login_form as login_form_of
-from tests.conftest import client_for, make_settings
 from tests.factories import create_account, create_token
+from tests.support.app import client_for, make_settings
+from tests.support.oauth import PASSWORD, Owner, refused_as_incorrect, sign_in
+from tests.support.oauth import login_form as login_form_of
 
 THROTTLE = "3/3600"
 

@@ -10,9 +10,16 @@ import httpx
 
 from refdesk.server.auth.service import NewApplication
 from refdesk.server.runtime import Runtime
-from tests.auth.conftest import REDIRECT, Owner, authorization_code, basic, make_app
-from tests.auth.test_token import assert_error, assert_token
 from tests.factories import create_token
+from tests.support.oauth import (
+    REDIRECT,
+    Owner,
+    assert_error,
+    assert_token,
+    authorization_code,
+    basic,
+    make_app,
+)
 
 APPLICATIONS = "/api/v2/current_account/applications"
 

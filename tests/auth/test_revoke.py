@@ -6,8 +6,15 @@ import httpx
 import pytest
 
 from refdesk.server.runtime import Runtime
-from tests.auth.conftest import REDIRECT, Owner, authorization_code, basic, make_app
-from tests.auth.test_token import assert_error, assert_token
+from tests.support.oauth import (
+    REDIRECT,
+    Owner,
+    assert_error,
+    assert_token,
+    authorization_code,
+    basic,
+    make_app,
+)
 
 
 async def _client_token(client: httpx.AsyncClient, app: object) -> str:
@@ -191,7 +198,7 @@ async def test_client_authentication_failures(
 async def test_public_client_revokes_with_client_id(
     client: httpx.AsyncClient, runtime: Runtime, people: Owner
 ) -> None:
-    from tests.auth.conftest import pkce_pair
+    from tests.support.oauth import pkce_pair
 
     app = await make_app(runtime, people.owner, confidential=False)
     verifier, challenge = pkce_pair()

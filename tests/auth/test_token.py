@@ -2,44 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import httpx
 import pytest
 
 from refdesk.server.runtime import Runtime
-from tests.auth.conftest import Owner, basic, make_app
-
-TOKEN_RE = re.compile(r"^[0-9a-f]{64}$")
-RFC9457 = ("error", "error_description", "message", "type", "title", "status", "detail")
-
-
-def assert_error(response: httpx.Response, status: int, error: str) -> dict[str, object]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/json; charset=utf-8"
-    body = response.json()
-    for member in RFC9457:
-        assert member in body, member
-    assert body["error"] == error
-    assert body["status"] == status
-    assert body["error_description"] == body["message"] == body["detail"]
-    assert body["type"] == f"https://testserver/problems/{error}"
-    assert response.headers["cache-control"] == "no-store"
-    return dict(body)
-
-
-def assert_token(response: httpx.Response, scope: str = "read") -> dict[str, object]:
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"] == "application/json; charset=utf-8"
-    assert response.headers["cache-control"] == "no-store"
-    assert response.headers["pragma"] == "no-cache"
-    body = response.json()
-    assert TOKEN_RE.match(body["access_token"])
-    assert body["token_type"] == "Bearer"
-    assert body["expires_in"] == 7200
-    assert body["scope"] == scope
-    assert isinstance(body["created_at"], int)
-    return dict(body)
+from tests.support.oauth import Owner, assert_error, assert_token, basic, make_app
 
 
 async def test_client_credentials_form_acts_as_owner(

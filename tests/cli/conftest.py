@@ -4,7 +4,6 @@ with ``REFDESK_*`` pointing at the test database and a temporary data directory.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -12,8 +11,7 @@ from typer.testing import CliRunner, Result
 
 from refdesk.cli.main import app
 from refdesk.server.runtime import Runtime
-
-Invoke = Callable[..., Awaitable[Result]]
+from tests.support.cli import Invoke
 
 
 @pytest.fixture

@@ -6,23 +6,15 @@ import re
 
 import httpx
 from sqlalchemy import select
-from typer.testing import Result
 
 from refdesk.server.accounts.models import Account
 from refdesk.server.auth.models import Application
 from refdesk.server.runtime import Runtime
 from refdesk.server.sites.models import Site
-from tests.cli.conftest import Invoke
 from tests.factories import create_account, create_member, create_site
+from tests.support.cli import Invoke, error_line
 
 CREDENTIAL = re.compile(r"^[A-Za-z0-9_-]{43}$")
-
-
-def error_line(result: Result) -> str:
-    """The single stderr line of a failed command."""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 async def account_by_login(rt: Runtime, login: str) -> Account | None:

@@ -9,9 +9,8 @@ import io
 from pathlib import Path
 from typing import Any
 
-from tests.cli.daily_harness import Desk, desk_fixture  # noqa: F401
-from tests.cli.test_cli_games import second_site
-from tests.games.test_candidates import future_day, make_game
+from tests.support.desk import Desk, desk_fixture, second_site  # noqa: F401
+from tests.support.games import future_day, make_game
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # What an attacker with write access to a site would type into free-text fields.

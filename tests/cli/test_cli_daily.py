@@ -10,9 +10,9 @@ from typing import Any
 
 import httpx
 
-from tests.cli.daily_harness import Desk, desk_fixture  # noqa: F401
 from tests.factories import Member, create_member, create_site, create_user
-from tests.games.test_candidates import future_day, make_game
+from tests.support.desk import Desk, desk_fixture  # noqa: F401
+from tests.support.games import future_day, make_game
 
 
 def one_error_line(result: Any, code: int, prefix: str) -> str:

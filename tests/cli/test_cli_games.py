@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from refdesk.cli.games_csv import parse_date, parse_time
-from tests.cli.daily_harness import Desk, desk_fixture  # noqa: F401
-from tests.factories import create_site, create_user
-from tests.games.test_candidates import future_day, make_game
+from tests.support.desk import Desk, desk_fixture, second_site  # noqa: F401
+from tests.support.games import future_day, make_game
 
 HEADER = (
     "user_defined_id,date,time,venue,home_team,away_team,age_group,pattern,league,published,"
@@ -22,19 +21,6 @@ HEADER = (
 def write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
-
-
-async def second_site(desk: Desk) -> Any:
-    """Another site of the same assignor, with the "3 officials" pattern exports name."""
-    other = await create_site(desk.runtime, name="Valley League")
-    await create_user(desk.runtime, other, desk.assignor.account, assignor=True, official=False)
-    pattern = await desk.http.post(
-        f"/api/v2/sites/{other.id}/patterns",
-        json={"name": "3 officials", "positions": ["Referee", "AR", "AR"]},
-        headers=desk.a,
-    )
-    assert pattern.status_code == 201, pattern.text
-    return other
 
 
 async def site_games(desk: Desk, site_id: int) -> list[dict[str, Any]]:

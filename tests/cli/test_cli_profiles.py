@@ -12,7 +12,7 @@ from pathlib import Path
 import certifi
 
 from refdesk.cli.profiles import config_path
-from tests.cli.daily_harness import API_URL, Desk, desk_fixture  # noqa: F401
+from tests.support.desk import API_URL, Desk, desk_fixture  # noqa: F401
 
 CA_BUNDLE = os.path.realpath(certifi.where())  # any valid CA file; the test transport has no TLS
 NO_CREDENTIALS: dict[str, str | None] = {

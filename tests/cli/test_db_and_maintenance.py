@@ -12,7 +12,7 @@ import pytest
 from alembic.script import ScriptDirectory
 
 from refdesk.server.db.migrate import alembic_config, current
-from tests.cli.conftest import Invoke
+from tests.support.cli import Invoke
 
 
 def head_revision() -> str:

@@ -16,9 +16,9 @@ from refdesk.server.auth.models import Application
 from refdesk.server.runtime import Runtime
 from refdesk.server.sites.models import Site
 from refdesk.server.users.models import User
-from tests.cli.conftest import Invoke
-from tests.conftest import _empty_tables
 from tests.factories import create_token
+from tests.support.app import empty_tables as _empty_tables
+from tests.support.cli import Invoke
 
 ROLES = {
     "assignor",

@@ -35,8 +35,8 @@ from refdesk.server.runtime import Runtime
 from refdesk.server.sites.models import Site
 from refdesk.server.users.models import User
 from refdesk.server.venues.models import Venue
-from tests.cli.conftest import Invoke
-from tests.conftest import _empty_tables
+from tests.support.app import empty_tables as _empty_tables
+from tests.support.cli import Invoke
 
 HAL = {"Accept": "application/vnd.assignr.v2.hal+json"}
 

@@ -13,10 +13,9 @@ from sqlalchemy import select, update
 from refdesk.server.accounts.models import Account, Invitation
 from refdesk.server.db.base import utcnow
 from refdesk.server.runtime import Runtime
-from tests.auth.conftest import hidden_fields, login_form, sign_in, signed_in
-from tests.cli.conftest import Invoke
-from tests.cli.test_admin import error_line
 from tests.factories import create_account, create_member, create_site
+from tests.support.cli import Invoke, error_line
+from tests.support.oauth import hidden_fields, login_form, sign_in, signed_in
 
 LINK = re.compile(r"^https://testserver/invitations\?token=([0-9a-f]{64})$")
 NEW_PASSWORD = "my very own password"

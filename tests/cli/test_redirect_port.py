@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from refdesk.cli.serve import HttpsPortHost
-from tests.conftest import client_for
+from tests.support.app import client_for
 
 
 @pytest.mark.parametrize(

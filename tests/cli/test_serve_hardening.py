@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.cli.test_serve import running_server, stop
+from tests.support.serve import running_server, stop
 
 pytestmark = pytest.mark.slow
 SECRETS = [f"TOPSECRET{n}x" for n in range(8)]

@@ -7,8 +7,8 @@ import pytest
 
 from refdesk.client import Conflict, Resource, ValidationError
 from refdesk.server.runtime import Runtime
-from tests.client.conftest import SDK
-from tests.client.world import make_world
+from tests.support.sdk import SDK
+from tests.support.world import make_world
 
 
 async def test_assignment_lifecycle(sdk: SDK, runtime: Runtime) -> None:

@@ -12,8 +12,8 @@ import pytest
 
 from refdesk.client import PKCE, BadRequest, Token, Unauthorized
 from refdesk.server.runtime import Runtime
-from tests.client.conftest import SDK, make_oauth_app
 from tests.factories import create_account, create_member, create_site
+from tests.support.sdk import SDK, make_oauth_app
 
 TOKEN_PATH = "/oauth/token"
 REDIRECT = "https://client.example.org/cb"

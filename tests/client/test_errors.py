@@ -22,8 +22,8 @@ from refdesk.client import (
 )
 from refdesk.client._errors import error_from_response
 from refdesk.server.runtime import Runtime
-from tests.client.conftest import SDK
 from tests.factories import create_member, create_site
+from tests.support.sdk import SDK
 
 
 async def test_statuses_map_to_their_classes(sdk: SDK, runtime: Runtime) -> None:

@@ -9,8 +9,8 @@ import pytest
 
 from refdesk.client import Conflict, Forbidden, NotFound, Page, Resource, ValidationError
 from refdesk.server.runtime import Runtime
-from tests.client.conftest import SDK
-from tests.client.world import GAME, make_world
+from tests.support.sdk import SDK
+from tests.support.world import GAME, make_world
 
 
 async def test_create_get_update_delete_and_errors(sdk: SDK, runtime: Runtime) -> None:

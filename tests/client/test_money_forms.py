@@ -9,9 +9,9 @@ import pytest
 
 from refdesk.client import Forbidden, NotFound, Unauthorized, ValidationError
 from refdesk.server.runtime import Runtime
-from tests.client.conftest import SDK
-from tests.client.world import World, make_world
 from tests.factories import create_account, create_token
+from tests.support.sdk import SDK
+from tests.support.world import World, make_world
 
 
 async def _worked_game(world: World) -> tuple[int, int]:

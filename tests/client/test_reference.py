@@ -18,8 +18,8 @@ from refdesk.client import (
     ValidationError,
 )
 from refdesk.server.runtime import Runtime
-from tests.client.conftest import SDK
-from tests.client.world import make_world
+from tests.support.sdk import SDK
+from tests.support.world import make_world
 
 
 def _fields(plural: str, name: str) -> dict[str, Any]:

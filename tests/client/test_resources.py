@@ -11,8 +11,8 @@ import pytest
 from refdesk.client import Conflict, NotFound, Page, RefdeskError, Resource
 from refdesk.client._core import VENDOR_TYPE
 from refdesk.server.runtime import Runtime
-from tests.client.conftest import SDK
 from tests.factories import create_account, create_member, create_site, create_token
+from tests.support.sdk import SDK
 
 
 async def test_current_account_get_update_and_collections(sdk: SDK, runtime: Runtime) -> None:

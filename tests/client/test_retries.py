@@ -14,8 +14,8 @@ from refdesk.client import (
     TransportError,
 )
 from refdesk.server.runtime import Runtime
-from tests.client.conftest import SDK
 from tests.factories import create_account, create_member, create_site, create_token
+from tests.support.sdk import SDK
 
 # Rate limits of 3 requests per 2-second window: seven quick requests span at most two
 # windows (6 admitted), so at least one is refused and has to wait for a reset (≤ 2 s).

@@ -12,7 +12,7 @@ import pytest
 
 from refdesk.server.app import create_app
 from refdesk.server.runtime import Runtime
-from tests.conftest import client_for, make_settings
+from tests.support.app import client_for, make_settings
 
 EVIL = {"Host": "evil.example"}
 

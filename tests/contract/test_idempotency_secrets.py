@@ -17,12 +17,11 @@ from sqlalchemy import select, update
 
 from refdesk.server.db.models import Base, IdempotencyRecord
 from refdesk.server.runtime import Runtime
-from tests.auth.test_applications import client_token
-from tests.auth.test_token import assert_token
 from tests.factories import create_account, create_member, create_token
-from tests.forms.test_forms import TEMPLATE
-from tests.games.test_candidates import make_game
-from tests.games.test_games import _site, setup_site
+from tests.support.forms import TEMPLATE
+from tests.support.games import load_site as _site
+from tests.support.games import make_game, setup_site
+from tests.support.oauth import assert_token, client_token
 
 URL = "/api/v2/current_account/applications"
 

@@ -12,7 +12,8 @@ import pytest
 
 from refdesk.server.runtime import Runtime
 from tests.factories import Member, create_member
-from tests.games.test_games import GAME, _site, setup_site
+from tests.support.games import GAME, setup_site
+from tests.support.games import load_site as _site
 
 FAR_PAGE = "184467440737095518"  # (page - 1) * 50 is past 2**63 - 1
 DIGITS = "9" * 5000  # past Python's int-conversion limit of 4,300 digits
@@ -316,7 +317,7 @@ async def test_hole_5_upload_indexes_past_the_conversion_limit_are_not_attachmen
 ) -> None:
     """A submission's upload values are ``.<key>.<n>.<part>``; an ``n`` of 5,000 digits made
     every read of the submission a 500."""
-    from tests.forms.test_forms import TEMPLATE
+    from tests.support.forms import TEMPLATE
 
     world = await _world(client, runtime)
     a = world["a"].headers

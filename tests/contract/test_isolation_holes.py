@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 from refdesk.server.reference.models import GroupMembership
 from refdesk.server.runtime import Runtime
 from tests.factories import create_member, create_site
-from tests.games.test_candidates import future_day
-from tests.games.test_games import GAME
+from tests.support.games import GAME, future_day
 
 
 async def test_hole_1_confirm_resolves_the_slot_before_reading_status(

@@ -6,8 +6,8 @@ from __future__ import annotations
 import httpx
 
 from refdesk.server.runtime import Runtime
-from tests.contract.test_query_counts import counting
 from tests.factories import create_member, create_site
+from tests.support.queries import counting
 
 
 async def test_totals_on_full_partial_and_past_the_end_pages(

@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
-from sqlalchemy import event
 
 from refdesk.server.runtime import Runtime
 from tests.factories import create_account, create_site, create_token, create_user
-
-
-@contextmanager
-def counting(runtime: Runtime) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK")):
-            statements.append(statement)
-
-    engine = runtime.db.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.support.queries import checkouts, counting
 
 
 async def test_list_endpoints_use_constant_queries(
@@ -53,8 +35,7 @@ async def test_every_list_endpoint_uses_constant_queries(
 ) -> None:
     """Six records of each kind; limit=1 and limit=6 must issue the same number of statements."""
     from tests.factories import create_member
-    from tests.games.test_candidates import future_day
-    from tests.games.test_games import GAME, setup_site
+    from tests.support.games import GAME, future_day, setup_site
 
     site_id, assignor = await setup_site(client, runtime)
     a = assignor.headers
@@ -147,27 +128,12 @@ async def _site_of(runtime: Runtime, site_id: int) -> Any:
         return await session.get(Site, site_id)
 
 
-@contextmanager
-def checkouts(runtime: Runtime) -> Iterator[list[int]]:
-    taken: list[int] = []
-
-    def record(*_args: Any) -> None:
-        taken.append(1)
-
-    pool = runtime.db.engine.sync_engine.pool
-    event.listen(pool, "checkout", record)
-    try:
-        yield taken
-    finally:
-        event.remove(pool, "checkout", record)
-
-
 async def test_a_read_uses_one_connection_for_token_and_endpoint(
     client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
     """GET: the token lookup and the endpoint's reads share one session (one checkout, one
     transaction); a write still opens its own write session besides the lookup."""
-    from tests.games.test_games import GAME, setup_site
+    from tests.support.games import GAME, setup_site
 
     site_id, assignor = await setup_site(client, runtime)
     created = await client.post(

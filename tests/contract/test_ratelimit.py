@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import math
 import re
 import time
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
-from typing import Any
 
 import httpx
-import pytest
 from fastapi import FastAPI
 
-from refdesk.server.app import create_app
-from refdesk.server.db.models import Base
-from refdesk.server.runtime import Runtime
-from tests.conftest import client_for, make_settings
 from tests.factories import create_account, create_token
+from tests.support.app import client_for
+from tests.support.ratelimit import Build, ietf, rl, wait_inside_windows
 
 RL_HEADERS = (
     "x-ratelimit-limit",
@@ -29,59 +22,6 @@ RL_HEADERS = (
     "ratelimit-policy",
     "ratelimit",
 )
-
-
-async def wait_inside_windows(periods: tuple[int, ...], margin: float = 5.0) -> None:
-    """Sleep past any window boundary closer than ``margin`` seconds, so a test's requests all
-    fall into the same windows."""
-    now = time.time()
-    wait = max((margin - (p - now % p) for p in periods), default=0.0)
-    if wait > 0:
-        await asyncio.sleep(wait + 0.05)
-
-
-def rl(resp: httpx.Response) -> tuple[int, int, int, int, int]:
-    h = resp.headers
-    return (
-        int(h["x-ratelimit-limit"]),
-        int(h["x-ratelimit-period"]),
-        int(h["x-ratelimit-remaining"]),
-        int(h["x-ratelimit-reset"]),
-        int(h["x-ratelimit-reset-seconds-remaining"]),
-    )
-
-
-def ietf(resp: httpx.Response) -> dict[str, tuple[int, int]]:
-    """``RateLimit`` parsed into {policy name: (r, t)}."""
-    items = [i.strip() for i in resp.headers["ratelimit"].split(",")]
-    parsed: dict[str, tuple[int, int]] = {}
-    for item in items:
-        m = re.fullmatch(r'"(w\d+)";r=(\d+);t=(\d+)', item)
-        assert m, item
-        parsed[m.group(1)] = (int(m.group(2)), int(m.group(3)))
-    return parsed
-
-
-Build = Callable[..., Any]
-
-
-@pytest.fixture
-async def build(tmp_path: Path, database_url: str) -> AsyncIterator[Build]:
-    """``build(**settings)`` -> (runtime, app) on empty tables; runtimes disposed afterwards."""
-    runtimes: list[Runtime] = []
-
-    async def make(**overrides: Any) -> tuple[Runtime, Any]:
-        rt = Runtime.build(make_settings(tmp_path, database_url, **overrides))
-        runtimes.append(rt)
-        if len(runtimes) == 1:
-            async with rt.db.transaction() as session:
-                for table in reversed(Base.metadata.sorted_tables):
-                    await session.execute(table.delete())
-        return rt, create_app(runtime=rt)
-
-    yield make
-    for rt in runtimes:
-        await rt.db.dispose()
 
 
 async def test_first_request_headers_follow_the_clock(build: Build) -> None:

@@ -14,9 +14,7 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
-from tests.contract.test_ratelimit import Build, build, ietf, rl, wait_inside_windows
-
-__all__ = ["build"]  # the fixture, re-used from the in-process tests
+from tests.support.ratelimit import Build, ietf, rl, wait_inside_windows
 
 pytestmark = pytest.mark.redis
 

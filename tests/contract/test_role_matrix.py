@@ -16,8 +16,7 @@ import pytest
 
 from refdesk.server.runtime import Runtime
 from tests.factories import Member, create_member, create_site
-from tests.games.test_candidates import future_day
-from tests.games.test_games import GAME
+from tests.support.games import GAME, future_day
 
 
 @dataclass

@@ -23,10 +23,10 @@ from schemathesis.specs.openapi.checks import (
 
 from refdesk.server.app import create_app
 from refdesk.server.auth.service import create_application
-from refdesk.server.config import Settings
 from refdesk.server.runtime import Runtime
-from tests.conftest import make_settings
 from tests.factories import create_account, create_member, create_site, create_token
+from tests.support.app import make_settings
+from tests.support.openapi import OPERATIONS
 
 BASE = "https://testserver"
 # Per operation and caller (operator, site assignor); REFDESK_FUZZ_EXAMPLES raises it for a
@@ -41,20 +41,6 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
-
-
-def _operations() -> list[tuple[str, str]]:
-    settings = Settings(database_url="sqlite+aiosqlite://", secret_key="listing-only")
-    document: dict[str, Any] = create_app(settings).api.openapi()  # type: ignore[attr-defined]
-    return [
-        (method.upper(), path)
-        for path, item in document["paths"].items()
-        for method in item
-        if method in ("get", "post", "put", "patch", "delete")
-    ]
-
-
-OPERATIONS = _operations()
 
 
 _SCHEMA: list[Any] = []

@@ -24,8 +24,10 @@ import pytest
 from refdesk.server.app import create_app
 from refdesk.server.db.models import Base
 from refdesk.server.runtime import Runtime
-from tests.conftest import _empty_tables, client_for, make_settings
-from tests.contract.isolation_world import (
+from tests.support.app import client_for, make_settings
+from tests.support.app import empty_tables as _empty_tables
+from tests.support.games import GAME, future_day
+from tests.support.isolation import (
     OWNERS,
     ROLES,
     SITES,
@@ -36,9 +38,7 @@ from tests.contract.isolation_world import (
     load_rows,
     site_of_row,
 )
-from tests.contract.test_schemathesis import OPERATIONS
-from tests.games.test_candidates import future_day
-from tests.games.test_games import GAME
+from tests.support.openapi import OPERATIONS
 
 # Operations without a site-scoped id in the path, and why that is fine.
 NO_SITE_ID: dict[tuple[str, str], str] = {

@@ -15,8 +15,8 @@ import pytest
 
 from refdesk.server.app import create_app
 from refdesk.server.runtime import Runtime
-from tests.conftest import client_for, make_settings
 from tests.factories import create_account, create_member, create_site, create_token
+from tests.support.app import client_for, make_settings
 
 VENDOR_CT = "application/vnd.assignr.v2.hal+json; charset=utf-8"
 JSON_CT = "application/json; charset=utf-8"

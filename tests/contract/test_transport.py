@@ -12,8 +12,8 @@ from starlette.routing import Match
 
 from refdesk.server.app import create_app
 from refdesk.server.runtime import Runtime
-from tests.conftest import client_for, make_settings
 from tests.factories import create_member, create_site
+from tests.support.app import client_for, make_settings
 
 
 async def test_forwarded_proto_only_from_trusted_proxies(tmp_path: Path, database_url: str) -> None:

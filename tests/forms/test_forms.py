@@ -6,23 +6,9 @@ import httpx
 
 from refdesk.server.runtime import Runtime
 from tests.factories import create_member
-from tests.games.test_candidates import make_game
-from tests.games.test_games import _site, setup_site
-
-TEMPLATE = {
-    "name": "Game report",
-    "fields": [
-        {
-            "template_key": "homeTeamScore",
-            "label": "Home score",
-            "type": "number",
-            "required": True,
-        },
-        {"template_key": "misconduct", "label": "Misconduct?", "type": "checkbox"},
-        {"template_key": "roster", "label": "Roster", "type": "upload"},
-    ],
-    "mappings": {"home_team_score": ".homeTeamScore", "has_misconduct": ".misconduct"},
-}
+from tests.support.forms import TEMPLATE
+from tests.support.games import load_site as _site
+from tests.support.games import make_game, setup_site
 
 
 async def test_templates_submissions_and_webview(

@@ -8,7 +8,8 @@ import httpx
 
 from refdesk.server.runtime import Runtime
 from tests.factories import create_member
-from tests.games.test_games import GAME, _site, setup_site
+from tests.support.games import GAME, setup_site
+from tests.support.games import load_site as _site
 
 
 async def test_assign_respond_and_unassign(client: httpx.AsyncClient, runtime: Runtime) -> None:

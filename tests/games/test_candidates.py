@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from datetime import date, timedelta
 
 import httpx
 
 from refdesk.server.runtime import Runtime
 from tests.factories import create_member, create_user
-from tests.games.test_games import GAME, _site, setup_site
-
-
-def future_day(days: int = 20) -> str:
-    return (datetime.now(UTC) + timedelta(days=days)).strftime("%Y-%m-%d")
-
-
-async def make_game(
-    client: httpx.AsyncClient, site_id: int, headers: dict[str, str], **fields: Any
-) -> dict[str, Any]:
-    resp = await client.post(
-        f"/api/v2/sites/{site_id}/games",
-        json={**GAME, "localized_date": future_day(), "is_public": "y", **fields},
-        headers=headers,
-    )
-    assert resp.status_code == 201, resp.text
-    return dict(resp.json())
+from tests.support.games import future_day, make_game, setup_site
+from tests.support.games import load_site as _site
 
 
 async def codes_by_user(

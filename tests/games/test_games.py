@@ -3,45 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import httpx
 
 from refdesk.server.runtime import Runtime
-from tests.factories import Member, create_member, create_site
-
-
-async def setup_site(
-    client: httpx.AsyncClient, runtime: Runtime, **site: Any
-) -> tuple[int, Member]:
-    created = await create_site(runtime, **site)
-    assignor = await create_member(
-        runtime, created, assignor=True, official=False, first_name="Pat", last_name="Morgan"
-    )
-    pattern = await client.post(
-        f"/api/v2/sites/{created.id}/patterns",
-        json={
-            "name": "3 officials",
-            "positions": ["Referee", "Assistant Referee", "Assistant Referee"],
-        },
-        headers=assignor.headers,
-    )
-    assert pattern.status_code == 201, pattern.text
-    return created.id, assignor
-
-
-GAME = {
-    "localized_date": "10/11/2026",
-    "localized_time": "9:00 AM",
-    "venue_name": "Riverside Park",
-    "home_team_name": "Hawks",
-    "away_team_name": "Falcons",
-    "age_group_name": "U12 Boys",
-    "pattern_name": "3 OFFICIALS",
-    "league_name": "Harbor League",
-    "subvenue": "Field 2",
-    "public_note": "Arrive <early>.\n\nBring flags\nand whistle",
-}
+from tests.factories import create_member
+from tests.support.games import GAME, setup_site
+from tests.support.games import load_site as _site
 
 
 async def test_create_read_update_delete(client: httpx.AsyncClient, runtime: Runtime) -> None:
@@ -202,13 +170,6 @@ async def test_lists_filters_and_visibility(client: httpx.AsyncClient, runtime: 
     assert "unassign" not in seen["_embedded"]["games"][0]["_links"]
     hidden = await client.get(f"/api/v2/games/{ids[1]}", headers=observer.headers)
     assert hidden.status_code == 403
-
-
-async def _site(runtime: Runtime, site_id: int) -> Any:
-    from refdesk.server.sites.models import Site
-
-    async with runtime.db.session() as session:
-        return await session.get(Site, site_id)
 
 
 async def test_concurrent_game_updates_have_one_winner(

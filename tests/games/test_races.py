@@ -15,8 +15,9 @@ import httpx
 
 from refdesk.server.runtime import Runtime
 from tests.factories import create_member
-from tests.games.test_games import GAME, _site, setup_site
-from tests.races import postgresql_only
+from tests.support.games import GAME, setup_site
+from tests.support.games import load_site as _site
+from tests.support.races import postgresql_only
 
 pytestmark = postgresql_only
 

@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from refdesk.server.runtime import Runtime
-from tests.contract.test_query_counts import counting
 from tests.factories import create_member
-from tests.games.test_games import GAME, _site, setup_site
+from tests.support.games import GAME, setup_site
+from tests.support.games import load_site as _site
+from tests.support.queries import counting
 
 
 async def test_assignor_week(client: httpx.AsyncClient, runtime: Runtime) -> None:

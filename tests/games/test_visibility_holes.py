@@ -10,7 +10,8 @@ import pytest
 
 from refdesk.server.runtime import Runtime
 from tests.factories import Member, create_member
-from tests.games.test_games import GAME, _site, setup_site
+from tests.support.games import GAME, setup_site
+from tests.support.games import load_site as _site
 
 
 async def _game_with_holder(

@@ -6,8 +6,8 @@ import httpx
 
 from refdesk.server.runtime import Runtime
 from tests.factories import create_member
-from tests.games.test_candidates import future_day, make_game
-from tests.games.test_games import _site, setup_site
+from tests.support.games import future_day, make_game, setup_site
+from tests.support.games import load_site as _site
 
 
 async def test_statement_bills_slots_once(client: httpx.AsyncClient, runtime: Runtime) -> None:

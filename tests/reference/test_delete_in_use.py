@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from refdesk.server.runtime import Runtime
-from tests.games.test_games import GAME, setup_site
+from tests.support.games import GAME, setup_site
 
 IN_USE = {"base": ["is used by games and can't be deleted"]}
 FULL_GAME = {**GAME, "game_type_name": "Regular Season", "gender_name": "Boys"}

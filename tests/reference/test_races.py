@@ -1,5 +1,5 @@
 """Issue 9 hole 3: reference names unique per site (and found-or-created by name) under
-concurrent writes. PostgreSQL only (see tests/races.py)."""
+concurrent writes. PostgreSQL only (see tests/support/races.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import httpx
 
 from refdesk.server.runtime import Runtime
 from tests.factories import create_member, create_site
-from tests.games.test_games import GAME, setup_site
-from tests.races import postgresql_only
+from tests.support.games import GAME, setup_site
+from tests.support.races import postgresql_only
 
 pytestmark = postgresql_only
 

@@ -3,17 +3,15 @@ the session's database (SQLite file or PostgreSQL) and Redis."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from refdesk.server.config import Settings
-from tests.scaleout.support import ServerProcess, server_env
+from tests.support.scaleout import ServerProcess, Spawn, server_env
 
 pytestmark = pytest.mark.slow
-
-Spawn = Callable[..., Awaitable[ServerProcess]]
 
 
 @pytest.fixture

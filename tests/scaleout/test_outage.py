@@ -18,8 +18,7 @@ from sqlalchemy.engine import make_url
 
 from refdesk.server.runtime import Runtime
 from tests.factories import create_member, create_site
-from tests.scaleout.conftest import Spawn
-from tests.scaleout.support import TcpProxy
+from tests.support.scaleout import Spawn, TcpProxy
 
 pytestmark = pytest.mark.slow
 RECOVERY_TIMEOUT = 30.0

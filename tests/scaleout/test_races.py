@@ -11,9 +11,8 @@ import pytest
 
 from refdesk.server.runtime import Runtime
 from tests.factories import create_member, create_site
-from tests.races import postgresql_only
-from tests.scaleout.conftest import Spawn
-from tests.scaleout.test_two_processes import setup_game
+from tests.support.races import postgresql_only
+from tests.support.scaleout import Spawn, setup_game
 
 pytestmark = [pytest.mark.slow, postgresql_only]
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from refdesk.server.runtime import Runtime
 from tests.factories import create_member, create_site
-from tests.scaleout.conftest import Spawn
+from tests.support.scaleout import Spawn
 
 pytestmark = pytest.mark.slow
 CONCURRENCY = 8

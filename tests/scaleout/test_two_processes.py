@@ -14,8 +14,8 @@ from redis.asyncio import Redis
 
 from refdesk.server.auth.service import create_application
 from refdesk.server.runtime import Runtime
-from tests.factories import Member, create_account, create_member, create_site, create_user
-from tests.scaleout.conftest import Spawn
+from tests.factories import create_account, create_member, create_site, create_user
+from tests.support.scaleout import Spawn, setup_game
 
 pytestmark = pytest.mark.slow
 
@@ -94,34 +94,6 @@ async def test_rate_limit_counted_exactly_across_processes(
     refused = next(r for r in responses if r.status_code == 429)
     assert refused.headers["X-Ratelimit-Remaining"] == "0"
     assert int(refused.headers["Retry-After"]) > 0
-
-
-async def setup_game(client: httpx.AsyncClient, base_url: str, assignor: Member, site: int) -> int:
-    pattern = await client.post(
-        f"{base_url}/api/v2/sites/{site}/patterns",
-        json={"name": "2 officials", "positions": ["Referee", "Assistant Referee"]},
-        headers=assignor.headers,
-    )
-    assert pattern.status_code == 201, pattern.text
-    game = await client.post(
-        f"{base_url}/api/v2/sites/{site}/games",
-        json={
-            "game": {
-                "localized_date": "10/11/2026",
-                "localized_time": "9:00 AM",
-                "venue_name": "Riverside Park",
-                "home_team_name": "Hawks",
-                "away_team_name": "Falcons",
-                "age_group_name": "U12 Boys",
-                "pattern_name": "2 officials",
-                "league_name": "Harbor League",
-            }
-        },
-        headers=assignor.headers,
-    )
-    assert game.status_code == 201, game.text
-    assert game.json()["lock_version"] == 0
-    return int(game.json()["id"])
 
 
 async def test_lock_version_race_has_one_winner_across_processes(

@@ -8,7 +8,8 @@ import httpx
 
 from refdesk.server.runtime import Runtime
 from tests.factories import create_account, create_member, create_token
-from tests.games.test_games import GAME, _site, setup_site
+from tests.support.games import GAME, setup_site
+from tests.support.games import load_site as _site
 
 
 async def test_hole_5_operator_deletes_a_site_with_games_and_submissions(

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from refdesk.server.accounts.models import Account
 from refdesk.server.runtime import Runtime
-from tests.auth.conftest import login_form, refused_as_incorrect, sign_in, signed_in
 from tests.factories import create_account, create_member, create_site, create_token, create_user
+from tests.support.oauth import login_form, refused_as_incorrect, sign_in, signed_in
 
 NOT_YOURS = "can only be set by the account's owner (invitation link) or an instance operator"
 CHOSEN = "chosen by the admin"

@@ -1,6 +1,6 @@
 """Issue 9 hole 3: users, conflicts, abilities and groups under concurrent writes.
 
-PostgreSQL only (see tests/races.py): there the concurrent requests really interleave.
+PostgreSQL only (see tests/support/races.py): there the concurrent requests really interleave.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ import httpx
 
 from refdesk.server.runtime import Runtime
 from tests.factories import create_member, create_site
-from tests.games.test_games import GAME, _site, setup_site
-from tests.races import postgresql_only
+from tests.support.games import GAME, setup_site
+from tests.support.games import load_site as _site
+from tests.support.races import postgresql_only
 
 pytestmark = postgresql_only
 

@@ -1,5 +1,6 @@
 """Issue 9 hole 3: the site-level user rules of §17.1 (unique official names, the official
-limit, the last active assignor) under concurrent writes. PostgreSQL only (tests/races.py)."""
+limit, the last active assignor) under concurrent writes. PostgreSQL only
+(tests/support/races.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import httpx
 
 from refdesk.server.runtime import Runtime
 from tests.factories import create_member, create_site
-from tests.races import postgresql_only
+from tests.support.races import postgresql_only
 
 pytestmark = postgresql_only
 

@@ -11,10 +11,13 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+from tests.factories import Member
 
 START_TIMEOUT = 60.0
 
@@ -159,3 +162,35 @@ class TcpProxy:
             pass
         finally:
             writer.transport.abort()
+
+
+# The type of the ``spawn`` fixture (tests/scaleout/conftest.py).
+Spawn = Callable[..., Awaitable[ServerProcess]]
+
+
+async def setup_game(client: httpx.AsyncClient, base_url: str, assignor: Member, site: int) -> int:
+    pattern = await client.post(
+        f"{base_url}/api/v2/sites/{site}/patterns",
+        json={"name": "2 officials", "positions": ["Referee", "Assistant Referee"]},
+        headers=assignor.headers,
+    )
+    assert pattern.status_code == 201, pattern.text
+    game = await client.post(
+        f"{base_url}/api/v2/sites/{site}/games",
+        json={
+            "game": {
+                "localized_date": "10/11/2026",
+                "localized_time": "9:00 AM",
+                "venue_name": "Riverside Park",
+                "home_team_name": "Hawks",
+                "away_team_name": "Falcons",
+                "age_group_name": "U12 Boys",
+                "pattern_name": "2 officials",
+                "league_name": "Harbor League",
+            }
+        },
+        headers=assignor.headers,
+    )
+    assert game.status_code == 201, game.text
+    assert game.json()["lock_version"] == 0
+    return int(game.json()["id"])

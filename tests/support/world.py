@@ -9,8 +9,8 @@ from typing import Any
 from refdesk.client import Resource
 from refdesk.server.runtime import Runtime
 from refdesk.server.sites.models import Site
-from tests.client.conftest import SDK, Driver
 from tests.factories import Member, create_member, create_site
+from tests.support.sdk import SDK, Driver
 
 GAME: dict[str, Any] = {
     "localized_date": "10/11/2031",

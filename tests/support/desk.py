@@ -24,9 +24,10 @@ from refdesk.cli import session
 from refdesk.cli.main import app as cli_app
 from refdesk.client import NO_RETRIES
 from refdesk.server.runtime import Runtime
-from tests.client.conftest import OAuthApp, SyncWire, Wire, make_oauth_app
-from tests.factories import Member
-from tests.games.test_games import _site, setup_site
+from tests.factories import Member, create_site, create_user
+from tests.support.games import load_site as _site
+from tests.support.games import setup_site
+from tests.support.sdk import OAuthApp, SyncWire, Wire, make_oauth_app
 
 API_URL = "https://testserver/api/v2"
 CLEARED = (
@@ -137,3 +138,16 @@ async def desk_fixture(
         credentials=credentials,
         env=env,
     )
+
+
+async def second_site(desk: Desk) -> Any:
+    """Another site of the same assignor, with the "3 officials" pattern exports name."""
+    other = await create_site(desk.runtime, name="Valley League")
+    await create_user(desk.runtime, other, desk.assignor.account, assignor=True, official=False)
+    pattern = await desk.http.post(
+        f"/api/v2/sites/{other.id}/patterns",
+        json={"name": "3 officials", "positions": ["Referee", "AR", "AR"]},
+        headers=desk.a,
+    )
+    assert pattern.status_code == 201, pattern.text
+    return other

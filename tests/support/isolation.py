@@ -21,8 +21,7 @@ from refdesk.server.db.models import Base
 from refdesk.server.runtime import Runtime
 from refdesk.server.sites.models import Site
 from tests.factories import Member, create_member, create_site
-from tests.games.test_candidates import future_day
-from tests.games.test_games import GAME
+from tests.support.games import GAME, future_day
 
 SITES = ("home", "other", "lapsed")
 # Caller -> (its site, its role flags). The demo roles: assignor, manager, official, observer
