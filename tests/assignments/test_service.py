@@ -23,8 +23,8 @@ from refdesk.server.auth.principal import Principal
 from refdesk.server.errors import Conflict, Forbidden, ValidationFailed
 from refdesk.server.runtime import Runtime
 from tests.factories import Member, create_member
-from tests.games.test_candidates import make_game
-from tests.games.test_games import _site, setup_site
+from tests.support.games import load_site as _site
+from tests.support.games import make_game, setup_site
 
 
 def principal(member: Member) -> Principal:
