@@ -1,138 +1,22 @@
-"""Form template and submission wire format and input (contract §18.5, §18.6)."""
+"""Form template and submission documents (contract §18.5, §18.6), and the submission's
+web view page."""
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
-from refdesk.server.errors import ErrorCollector
-from refdesk.server.fields import FALSE_WORDS, INVALID, is_blank, read_bool, read_str
+from refdesk.server.api.hal import link
+from refdesk.server.auth.secrets import SecretHasher
+from refdesk.server.fields import FALSE_WORDS
 from refdesk.server.forms.models import FormSubmission, FormTemplate
+from refdesk.server.forms.service import Submissions, webview_token
+from refdesk.server.reports.representation import game_summary
+from refdesk.server.sites.models import Site
+from refdesk.server.timefmt import timestamp
 
-FIELD_TYPES = ("text", "textarea", "number", "checkbox", "select", "date", "time", "upload")
-MAPPED = (
-    "home_team_score",
-    "away_team_score",
-    "has_misconduct",
-    "has_no_show",
-    "has_narrative",
-    "has_ejections",
-)
 FLAGS = ("has_misconduct", "has_no_show", "has_narrative", "has_ejections")
-TEMPLATE_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-MAX_FIELDS = 200
-
-
-def read_template(data: dict[str, Any], errors: ErrorCollector, creating: bool) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    if creating or "name" in data:
-        name = read_str(data.get("name"), "name", errors, 90, required=True)
-        if name is not INVALID:
-            values["name"] = name
-    if "description" in data:
-        text = read_str(data["description"], "description", errors, 1000)
-        if text is not INVALID:
-            values["description"] = text
-    if "active" in data:
-        active = read_bool(data["active"], "active", errors)
-        if active is not INVALID:
-            values["active"] = active
-    if creating or "fields" in data:
-        fields = _read_fields(data.get("fields"), errors)
-        if fields is not None:
-            values["fields"] = fields
-    if "mappings" in data:
-        mappings = data["mappings"]
-        if is_blank(mappings):
-            values["mappings"] = {}
-        elif not isinstance(mappings, dict) or any(
-            k not in MAPPED or not isinstance(v, str) or not v.startswith(".")
-            for k, v in mappings.items()
-        ):
-            errors.add("mappings", "is invalid")
-        else:
-            values["mappings"] = dict(mappings)
-    return values
-
-
-def _read_fields(raw: Any, errors: ErrorCollector) -> list[dict[str, Any]] | None:
-    if raw is None or raw == [] or raw == "":
-        errors.add("fields", "can't be blank")
-        return None
-    if not isinstance(raw, list) or not all(isinstance(f, dict) for f in raw):
-        errors.add("fields", "is invalid")
-        return None
-    if len(raw) > MAX_FIELDS:
-        errors.add("fields", f"is too long (maximum is {MAX_FIELDS} entries)")
-        return None
-    result: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for item in raw:
-        key = item.get("template_key")
-        if not isinstance(key, str) and isinstance(item.get("key"), str):
-            key = item["key"].lstrip(".")
-        kind = item.get("type", "text")
-        options = item.get("options") or []
-        required = read_bool(item.get("required", False), "fields", errors)
-        if (
-            not isinstance(key, str)
-            or not TEMPLATE_KEY.match(key)
-            or key in seen
-            or kind not in FIELD_TYPES
-            or required is INVALID
-            or not isinstance(options, list)
-            or not all(isinstance(o, str) for o in options)
-        ):
-            if not errors.errors.get("fields"):
-                errors.add("fields", "is invalid")
-            return None
-        seen.add(key)
-        label = item.get("label")
-        result.append(
-            {
-                "key": f".{key}",
-                "template_key": key,
-                "label": str(label) if label is not None else key,
-                "type": kind,
-                "required": bool(required),
-                "options": list(options),
-            }
-        )
-    return result
-
-
-def stringify(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (dict, list)):
-        import json
-
-        return json.dumps(value)
-    return str(value)
-
-
-def read_values(raw: Any, errors: ErrorCollector) -> list[list[str]] | None:
-    pairs: list[tuple[Any, Any]]
-    if raw is None or raw == "":
-        return []
-    if isinstance(raw, dict):
-        pairs = list(raw.items())
-    elif isinstance(raw, list) and all(isinstance(v, dict) and "key" in v for v in raw):
-        pairs = [(v["key"], v.get("value")) for v in raw]
-    else:
-        errors.add("values", "is invalid")
-        return None
-    result: list[list[str]] = []
-    for key, value in pairs:
-        if not isinstance(key, str) or not key.startswith("."):
-            errors.add("values", "is invalid")
-            return None
-        result.append([key, stringify(value)])
-    return result
 
 
 def truthy(value: str | None) -> bool:
@@ -213,3 +97,65 @@ def ordered_values(template: FormTemplate, submission: FormSubmission) -> list[d
         if key not in fields:
             result.append({"key": key, "value": value})
     return result
+
+
+def template_repr(template: FormTemplate, site: Site, base: str) -> dict[str, Any]:
+    return {
+        "id": template.id,
+        "name": template.name,
+        "description": template.description,
+        "active": template.active,
+        "fields": template.fields,
+        "mappings": template.mappings,
+        "created": timestamp(template.created, site.timezone),
+        "updated": timestamp(template.updated, site.timezone),
+        "_links": {
+            "self": link(base, f"/form/templates/{template.id}", "form-template"),
+            "submissions": link(base, f"/form/templates/{template.id}/submissions"),
+        },
+    }
+
+
+def submissions_repr(found: Submissions, hasher: SecretHasher, base: str) -> list[dict[str, Any]]:
+    """The documents of submissions loaded with their games and authors."""
+    template, site = found.template, found.member.site
+    result = []
+    for submission in found.rows:
+        author = found.authors.get(submission.author_id) if submission.author_id else None
+        token = webview_token(hasher, submission.webview_salt)
+        body: dict[str, Any] = {
+            "id": submission.id,
+            "author_name": f"{author.first_name} {author.last_name}" if author else "",
+            **summary(template, submission),
+            "attachments": attachments(template, submission),
+            "created": timestamp(submission.created, site.timezone),
+            "updated": timestamp(submission.updated, site.timezone),
+            "_links": {
+                "self": link(base, f"/form/submissions/{submission.id}", "form-submission"),
+                "game_report_webview": {"href": f"{base}/webview/submissions/{token}"},
+                "template": link(base, f"/form/templates/{template.id}", "form-template"),
+            },
+        }
+        embedded: dict[str, Any] = {"values": ordered_values(template, submission)}
+        game = found.games.get(submission.game_id) if submission.game_id else None
+        if game is not None and found.bundle is not None:
+            embedded = {"game": game_summary(game, found.bundle, base), **embedded}
+        body["_embedded"] = embedded
+        result.append(body)
+    return result
+
+
+def webview_page(template: FormTemplate, submission: FormSubmission, home: str) -> str:
+    """The unauthenticated HTML rendering of one submission; ``home`` is the site's base."""
+    rows = "".join(
+        f"<tr><th>{html.escape(str(v.get('label', v['key'])))}</th>"
+        f"<td>{html.escape(v['value'])}</td></tr>"
+        for v in ordered_values(template, submission)
+    )
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>"
+        f"{html.escape(template.name)}</title></head><body><h1>"
+        f"{html.escape(template.name)}</h1><table>{rows}</table>"
+        f"<p><a href='{html.escape(home)}'>refdesk</a>"
+        f"</p></body></html>"
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,18 +11,55 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.principal import Principal
 from refdesk.server.auth.secrets import SecretHasher
+from refdesk.server.db.paging import page_of
 from refdesk.server.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
-from refdesk.server.fields import INVALID, is_blank, read_date, read_int
 from refdesk.server.forms.models import FormSubmission, FormTemplate
-from refdesk.server.forms.representation import read_template, read_values
+from refdesk.server.forms.schemas import (
+    SubmissionInput,
+    SubmissionQuery,
+    TemplateInput,
+    TemplateQuery,
+)
+from refdesk.server.games.bundle import Bundle, load_bundle
 from refdesk.server.games.models import Game
 from refdesk.server.games.service import load_game
-from refdesk.server.paging import PageRequest, parse_page
-from refdesk.server.sites.access import Membership, check_id, membership_in, site_membership
+from refdesk.server.paging import PageRequest
+from refdesk.server.reports.schemas import collector
+from refdesk.server.sites.access import (
+    Membership,
+    check_id,
+    load_in_site,
+    membership_in,
+    site_membership,
+)
 from refdesk.server.sites.models import Site
 from refdesk.server.sites.rules import site_today
+from refdesk.server.users.models import User
 
 FILTERS = ("search[start_date]", "search[end_date]", "search[game_id]")
+
+
+@dataclass(frozen=True)
+class Templates:
+    member: Membership
+    rows: list[FormTemplate]
+    total: int
+    page: PageRequest
+
+
+@dataclass(frozen=True)
+class Submissions:
+    """Submissions of one template with what their documents show: their games (with the
+    games' bundle) and their authors. One submission: ``total`` 1, ``page`` None."""
+
+    template: FormTemplate
+    member: Membership
+    rows: list[FormSubmission]
+    games: dict[int, Game]
+    bundle: Bundle
+    authors: dict[int, User]
+    total: int = 1
+    page: PageRequest | None = None
 
 
 def webview_token(hasher: SecretHasher, salt: str) -> str:
@@ -37,34 +74,24 @@ def _may_read_templates(member: Membership) -> bool:
 
 
 async def list_templates(
-    session: AsyncSession, principal: Principal, site_id: int, query: dict[str, Any]
-) -> tuple[Membership, list[FormTemplate], int, PageRequest]:
+    session: AsyncSession, principal: Principal, site_id: int, query: TemplateQuery
+) -> Templates:
     member = await site_membership(session, principal, site_id)
     member.require(_may_read_templates(member), "read form templates")
-    errors = ErrorCollector()
-    page = parse_page(query, errors)
-    errors.raise_if_any()
+    query.raise_if_invalid()
     statement = select(FormTemplate).where(FormTemplate.site_id == site_id)
-    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
-    rows = (
-        await session.scalars(
-            statement.order_by(func.lower(FormTemplate.name), FormTemplate.id)
-            .offset(page.offset)
-            .limit(page.limit)
-        )
-    ).all()
-    return member, list(rows), int(total or 0), page
+    order = (func.lower(FormTemplate.name), FormTemplate.id)
+    rows, total = await page_of(session, statement, order, query.page)
+    return Templates(member, rows, total, query.page)
 
 
 async def create_template(
-    session: AsyncSession, principal: Principal, site_id: int, data: dict[str, Any]
+    session: AsyncSession, principal: Principal, site_id: int, inp: TemplateInput
 ) -> tuple[FormTemplate, Membership]:
     member = await site_membership(session, principal, site_id)
     member.require(member.administers, "create form templates")
-    errors = ErrorCollector()
-    values = read_template(data, errors, creating=True)
-    errors.raise_if_any()
-    template = FormTemplate(site_id=site_id, **values)
+    inp.raise_if_invalid()
+    template = FormTemplate(site_id=site_id, **inp.changes())
     session.add(template)
     await session.flush()
     return template, member
@@ -73,14 +100,9 @@ async def create_template(
 async def load_template(
     session: AsyncSession, principal: Principal, template_id: int, *, write: bool = False
 ) -> tuple[FormTemplate, Membership]:
-    check_id(template_id)
-    template = await session.get(FormTemplate, template_id, with_for_update=write)
-    if template is None:
-        raise NotFound()
-    site = await session.get(Site, template.site_id)
-    if site is None:
-        raise NotFound()
-    member = await membership_in(session, principal, site)
+    template, member = await load_in_site(
+        session, principal, FormTemplate, template_id, for_update=write
+    )
     if write:
         member.require(member.administers, "change form templates")
     else:
@@ -89,13 +111,11 @@ async def load_template(
 
 
 async def update_template(
-    session: AsyncSession, principal: Principal, template_id: int, data: dict[str, Any]
+    session: AsyncSession, principal: Principal, template_id: int, inp: TemplateInput
 ) -> tuple[FormTemplate, Membership]:
     template, member = await load_template(session, principal, template_id, write=True)
-    errors = ErrorCollector()
-    values = read_template(data, errors, creating=False)
-    errors.raise_if_any()
-    for key, value in values.items():
+    inp.raise_if_invalid()
+    for key, value in inp.changes().items():
         setattr(template, key, value)
     await session.flush()
     return template, member
@@ -120,40 +140,70 @@ def _readable(member: Membership) -> ColumnElement[bool]:
     return FormSubmission.author_id == (member.user.id if member.user else -1)
 
 
+async def _submissions(
+    session: AsyncSession,
+    template: FormTemplate,
+    member: Membership,
+    rows: list[FormSubmission],
+    total: int = 1,
+    page: PageRequest | None = None,
+) -> Submissions:
+    """``rows`` with their games, the games' bundle and their authors."""
+    game_ids = {s.game_id for s in rows if s.game_id}
+    games = (
+        {g.id: g for g in await session.scalars(select(Game).where(Game.id.in_(game_ids)))}
+        if game_ids
+        else {}
+    )
+    bundle = await load_bundle(session, list(games.values()), {member.site.id: member.site})
+    author_ids = {s.author_id for s in rows if s.author_id}
+    authors = (
+        {u.id: u for u in await session.scalars(select(User).where(User.id.in_(author_ids)))}
+        if author_ids
+        else {}
+    )
+    return Submissions(template, member, rows, games, bundle, authors, total, page)
+
+
 async def list_submissions(
-    session: AsyncSession, principal: Principal, template_id: int, query: dict[str, Any]
-) -> tuple[FormTemplate, Membership, list[FormSubmission], int, PageRequest]:
+    session: AsyncSession, principal: Principal, template_id: int, query: SubmissionQuery
+) -> Submissions:
     template, member = await load_template(session, principal, template_id)
-    errors = ErrorCollector()
-    page = parse_page(query, errors)
+    query.raise_if_invalid()
     statement = (
         select(FormSubmission)
         .outerjoin(Game, Game.id == FormSubmission.game_id)
         .where(FormSubmission.template_id == template.id, _readable(member))
     )
-    search = query.get("search")
-    if isinstance(search, dict):
-        today = site_today(member.site).date()
-        local = func.coalesce(Game.local_date, func.date(FormSubmission.created))
-        for key, upper in (("start_date", False), ("end_date", True)):
-            if not is_blank(search.get(key)):
-                day = read_date(search[key], f"search[{key}]", errors, today)
-                if day is not INVALID:
-                    statement = statement.where(local <= day if upper else local >= day)
-        if not is_blank(search.get("game_id")):
-            game = read_int(search["game_id"], "search[game_id]", errors, 1, 2**63 - 1)
-            if game is not INVALID:
-                statement = statement.where(FormSubmission.game_id == game)
-    errors.raise_if_any()
-    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
-    rows = (
-        await session.scalars(
-            statement.order_by(FormSubmission.created.desc(), FormSubmission.id.desc())
-            .offset(page.offset)
-            .limit(page.limit)
-        )
-    ).all()
-    return template, member, list(rows), int(total or 0), page
+    today = site_today(member.site).date()
+    local = func.coalesce(Game.local_date, func.date(FormSubmission.created))
+    if query.start_date is not None:
+        statement = statement.where(local >= query.start_date.on(today))
+    if query.end_date is not None:
+        statement = statement.where(local <= query.end_date.on(today))
+    if query.game_id is not None:
+        statement = statement.where(FormSubmission.game_id == query.game_id)
+    order = (FormSubmission.created.desc(), FormSubmission.id.desc())
+    rows, total = await page_of(session, statement, order, query.page)
+    return await _submissions(session, template, member, rows, total, query.page)
+
+
+async def _may_submit(session: AsyncSession, member: Membership, game: Game) -> bool:
+    if member.administers:
+        return True
+    allowed = False
+    if member.user is not None and member.site.forms_enabled:
+        if member.official:
+            allowed = bool(
+                await session.scalar(
+                    select(Assignment.id).where(
+                        Assignment.game_id == game.id, Assignment.official_id == member.user.id
+                    )
+                )
+            )
+        if member.observer and game.published:
+            allowed = True
+    return allowed
 
 
 async def create_submission(
@@ -161,38 +211,22 @@ async def create_submission(
     hasher: SecretHasher,
     principal: Principal,
     template_id: int,
-    data: dict[str, Any],
-) -> tuple[FormSubmission, FormTemplate, Membership]:
+    inp: SubmissionInput,
+) -> Submissions:
     template, member = await load_template(session, principal, template_id)
-    errors = ErrorCollector()
-    if is_blank(data.get("game_id")):
-        raise ValidationFailed({"game_id": ["can't be blank"]})
-    game_id = read_int(data["game_id"], "game_id", errors, 1, 2**63 - 1)
-    errors.raise_if_any()
-    game, _ = await load_game(session, principal, int(game_id))
+    collector(inp.problems, "game_id").raise_if_any()
+    assert inp.game_id is not None
+    game, _ = await load_game(session, principal, inp.game_id)
     if game.site_id != template.site_id:
         raise ValidationFailed({"game_id": ["does not exist"]})
-    if not member.administers:
-        allowed = False
-        if member.user is not None and member.site.forms_enabled:
-            if member.official:
-                allowed = bool(
-                    await session.scalar(
-                        select(Assignment.id).where(
-                            Assignment.game_id == game.id, Assignment.official_id == member.user.id
-                        )
-                    )
-                )
-            if member.observer and game.published:
-                allowed = True
-        if not allowed:
-            raise Forbidden("You may not submit this form for this game")
+    if not await _may_submit(session, member, game):
+        raise Forbidden("You may not submit this form for this game")
     if not template.active:
         raise ValidationFailed({"base": ["this form is not accepting submissions"]})
-    values = read_values(data.get("values"), errors)
-    errors.raise_if_any()
-    assert values is not None
+    inp.raise_if_invalid()
+    values = inp.values or []
     present = {k for k, v in values if v not in ("", "null")}
+    errors = ErrorCollector()
     for field in template.fields or []:
         if field.get("required") and field["key"] not in present:
             errors.add(field["key"], "can't be blank")
@@ -208,12 +242,13 @@ async def create_submission(
     )
     session.add(submission)
     await session.flush()
-    return submission, template, member
+    return await _submissions(session, template, member, [submission])
 
 
 async def load_submission(
     session: AsyncSession, principal: Principal, submission_id: int, *, write: bool = False
 ) -> tuple[FormSubmission, FormTemplate, Membership]:
+    """A submission has no site of its own: the site is its template's."""
     check_id(submission_id)
     submission = await session.get(FormSubmission, submission_id)
     if submission is None:
@@ -229,6 +264,21 @@ async def load_submission(
     else:
         member.require(member.administers or own, "read this submission")
     return submission, template, member
+
+
+async def get_submission(
+    session: AsyncSession, principal: Principal, submission_id: int
+) -> Submissions:
+    submission, template, member = await load_submission(session, principal, submission_id)
+    return await _submissions(session, template, member, [submission])
+
+
+async def delete_submission(
+    session: AsyncSession, principal: Principal, submission_id: int
+) -> None:
+    submission, _, _ = await load_submission(session, principal, submission_id, write=True)
+    await session.delete(submission)
+    await session.flush()
 
 
 async def by_webview_token(

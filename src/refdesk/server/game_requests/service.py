@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.assignments.candidates import candidates_for
@@ -14,13 +15,15 @@ from refdesk.server.assignments.service import HOLDS_A_SLOT, holds_a_slot
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.base import utcnow
 from refdesk.server.db.locking import apply_changes
+from refdesk.server.db.paging import page_of
 from refdesk.server.db.unique import flush_unique, unique_rule, unless_taken
-from refdesk.server.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
-from refdesk.server.fields import INVALID, is_blank, read_int, read_str
-from refdesk.server.game_requests.models import REQUEST_STATUSES, GameRequest
+from refdesk.server.errors import Forbidden, NotFound, ValidationFailed
+from refdesk.server.game_requests.models import GameRequest
+from refdesk.server.game_requests.schemas import ApprovalInput, RequestInput, RequestQuery
 from refdesk.server.games.models import Game
 from refdesk.server.games.service import load_game
-from refdesk.server.paging import PageRequest, parse_page
+from refdesk.server.paging import PageRequest
+from refdesk.server.reports.schemas import collector
 from refdesk.server.sites.access import Membership, check_id, membership_in, site_membership
 from refdesk.server.sites.models import Site
 from refdesk.server.users.models import User
@@ -28,6 +31,29 @@ from refdesk.server.users.models import User
 NO_OPEN_SLOT = "this game has no open slot you can request"
 REQUESTED = {"base": ["has already been requested"]}
 FILTERS = ("search[status]", "search[game_id]", "search[user_id]")
+NEWEST_FIRST = (GameRequest.created.desc(), GameRequest.id.desc())
+
+
+@dataclass(frozen=True)
+class Requests:
+    """Game requests with the users they are for. One request: ``total`` 1, ``page`` None."""
+
+    member: Membership
+    requests: list[GameRequest]
+    users: dict[int, User]
+    total: int = 1
+    page: PageRequest | None = None
+
+
+async def users_of(session: AsyncSession, requests: list[GameRequest]) -> dict[int, User]:
+    ids = {r.user_id for r in requests}
+    if not ids:
+        return {}
+    return {u.id: u for u in await session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+async def _one(session: AsyncSession, request: GameRequest, member: Membership) -> Requests:
+    return Requests(member, [request], await users_of(session, [request]))
 
 
 def _vacant(game_id: int, position_id: int | None) -> Any:
@@ -40,38 +66,26 @@ def _vacant(game_id: int, position_id: int | None) -> Any:
 
 
 async def create_request(
-    session: AsyncSession, principal: Principal, data: dict[str, Any]
-) -> tuple[GameRequest, Membership]:
-    errors = ErrorCollector()
-    if is_blank(data.get("game_id")):
-        raise ValidationFailed({"game_id": ["can't be blank"]})
-    game_id = read_int(data["game_id"], "game_id", errors, 1, 2**63 - 1)
-    errors.raise_if_any()
-    game, member = await load_game(session, principal, int(game_id), for_update=True)
+    session: AsyncSession, principal: Principal, inp: RequestInput
+) -> Requests:
+    collector(inp.problems, "game_id").raise_if_any()
+    assert inp.game_id is not None
+    game, member = await load_game(session, principal, inp.game_id, for_update=True)
     user = member.user
-    if member.administers and not is_blank(data.get("user_id")):
-        target = read_int(data["user_id"], "user_id", errors, 1, 2**63 - 1)
-        errors.raise_if_any()
-        user = await session.get(User, target)
+    if member.administers and inp.user_sent is not None:
+        collector(inp.problems, "user_id").raise_if_any()
+        user = await session.get(User, inp.user_id)
         if user is None or user.site_id != game.site_id:
             raise ValidationFailed({"user_id": ["does not exist"]})
     elif not member.administers:
-        if (
-            "user_id" in data
-            and not is_blank(data["user_id"])
-            and (user is None or str(data["user_id"]) != str(user.id))
-        ):
+        if inp.user_sent is not None and (user is None or inp.user_sent != str(user.id)):
             raise Forbidden("You may not request games for another user")
         member.require(member.official and member.site.show_game_requests, "request games")
     if user is None or not user.official or not user.active:
         raise ValidationFailed({"user_id": ["must be an active official of this site"]})
-    position: Any = None
-    if not is_blank(data.get("position_id")):
-        position = read_int(data["position_id"], "position_id", errors, 1, 2**63 - 1)
-    comment: Any = None
-    if "comment" in data:
-        comment = read_str(data["comment"], "comment", errors, 500)
-    errors.raise_if_any()
+    collector(inp.problems, "position_id", "comment").raise_if_any()
+    position = inp.position_id
+    comment = inp.comment or None
     open_game = game.published and game.status == "A" and game.start_time > utcnow()
     slot = await session.scalar(_vacant(game.id, position).limit(1)) if open_game else None
     if slot is None:
@@ -95,7 +109,7 @@ async def create_request(
     await flush_unique(session, REQUESTED)
     if member.site.allow_self_assign:
         await _self_assign(session, request, game, member.site, user, slot)
-    return request, member
+    return await _one(session, request, member)
 
 
 async def _self_assign(
@@ -137,13 +151,17 @@ async def load_request(
     return request, member
 
 
+async def get_request(session: AsyncSession, principal: Principal, request_id: int) -> Requests:
+    request, member = await load_request(session, principal, request_id)
+    return await _one(session, request, member)
+
+
 async def list_requests(
-    session: AsyncSession, principal: Principal, site_id: int, query: dict[str, Any]
-) -> tuple[Membership, list[GameRequest], int, PageRequest]:
+    session: AsyncSession, principal: Principal, site_id: int, query: RequestQuery
+) -> Requests:
     member = await site_membership(session, principal, site_id)
     member.require(member.administers or member.official, "list game requests")
-    errors = ErrorCollector()
-    page = parse_page(query, errors)
+    query.raise_if_invalid()
     statement = (
         select(GameRequest)
         .join(Game, Game.id == GameRequest.game_id)
@@ -151,31 +169,14 @@ async def list_requests(
     )
     if not member.administers:
         statement = statement.where(GameRequest.user_id == (member.user.id if member.user else -1))
-    search = query.get("search")
-    if isinstance(search, dict):
-        status = search.get("status")
-        if not is_blank(status):
-            if status not in REQUEST_STATUSES:
-                errors.add("search[status]", "is not included in the list")
-            else:
-                statement = statement.where(GameRequest.status == status)
-        for name in ("game_id", "user_id"):
-            if not is_blank(search.get(name)):
-                value = read_int(search[name], f"search[{name}]", errors, 1, 2**63 - 1)
-                if value is not INVALID:
-                    statement = statement.where(getattr(GameRequest, name) == value)
-    errors.raise_if_any()
-    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
-    requests = list(
-        (
-            await session.scalars(
-                statement.order_by(GameRequest.created.desc(), GameRequest.id.desc())
-                .offset(page.offset)
-                .limit(page.limit)
-            )
-        ).all()
-    )
-    return member, requests, int(total or 0), page
+    if query.status is not None:
+        statement = statement.where(GameRequest.status == query.status)
+    if query.game_id is not None:
+        statement = statement.where(GameRequest.game_id == query.game_id)
+    if query.user_id is not None:
+        statement = statement.where(GameRequest.user_id == query.user_id)
+    requests, total = await page_of(session, statement, NEWEST_FIRST, query.page)
+    return Requests(member, requests, await users_of(session, requests), total, query.page)
 
 
 async def withdraw(session: AsyncSession, principal: Principal, request_id: int) -> None:
@@ -186,30 +187,35 @@ async def withdraw(session: AsyncSession, principal: Principal, request_id: int)
     await session.flush()
 
 
-async def decide(
-    session: AsyncSession,
-    principal: Principal,
-    request_id: int,
-    data: dict[str, Any],
-    approve: bool,
+async def _pending(
+    session: AsyncSession, principal: Principal, request_id: int
 ) -> tuple[GameRequest, Membership]:
     request, member = await load_request(session, principal, request_id, for_update=True)
     member.require(member.administers, "approve or decline game requests")
     if request.status != "pending":
         raise ValidationFailed({"base": ["is not pending"]})
-    if not approve:
-        request.status = "declined"
-        await session.flush()
-        return request, member
-    errors = ErrorCollector()
+    return request, member
+
+
+async def decline(session: AsyncSession, principal: Principal, request_id: int) -> Requests:
+    request, member = await _pending(session, principal, request_id)
+    request.status = "declined"
+    await session.flush()
+    return await _one(session, request, member)
+
+
+async def approve(
+    session: AsyncSession, principal: Principal, request_id: int, inp: ApprovalInput
+) -> Requests:
+    """The official gets the given vacant slot, or the first that fits the request."""
+    request, member = await _pending(session, principal, request_id)
     slot: Assignment | None
-    if not is_blank(data.get("assignment_id")):
-        wanted = read_int(data["assignment_id"], "assignment_id", errors, 1, 2**63 - 1)
-        errors.raise_if_any()
+    inp.raise_if_invalid()
+    if inp.assignment_id is not None:
         slot = await session.scalar(
             select(Assignment)
             .where(
-                Assignment.id == wanted,
+                Assignment.id == inp.assignment_id,
                 Assignment.game_id == request.game_id,
                 Assignment.official_id.is_(None),
             )
@@ -245,4 +251,4 @@ async def decide(
     request.status = "approved"
     request.assignment_id = slot.id
     await session.flush()
-    return request, member
+    return await _one(session, request, member)

@@ -2,27 +2,52 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.principal import Principal
-from refdesk.server.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
-from refdesk.server.fields import INVALID, is_blank, read_bool, read_date, read_int, read_str
+from refdesk.server.db.paging import page_of
+from refdesk.server.errors import ErrorCollector, Forbidden, NotFound
+from refdesk.server.games.bundle import Bundle, load_bundle
 from refdesk.server.games.models import Game
 from refdesk.server.games.queries import holds_slot
 from refdesk.server.games.service import load_game, read_game
-from refdesk.server.paging import PageRequest, parse_page
+from refdesk.server.inputs import UNSET
+from refdesk.server.paging import PageRequest
 from refdesk.server.reports.models import GameReport, GameReportOfficial
+from refdesk.server.reports.schemas import ReportInput, ReportQuery, collector
 from refdesk.server.sites.access import Membership, check_id, membership_in, site_membership
 from refdesk.server.sites.models import Site
 from refdesk.server.sites.rules import site_today
 from refdesk.server.users.models import User
 
-NO_SHOW_STATUSES = (None, "excused", "unexcused")
 FILTERS = ("search[start_date]", "search[end_date]", "search[game_id]", "search[misconduct]")
+NEWEST_FIRST = (GameReport.created.desc(), GameReport.id.desc())
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What the documents of some reports show besides the reports: their games with the
+    games' bundle (authors included in ``bundle.users``) and each report's official rows."""
+
+    games: dict[int, Game]
+    bundle: Bundle
+    officials: dict[int, list[GameReportOfficial]]
+
+
+@dataclass(frozen=True)
+class Reports:
+    """A page of reports (or one report: ``total`` 1, ``page`` None) ready to represent."""
+
+    member: Membership
+    reports: list[GameReport]
+    context: ReportContext
+    total: int = 1
+    page: PageRequest | None = None
 
 
 def readable(member: Membership) -> ColumnElement[bool]:
@@ -58,121 +83,97 @@ async def may_file(session: AsyncSession, member: Membership, game: Game) -> boo
     return member.observer and game.published
 
 
-async def list_site_reports(
-    session: AsyncSession, principal: Principal, site_id: int, query: dict[str, Any]
-) -> tuple[Membership, list[GameReport], int, PageRequest]:
-    member = await site_membership(session, principal, site_id)
-    scope = readable(member)
-    errors = ErrorCollector()
-    page = parse_page(query, errors)
-    clauses = _filters(query, errors, site_today(member.site).date())
-    errors.raise_if_any()
-    statement = (
-        select(GameReport)
-        .join(Game, Game.id == GameReport.game_id)
-        .where(Game.site_id == site_id, scope, *clauses)
+async def report_context(
+    session: AsyncSession, reports: list[GameReport], site: Site
+) -> ReportContext:
+    game_ids = {r.game_id for r in reports}
+    games = (
+        {g.id: g for g in (await session.scalars(select(Game).where(Game.id.in_(game_ids))))}
+        if game_ids
+        else {}
     )
-    return member, *(await _page(session, statement, page)), page
-
-
-async def list_game_reports(
-    session: AsyncSession, principal: Principal, game_id: int, query: dict[str, Any]
-) -> tuple[Membership, Game, list[GameReport], int, PageRequest]:
-    game, member = await read_game(session, principal, game_id)  # 403 as for GET of the game
-    scope = readable(member)
-    errors = ErrorCollector()
-    page = parse_page(query, errors)
-    errors.raise_if_any()
-    statement = select(GameReport).where(GameReport.game_id == game.id, scope)
-    reports, total = await _page(session, statement, page)
-    return member, game, reports, total, page
-
-
-async def _page(
-    session: AsyncSession, statement: Any, page: PageRequest
-) -> tuple[list[GameReport], int]:
-    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
-    rows = (
-        await session.scalars(
-            statement.order_by(GameReport.created.desc(), GameReport.id.desc())
-            .offset(page.offset)
-            .limit(page.limit)
+    bundle = await load_bundle(session, list(games.values()), {site.id: site})
+    authors = {r.author_id for r in reports if r.author_id} - bundle.users.keys()
+    if authors:
+        for user in await session.scalars(select(User).where(User.id.in_(authors))):
+            bundle.users[user.id] = user
+    officials: dict[int, list[GameReportOfficial]] = {}
+    if reports:
+        rows = await session.scalars(
+            select(GameReportOfficial).where(
+                GameReportOfficial.report_id.in_([r.id for r in reports])
+            )
         )
-    ).all()
-    return list(rows), int(total or 0)
+        for row in rows:
+            officials.setdefault(row.report_id, []).append(row)
+    return ReportContext(games, bundle, officials)
 
 
-def _filters(
-    query: dict[str, Any], errors: ErrorCollector, today: Any
-) -> list[ColumnElement[bool]]:
-    search = query.get("search")
-    if not isinstance(search, dict):
-        return []
+async def _one(session: AsyncSession, report: GameReport, member: Membership) -> Reports:
+    return Reports(member, [report], await report_context(session, [report], member.site))
+
+
+def _filters(query: ReportQuery, today: date) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
-    for key, upper in (("start_date", False), ("end_date", True)):
-        if not is_blank(search.get(key)):
-            day = read_date(search[key], f"search[{key}]", errors, today)
-            if day is not INVALID:
-                clauses.append(Game.local_date <= day if upper else Game.local_date >= day)
-    if not is_blank(search.get("game_id")):
-        game = read_int(search["game_id"], "search[game_id]", errors, 1, 2**63 - 1)
-        if game is not INVALID:
-            clauses.append(GameReport.game_id == game)
-    if not is_blank(search.get("misconduct")):
-        flag = read_bool(search["misconduct"], "search[misconduct]", errors)
-        if flag is not INVALID:
-            clauses.append(GameReport.misconduct.is_(flag))
+    if query.start_date is not None:
+        clauses.append(Game.local_date >= query.start_date.on(today))
+    if query.end_date is not None:
+        clauses.append(Game.local_date <= query.end_date.on(today))
+    if query.game_id is not None:
+        clauses.append(GameReport.game_id == query.game_id)
+    if query.misconduct is not None:
+        clauses.append(GameReport.misconduct.is_(query.misconduct))
     return clauses
 
 
-def _read_fields(data: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    if "misconduct" in data:
-        flag = (
-            read_bool(data["misconduct"], "misconduct", errors)
-            if not is_blank(data["misconduct"])
-            else False
-        )
-        if flag is not INVALID:
-            values["misconduct"] = flag
-    for key in ("home_team_score", "away_team_score"):
-        if key in data:
-            if is_blank(data[key]):
-                values[key] = None
-            else:
-                score = read_int(data[key], key, errors, 0, 999)
-                if score is not INVALID:
-                    values[key] = score
-    if "text" in data:
-        text = read_str(data["text"], "text", errors, 20000)
-        if text is not INVALID:
-            values["text"] = text
-    return values
+async def list_site_reports(
+    session: AsyncSession, principal: Principal, site_id: int, query: ReportQuery
+) -> Reports:
+    member = await site_membership(session, principal, site_id)
+    scope = readable(member)
+    query.raise_if_invalid()
+    statement = (
+        select(GameReport)
+        .join(Game, Game.id == GameReport.game_id)
+        .where(Game.site_id == site_id, scope, *_filters(query, site_today(member.site).date()))
+    )
+    reports, total = await page_of(session, statement, NEWEST_FIRST, query.page)
+    context = await report_context(session, reports, member.site)
+    return Reports(member, reports, context, total, query.page)
+
+
+async def list_game_reports(
+    session: AsyncSession, principal: Principal, game_id: int, query: ReportQuery
+) -> Reports:
+    """A game's reports; only the page of ``query`` is read (its filters are the site's)."""
+    game, member = await read_game(session, principal, game_id)  # 403 as for GET of the game
+    scope = readable(member)
+    query.raise_if_invalid()
+    statement = select(GameReport).where(GameReport.game_id == game.id, scope)
+    reports, total = await page_of(session, statement, NEWEST_FIRST, query.page)
+    context = await report_context(session, reports, member.site)
+    return Reports(member, reports, context, total, query.page)
 
 
 async def _apply_officials(
     session: AsyncSession,
     report: GameReport,
     game: Game,
-    data: dict[str, Any],
+    inp: ReportInput,
     errors: ErrorCollector,
 ) -> None:
+    """Give the report a row per slot of the game, then apply the entries in order; the
+    first slot or official that does not exist ends the entries."""
     slots = list(
-        (
-            await session.scalars(
-                select(Assignment)
-                .where(Assignment.game_id == game.id)
-                .order_by(Assignment.sort_order)
-            )
-        ).all()
+        await session.scalars(
+            select(Assignment).where(Assignment.game_id == game.id).order_by(Assignment.sort_order)
+        )
     )
     rows = {
         r.assignment_id: r
-        for r in (
-            await session.scalars(
-                select(GameReportOfficial).where(GameReportOfficial.report_id == report.id)
-            )
-        ).all()
+        for r in await session.scalars(
+            select(GameReportOfficial).where(GameReportOfficial.report_id == report.id)
+        )
     }
     for slot in slots:
         if slot.id not in rows:
@@ -184,60 +185,58 @@ async def _apply_officials(
             )
             session.add(row)
             rows[slot.id] = row
-    entries = data.get("officials")
-    if entries in (None, ""):
-        return
-    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        errors.add("officials", "is invalid")
-        return
-    for entry in entries:
-        slot_id = read_int(entry.get("assignment_id"), "officials", errors, 1, 2**63 - 1)
-        if slot_id is INVALID or slot_id not in rows:
+    for entry in inp.officials or ():
+        if entry.assignment_problem is not None:
+            errors.add("officials", entry.assignment_problem)
+        if entry.assignment_id is None or entry.assignment_id not in rows:
             errors.add("officials", "does not exist")
             return
-        row = rows[slot_id]
-        if "official_id" in entry:
-            if is_blank(entry["official_id"]):
+        row = rows[entry.assignment_id]
+        if entry.official_id is not UNSET:
+            if entry.official_id is None and entry.official_problem is None:
                 row.official_id = None
             else:
-                worker = read_int(entry["official_id"], "officials", errors, 1, 2**63 - 1)
-                user = await session.get(User, worker) if worker is not INVALID else None
+                if entry.official_problem is not None:
+                    errors.add("officials", entry.official_problem)
+                user = (
+                    await session.get(User, entry.official_id)
+                    if entry.official_id is not None
+                    else None
+                )
                 if user is None or user.site_id != game.site_id:
                     errors.add("officials", "does not exist")
                     return
                 row.official_id = user.id
-        if "no_show" in entry:
-            flag = read_bool(entry["no_show"], "officials", errors)
-            if flag is not INVALID:
-                row.no_show = flag
-        if "no_show_status" in entry:
-            status = entry["no_show_status"] or None
-            if status not in NO_SHOW_STATUSES:
+        if entry.no_show_problem is not None:
+            errors.add("officials", entry.no_show_problem)
+        elif isinstance(entry.no_show, bool):
+            row.no_show = entry.no_show
+        if entry.no_show_status is not UNSET:
+            if not entry.status_known:
                 errors.add("officials", "is not included in the list")
                 return
-            row.no_show_status = status
+            row.no_show_status = entry.no_show_status
 
 
 async def create_report(
-    session: AsyncSession, principal: Principal, game_id: int, data: dict[str, Any]
-) -> tuple[GameReport, Game, Membership]:
+    session: AsyncSession, principal: Principal, game_id: int, inp: ReportInput
+) -> Reports:
     game, member = await load_game(session, principal, game_id, for_update=True)
     if not await may_file(session, member, game):
         raise Forbidden("You may not file a report for this game")
-    errors = ErrorCollector()
-    values = _read_fields(data, errors)
-    errors.raise_if_any()
+    collector(inp.problems, but=("officials",)).raise_if_any()
+    values = inp.changes()
     values.setdefault("misconduct", False)
     report = GameReport(
         game_id=game.id, author_id=member.user.id if member.user else None, **values
     )
     session.add(report)
     await session.flush()
-    await _apply_officials(session, report, game, data, errors)
-    if errors:
-        raise ValidationFailed(errors.errors)
+    errors = collector(inp.problems, "officials")
+    await _apply_officials(session, report, game, inp, errors)
+    errors.raise_if_any()
     await session.flush()
-    return report, game, member
+    return await _one(session, report, member)
 
 
 async def load_report(
@@ -263,19 +262,23 @@ async def load_report(
     return report, game, member
 
 
+async def get_report(session: AsyncSession, principal: Principal, report_id: int) -> Reports:
+    report, _, member = await load_report(session, principal, report_id)
+    return await _one(session, report, member)
+
+
 async def update_report(
-    session: AsyncSession, principal: Principal, report_id: int, data: dict[str, Any]
-) -> tuple[GameReport, Game, Membership]:
+    session: AsyncSession, principal: Principal, report_id: int, inp: ReportInput
+) -> Reports:
     report, game, member = await load_report(session, principal, report_id, write=True)
-    errors = ErrorCollector()
-    for key, value in _read_fields(data, errors).items():
+    collector(inp.problems, but=("officials",)).raise_if_any()
+    for key, value in inp.changes().items():
         setattr(report, key, value)
+    errors = collector(inp.problems, "officials")
+    await _apply_officials(session, report, game, inp, errors)
     errors.raise_if_any()
-    await _apply_officials(session, report, game, data, errors)
-    if errors:
-        raise ValidationFailed(errors.errors)
     await session.flush()
-    return report, game, member
+    return await _one(session, report, member)
 
 
 async def delete_report(session: AsyncSession, principal: Principal, report_id: int) -> None:

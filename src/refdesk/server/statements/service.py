@@ -6,38 +6,44 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.principal import Principal
-from refdesk.server.errors import ErrorCollector, NotFound, ValidationFailed
-from refdesk.server.fields import INVALID, is_blank, read_date, read_int, read_money, read_str
+from refdesk.server.db.paging import page_of
+from refdesk.server.errors import ValidationFailed
 from refdesk.server.games.bundle import load_bundle
 from refdesk.server.games.models import Game
-from refdesk.server.paging import PageRequest, parse_page
+from refdesk.server.inputs import UNSET
+from refdesk.server.paging import PageRequest
+from refdesk.server.reports.schemas import collector
 from refdesk.server.sites.access import (
     Membership,
     accessible_site_ids,
-    check_id,
-    membership_in,
+    load_in_site,
     site_membership,
 )
-from refdesk.server.sites.models import Site
 from refdesk.server.sites.rules import site_today
 from refdesk.server.statements.models import Statement, StatementLine
+from refdesk.server.statements.schemas import StatementChange, StatementInput, StatementQuery
 from refdesk.server.users.models import User
 
-STATUSES = ("unpaid", "partially_paid", "paid", "void")
 FILTERS = ("search[start_date]", "search[end_date]", "search[status]", "search[user_id]")
+NEWEST_FIRST = (Statement.statement_date.desc(), Statement.id.desc())
 
 
-@dataclass
-class StatementPage:
+@dataclass(frozen=True)
+class Statements:
+    """Statements with what their documents show: each one's site membership (by site id),
+    its lines and its official. One statement: ``total`` 1, ``page`` None."""
+
     statements: list[Statement]
-    total: int
-    page: PageRequest
     members: dict[int, Membership]
+    lines: dict[int, list[StatementLine]]
+    officials: dict[int, User]
+    total: int = 1
+    page: PageRequest | None = None
 
 
 def _status_clause(status: str) -> ColumnElement[bool]:
@@ -51,85 +57,59 @@ def _status_clause(status: str) -> ColumnElement[bool]:
     return live & (Statement.amount_paid > 0) & (Statement.amount_paid >= Statement.amount)
 
 
-def _filters(
-    query: dict[str, Any], errors: ErrorCollector, with_user: bool
-) -> list[ColumnElement[bool]]:
-    search = query.get("search")
-    if not isinstance(search, dict):
-        return []
+def _filters(query: StatementQuery) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
-    for key, upper in (("start_date", False), ("end_date", True)):
-        if not is_blank(search.get(key)):
-            day = read_date(search[key], f"search[{key}]", errors)
-            if day is not INVALID:
-                clauses.append(
-                    Statement.statement_date <= day if upper else Statement.statement_date >= day
-                )
-    status = search.get("status")
-    if not is_blank(status):
-        if status not in STATUSES:
-            errors.add("search[status]", "is not included in the list")
-        else:
-            clauses.append(_status_clause(str(status)))
-    if with_user and not is_blank(search.get("user_id")):
-        user = read_int(search["user_id"], "search[user_id]", errors, 1, 2**63 - 1)
-        if user is not INVALID:
-            clauses.append(Statement.user_id == user)
+    if query.start_date is not None:
+        clauses.append(Statement.statement_date >= query.start_date)
+    if query.end_date is not None:
+        clauses.append(Statement.statement_date <= query.end_date)
+    if query.status is not None:
+        clauses.append(_status_clause(query.status))
+    if query.user_id is not None:
+        clauses.append(Statement.user_id == query.user_id)
     return clauses
 
 
-async def _page(
-    session: AsyncSession, where: list[ColumnElement[bool]], page: PageRequest
-) -> tuple[list[Statement], int]:
-    statement = select(Statement).where(*where)
-    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
-    rows = (
-        await session.scalars(
-            statement.order_by(Statement.statement_date.desc(), Statement.id.desc())
-            .offset(page.offset)
-            .limit(page.limit)
-        )
-    ).all()
-    return list(rows), int(total or 0)
+async def _statements(
+    session: AsyncSession,
+    rows: list[Statement],
+    members: dict[int, Membership],
+    total: int = 1,
+    page: PageRequest | None = None,
+) -> Statements:
+    lines = await lines_of(session, rows)
+    officials = await officials_of(session, rows)
+    return Statements(rows, members, lines, officials, total, page)
 
 
 async def my_statements(
-    session: AsyncSession, principal: Principal, query: dict[str, Any]
-) -> StatementPage:
+    session: AsyncSession, principal: Principal, query: StatementQuery
+) -> Statements:
     members = await accessible_site_ids(session, principal)
-    errors = ErrorCollector()
-    page = parse_page(query, errors)
-    clauses = _filters(query, errors, with_user=False)
-    errors.raise_if_any()
+    query.raise_if_invalid()
     users = [m.user.id for m in members.values() if m.user is not None]
-    rows, total = await _page(session, [Statement.user_id.in_(users), *clauses], page)
-    return StatementPage(rows, total, page, members)
+    statement = select(Statement).where(Statement.user_id.in_(users), *_filters(query))
+    rows, total = await page_of(session, statement, NEWEST_FIRST, query.page)
+    return await _statements(session, rows, members, total, query.page)
 
 
 async def site_statements(
-    session: AsyncSession, principal: Principal, site_id: int, query: dict[str, Any]
-) -> StatementPage:
+    session: AsyncSession, principal: Principal, site_id: int, query: StatementQuery
+) -> Statements:
     member = await site_membership(session, principal, site_id)
     member.require(member.administers, "read this site's statements")
-    errors = ErrorCollector()
-    page = parse_page(query, errors)
-    clauses = _filters(query, errors, with_user=True)
-    errors.raise_if_any()
-    rows, total = await _page(session, [Statement.site_id == site_id, *clauses], page)
-    return StatementPage(rows, total, page, {site_id: member})
+    query.raise_if_invalid()
+    statement = select(Statement).where(Statement.site_id == site_id, *_filters(query))
+    rows, total = await page_of(session, statement, NEWEST_FIRST, query.page)
+    return await _statements(session, rows, {site_id: member}, total, query.page)
 
 
 async def load_statement(
     session: AsyncSession, principal: Principal, statement_id: int, *, write: bool = False
 ) -> tuple[Statement, Membership]:
-    check_id(statement_id)
-    statement = await session.get(Statement, statement_id, with_for_update=write)
-    if statement is None:
-        raise NotFound()
-    site = await session.get(Site, statement.site_id)
-    if site is None:
-        raise NotFound()
-    member = await membership_in(session, principal, site)
+    statement, member = await load_in_site(
+        session, principal, Statement, statement_id, for_update=write
+    )
     own = member.user is not None and member.user.id == statement.user_id
     if write:
         member.require(member.assignor, "change statements")
@@ -138,40 +118,38 @@ async def load_statement(
     return statement, member
 
 
+async def get_statement(
+    session: AsyncSession, principal: Principal, statement_id: int
+) -> Statements:
+    statement, member = await load_statement(session, principal, statement_id)
+    return await _statements(session, [statement], {member.site.id: member})
+
+
 async def create_statement(
-    session: AsyncSession, principal: Principal, site_id: int, data: dict[str, Any]
-) -> tuple[Statement, Membership]:
+    session: AsyncSession, principal: Principal, site_id: int, inp: StatementInput
+) -> Statements:
     member = await site_membership(session, principal, site_id, for_update=True)
     member.require(member.assignor, "create statements")
     site = member.site
-    errors = ErrorCollector()
     today = site_today(site).date()
-    values: dict[str, Any] = {}
-    for key in ("user_id", "period_start", "period_end"):
-        if is_blank(data.get(key)):
-            errors.add(key, "can't be blank")
-        elif key == "user_id":
-            user_id = read_int(data[key], key, errors, 1, 2**63 - 1)
-            if user_id is not INVALID:
-                user = await session.get(User, user_id)
-                if user is None or user.site_id != site.id:
-                    errors.add(key, "does not exist")
-                else:
-                    values[key] = user_id
-        else:
-            day = read_date(data[key], key, errors, today)
-            if day is not INVALID:
-                values[key] = day
-    values["statement_date"] = today
-    if not is_blank(data.get("statement_date")):
-        day = read_date(data["statement_date"], "statement_date", errors, today)
-        if day is not INVALID:
-            values["statement_date"] = day
-    if "description" in data:
-        text = read_str(data["description"], "description", errors, 255)
-        if text is not INVALID:
-            values["description"] = text
+    errors = collector(inp.problems, "user_id")  # the official is checked before the period
+    if inp.user_id is not None:
+        user = await session.get(User, inp.user_id)
+        if user is None or user.site_id != site.id:
+            errors.add("user_id", "does not exist")
+    for field, message in inp.problems:
+        if field != "user_id":
+            errors.add(field, message)
     errors.raise_if_any()
+    assert inp.user_id and inp.period_start and inp.period_end
+    values: dict[str, Any] = {
+        "user_id": inp.user_id,
+        "period_start": inp.period_start.on(today),
+        "period_end": inp.period_end.on(today),
+        "statement_date": inp.statement_date.on(today) if inp.statement_date else today,
+    }
+    if inp.description is not UNSET:
+        values["description"] = inp.description
     billed = (
         select(StatementLine.assignment_id)
         .join(Statement, Statement.id == StatementLine.statement_id)
@@ -220,40 +198,30 @@ async def create_statement(
         )
     statement.amount = total
     await session.flush()
-    return statement, member
+    return await _statements(session, [statement], {site.id: member})
 
 
 async def update_statement(
-    session: AsyncSession, principal: Principal, statement_id: int, data: dict[str, Any]
-) -> tuple[Statement, Membership]:
+    session: AsyncSession, principal: Principal, statement_id: int, inp: StatementChange
+) -> Statements:
     statement, member = await load_statement(session, principal, statement_id, write=True)
-    errors = ErrorCollector()
-    if "amount_paid" in data:
-        paid = read_money(data["amount_paid"], "amount_paid", errors)
-        if paid is not INVALID:
-            if paid > statement.amount:
-                errors.add("amount_paid", f"must be less than or equal to {statement.amount}")
-            else:
-                statement.amount_paid = paid
-    if "description" in data:
-        text = read_str(data["description"], "description", errors, 255)
-        if text is not INVALID:
-            statement.description = text
-    if "statement_date" in data:
-        day = read_date(
-            data["statement_date"], "statement_date", errors, site_today(member.site).date()
-        )
-        if day is not INVALID:
-            statement.statement_date = day
-    if "status" in data:
-        if data["status"] != "void":
-            errors.add("status", "is not included in the list")
-        else:
-            statement.void = True
-    if errors:
-        raise ValidationFailed(errors.errors)
+    errors = collector(inp.problems, "amount_paid")  # the amount is checked first
+    if inp.amount_paid is not UNSET and inp.amount_paid > statement.amount:
+        errors.add("amount_paid", f"must be less than or equal to {statement.amount}")
+    for field, message in inp.problems:
+        if field != "amount_paid":
+            errors.add(field, message)
+    errors.raise_if_any()
+    if inp.amount_paid is not UNSET:
+        statement.amount_paid = inp.amount_paid
+    if inp.description is not UNSET:
+        statement.description = inp.description
+    if inp.statement_date is not UNSET:
+        statement.statement_date = inp.statement_date.on(site_today(member.site).date())
+    if inp.void:
+        statement.void = True
     await session.flush()
-    return statement, member
+    return await _statements(session, [statement], {member.site.id: member})
 
 
 async def lines_of(
