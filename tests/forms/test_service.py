@@ -21,8 +21,8 @@ from refdesk.server.forms.schemas import (
 from refdesk.server.reports.schemas import SiteDay
 from refdesk.server.runtime import Runtime
 from tests.factories import Member, create_member
-from tests.games.test_candidates import make_game
-from tests.games.test_games import _site, setup_site
+from tests.support.games import load_site as _site
+from tests.support.games import make_game, setup_site
 
 FIELDS = [{"template_key": "score", "label": "Score", "type": "number", "required": True}]
 

@@ -28,8 +28,8 @@ from refdesk.server.statements.schemas import (
     parse_statement_query,
 )
 from tests.factories import Member, create_member
-from tests.games.test_candidates import make_game
-from tests.games.test_games import _site, setup_site
+from tests.support.games import load_site as _site
+from tests.support.games import make_game, setup_site
 
 
 def principal_of(member: Member) -> Principal:
