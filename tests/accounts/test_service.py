@@ -3,8 +3,6 @@ CLI would call them: no HTTP request, no wire dict."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 from refdesk.server.accounts import applications, service
@@ -16,24 +14,12 @@ from refdesk.server.accounts.schemas import (
     parse_application,
 )
 from refdesk.server.auth.errors import InsufficientScope
-from refdesk.server.auth.principal import Principal
-from refdesk.server.db.base import utcnow
 from refdesk.server.errors import NotFound, ValidationFailed
 from refdesk.server.inputs import UNSET
 from refdesk.server.paging import PageRequest
 from refdesk.server.runtime import Runtime
 from tests.factories import create_account
-
-
-def principal_of(account: Account, scopes: str = "read write") -> Principal:
-    return Principal(
-        account_id=account.id,
-        operator=account.operator,
-        scopes=frozenset(scopes.split()),
-        token_id=0,
-        application_id=0,
-        expires_at=utcnow() + timedelta(hours=1),
-    )
+from tests.support.services import principal_of
 
 
 def test_parsing_never_raises_and_keeps_the_check_order() -> None:

@@ -3,7 +3,6 @@ the decline cut-off (§16.4) and the ``lock_version`` compare (§12) against a r
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -19,23 +18,12 @@ from refdesk.server.assignments.schemas import (
     parse_assign,
     parse_decline,
 )
-from refdesk.server.auth.principal import Principal
 from refdesk.server.errors import Conflict, Forbidden, ValidationFailed
 from refdesk.server.runtime import Runtime
 from tests.factories import Member, create_member
 from tests.support.games import load_site as _site
 from tests.support.games import make_game, setup_site
-
-
-def principal(member: Member) -> Principal:
-    return Principal(
-        account_id=member.account.id,
-        operator=False,
-        scopes=frozenset({"read", "write"}),
-        token_id=0,
-        application_id=0,
-        expires_at=datetime.now(UTC) + timedelta(hours=1),
-    )
+from tests.support.services import principal_of
 
 
 async def held_slot(
@@ -49,7 +37,7 @@ async def held_slot(
     slot_id = int(game["_embedded"]["assignments"][0]["id"])
     async with runtime.db.transaction() as session:
         slot, _, _ = await service.assign(
-            session, principal(assignor), slot_id, AssignInput(official_id=official.user.id)
+            session, principal_of(assignor), slot_id, AssignInput(official_id=official.user.id)
         )
         assert slot.official_id == official.user.id
     return slot_id, assignor, official
@@ -70,18 +58,18 @@ async def test_the_holder_cannot_decline_inside_the_cut_off(
     decline = RespondInput(accept=False, reason="Out of town")
     with pytest.raises(ValidationFailed) as refused:
         async with runtime.db.transaction() as session:
-            await service.respond(session, principal(official), slot_id, decline)
+            await service.respond(session, principal_of(official), slot_id, decline)
     assert refused.value.errors == {
         "base": ["can't be declined less than 720 hours before the game; contact your assignor"]
     }
     # Accepting is not limited; the assignor declines for the official at any time.
     async with runtime.db.transaction() as session:
         slot, _, _ = await service.respond(
-            session, principal(official), slot_id, RespondInput(accept=True)
+            session, principal_of(official), slot_id, RespondInput(accept=True)
         )
         assert (slot.accepted, slot.declined) == (True, False)
     async with runtime.db.transaction() as session:
-        slot, _, _ = await service.respond(session, principal(assignor), slot_id, decline)
+        slot, _, _ = await service.respond(session, principal_of(assignor), slot_id, decline)
         assert (slot.accepted, slot.declined, slot.decline_reason) == (
             False,
             True,
@@ -90,7 +78,7 @@ async def test_the_holder_cannot_decline_inside_the_cut_off(
     # Once declined, the holder may say so again (nothing changes).
     async with runtime.db.transaction() as session:
         slot, _, _ = await service.respond(
-            session, principal(official), slot_id, RespondInput(accept=False)
+            session, principal_of(official), slot_id, RespondInput(accept=False)
         )
         assert slot.decline_reason == "Out of town"
 
@@ -101,13 +89,13 @@ async def test_the_holder_declines_before_the_cut_off(
     slot_id, _, official = await held_slot(client, runtime)  # default cut-off: 36 hours
     async with runtime.db.transaction() as session:
         slot, _, _ = await service.respond(
-            session, principal(official), slot_id, parse_decline({"reason": "  Sick  "})
+            session, principal_of(official), slot_id, parse_decline({"reason": "  Sick  "})
         )
         assert (slot.declined, slot.decline_reason) == (True, "Sick")
     # The edit form of the answer follows the same rule.
     async with runtime.db.transaction() as session:
         slot, _, _ = await service.edit(
-            session, principal(official), slot_id, EditInput(accepted=True)
+            session, principal_of(official), slot_id, EditInput(accepted=True)
         )
         assert (slot.accepted, slot.declined, slot.decline_reason) == (True, False, None)
 
@@ -119,7 +107,9 @@ async def test_only_the_holder_answers(client: httpx.AsyncClient, runtime: Runti
     )
     with pytest.raises(Forbidden):
         async with runtime.db.transaction() as session:
-            await service.respond(session, principal(stranger), slot_id, RespondInput(accept=True))
+            await service.respond(
+                session, principal_of(stranger), slot_id, RespondInput(accept=True)
+            )
 
 
 async def _site_of(runtime: Runtime, slot_id: int) -> int:
@@ -142,14 +132,14 @@ async def test_lock_version_is_compared_with_what_the_client_saw(
         async with runtime.db.transaction() as session:
             await service.respond(
                 session,
-                principal(official),
+                principal_of(official),
                 slot_id,
                 RespondInput(accept=True, lock_version=seen - 1),
             )
     assert stale.value.current_lock_version == seen
     async with runtime.db.transaction() as session:
         await service.respond(
-            session, principal(official), slot_id, RespondInput(accept=True, lock_version=seen)
+            session, principal_of(official), slot_id, RespondInput(accept=True, lock_version=seen)
         )
     assert await lock_version_of(runtime, slot_id) == seen + 1
     # The same value again is now stale, for every form that carries it.
@@ -161,7 +151,7 @@ async def test_lock_version_is_compared_with_what_the_client_saw(
     for inp in stale_inputs:
         with pytest.raises(Conflict):
             async with runtime.db.transaction() as session:
-                who = principal(assignor)
+                who = principal_of(assignor)
                 if isinstance(inp, EditInput):
                     await service.edit(session, who, slot_id, inp)
                 elif isinstance(inp, UnassignInput):
@@ -171,7 +161,10 @@ async def test_lock_version_is_compared_with_what_the_client_saw(
     # An answer already given changes nothing: no write, no new lock_version.
     async with runtime.db.transaction() as session:
         await service.respond(
-            session, principal(official), slot_id, RespondInput(accept=True, lock_version=seen + 1)
+            session,
+            principal_of(official),
+            slot_id,
+            RespondInput(accept=True, lock_version=seen + 1),
         )
     assert await lock_version_of(runtime, slot_id) == seen + 1
 
@@ -188,18 +181,18 @@ async def test_an_unreadable_lock_version_is_reported_alone_before_the_compare(
     }
     with pytest.raises(ValidationFailed) as refused:
         async with runtime.db.transaction() as session:
-            await service.assign(session, principal(assignor), slot_id, inp)
+            await service.assign(session, principal_of(assignor), slot_id, inp)
     assert refused.value.errors == {"lock_version": ["is not a number"]}
     # Then the missing official, alone; then the rest together.
     inp = parse_assign({"user_id": " ", "accepted": "perhaps"})
     with pytest.raises(ValidationFailed) as refused:
         async with runtime.db.transaction() as session:
-            await service.assign(session, principal(assignor), slot_id, inp)
+            await service.assign(session, principal_of(assignor), slot_id, inp)
     assert refused.value.errors == {"user_id": ["can't be blank"]}
     inp = parse_assign({"official_id": "x", "accepted": "perhaps"})
     with pytest.raises(ValidationFailed) as refused:
         async with runtime.db.transaction() as session:
-            await service.assign(session, principal(assignor), slot_id, inp)
+            await service.assign(session, principal_of(assignor), slot_id, inp)
     assert refused.value.errors == {
         "accepted": ["is not a valid boolean"],
         "official_id": ["is not a number"],

@@ -7,7 +7,6 @@ from datetime import date, time, timedelta
 import httpx
 import pytest
 
-from refdesk.server.auth.principal import Principal
 from refdesk.server.availability import service
 from refdesk.server.availability.schemas import (
     AvailabilityWrite,
@@ -15,16 +14,12 @@ from refdesk.server.availability.schemas import (
     parse_availability,
     parse_availability_query,
 )
-from refdesk.server.db.base import utcnow
 from refdesk.server.errors import ValidationFailed
 from refdesk.server.inputs import UNSET
 from refdesk.server.runtime import Runtime
 from refdesk.server.sites.rules import site_today
-from tests.factories import Member, create_member, create_site
-
-
-def principal_of(member: Member) -> Principal:
-    return Principal(member.account.id, False, frozenset({"read", "write"}), 0, 0, utcnow())
+from tests.factories import create_member, create_site
+from tests.support.services import principal_of
 
 
 def test_parsing_keeps_relative_days_and_never_raises() -> None:

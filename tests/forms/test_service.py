@@ -5,8 +5,6 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from refdesk.server.auth.principal import Principal
-from refdesk.server.db.base import utcnow
 from refdesk.server.errors import Forbidden, ValidationFailed
 from refdesk.server.forms import service
 from refdesk.server.forms.representation import submissions_repr
@@ -20,15 +18,12 @@ from refdesk.server.forms.schemas import (
 )
 from refdesk.server.reports.schemas import SiteDay
 from refdesk.server.runtime import Runtime
-from tests.factories import Member, create_member
+from tests.factories import create_member
 from tests.support.games import load_site as _site
 from tests.support.games import make_game, setup_site
+from tests.support.services import principal_of
 
 FIELDS = [{"template_key": "score", "label": "Score", "type": "number", "required": True}]
-
-
-def principal_of(member: Member) -> Principal:
-    return Principal(member.account.id, False, frozenset({"read", "write"}), 0, 0, utcnow())
 
 
 def test_parsing_never_raises_and_keeps_the_messages() -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from refdesk.server.auth.principal import Principal
-from refdesk.server.db.base import utcnow
 from refdesk.server.errors import Forbidden, ValidationFailed
 from refdesk.server.game_requests import service
 from refdesk.server.game_requests.representation import requests_repr
@@ -18,13 +16,10 @@ from refdesk.server.game_requests.schemas import (
     parse_request_query,
 )
 from refdesk.server.runtime import Runtime
-from tests.factories import Member, create_member
+from tests.factories import create_member
 from tests.support.games import load_site as _site
 from tests.support.games import make_game, setup_site
-
-
-def principal_of(member: Member) -> Principal:
-    return Principal(member.account.id, False, frozenset({"read", "write"}), 0, 0, utcnow())
+from tests.support.services import principal_of
 
 
 def test_parsing_never_raises() -> None:

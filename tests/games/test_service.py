@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import func, select
 
 from refdesk.server.assignments.models import Assignment
-from refdesk.server.auth.principal import Principal
 from refdesk.server.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from refdesk.server.games import lists, service
 from refdesk.server.games.days import RelativeDay
@@ -20,23 +19,15 @@ from refdesk.server.games.schemas import (
     parse_game_unassign,
     parse_game_write,
 )
-from refdesk.server.paging import PageRequest
 from refdesk.server.reference.models import Pattern, PatternPosition, Position
 from refdesk.server.runtime import Runtime
 from refdesk.server.sites.models import Site
-from tests.factories import Member, create_member, create_site
-
-FAR = datetime(2099, 1, 1, tzinfo=UTC)
-PAGE = PageRequest(1, 50, False)
-
-
-def principal_of(member: Member) -> Principal:
-    return Principal(member.account.id, False, frozenset({"read", "write"}), 0, 0, FAR)
+from tests.factories import Member, create_member
+from tests.support.services import FIRST_PAGE, assignor_site, principal_of
 
 
 async def setup(runtime: Runtime) -> tuple[Site, Member]:
-    site = await create_site(runtime)
-    assignor = await create_member(runtime, site, assignor=True)
+    site, assignor = await assignor_site(runtime)
     async with runtime.db.transaction() as session:
         pattern = Pattern(site_id=site.id, name="Two")
         session.add(pattern)
@@ -88,10 +79,10 @@ async def test_create_update_and_unassign_with_typed_inputs(runtime: Runtime) ->
         game, _ = await service.unassign_game(session, who, game_id, GameUnassign())
         assert game.lock_version == 1
     async with runtime.db.transaction() as session:
-        listing = await lists.site_games(session, who, site.id, GameListQuery(), PAGE)
+        listing = await lists.site_games(session, who, site.id, GameListQuery(), FIRST_PAGE)
         assert [g.id for g in listing.games] == [game_id] and listing.total == 1
         later = GameListQuery(start_date=date(2031, 1, 1))
-        assert (await lists.site_games(session, who, site.id, later, PAGE)).total == 0
+        assert (await lists.site_games(session, who, site.id, later, FIRST_PAGE)).total == 0
 
 
 async def test_stale_lock_version_is_a_conflict(runtime: Runtime) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from refdesk.server.auth.principal import Principal
-from refdesk.server.db.base import utcnow
 from refdesk.server.errors import Forbidden, ValidationFailed
 from refdesk.server.reports import service as reports
 from refdesk.server.reports.representation import reports_repr
@@ -27,13 +25,10 @@ from refdesk.server.statements.schemas import (
     parse_statement_change,
     parse_statement_query,
 )
-from tests.factories import Member, create_member
+from tests.factories import create_member
 from tests.support.games import load_site as _site
 from tests.support.games import make_game, setup_site
-
-
-def principal_of(member: Member) -> Principal:
-    return Principal(member.account.id, False, frozenset({"read", "write"}), 0, 0, utcnow())
+from tests.support.services import principal_of
 
 
 def test_parsing_keeps_problems_and_relative_days() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from refdesk.server.auth.principal import Principal
-from refdesk.server.db.base import utcnow
 from refdesk.server.errors import Conflict, Forbidden, ValidationFailed
 from refdesk.server.inputs import UNSET
 from refdesk.server.reference import service
@@ -23,16 +22,13 @@ from refdesk.server.runtime import Runtime
 from refdesk.server.sites.models import Site
 from refdesk.server.venues.representation import VENUES
 from refdesk.server.venues.schemas import VenueWrite, parse_venue
-from tests.factories import Member, create_member, create_site
-
-
-def principal_of(member: Member) -> Principal:
-    return Principal(member.account.id, False, frozenset({"read", "write"}), 0, 0, utcnow())
+from tests.factories import create_member, create_site
+from tests.support.services import assignor_site, principal_of
 
 
 async def _assignor(runtime: Runtime) -> tuple[Site, Principal]:
-    site = await create_site(runtime)
-    return site, principal_of(await create_member(runtime, site, assignor=True))
+    site, assignor = await assignor_site(runtime)
+    return site, principal_of(assignor)
 
 
 def test_parsing_never_raises_and_keeps_the_wire_names() -> None:

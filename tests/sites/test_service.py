@@ -3,15 +3,12 @@ subscription and the list, with the access checks before the 422 (contract §5, 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
-from refdesk.server.accounts.models import Account
-from refdesk.server.auth.principal import Principal
 from refdesk.server.config import Settings
-from refdesk.server.db.base import utcnow
 from refdesk.server.errors import Forbidden, NotFound, PaymentRequired, ValidationFailed
 from refdesk.server.inputs import UNSET
 from refdesk.server.paging import PageRequest
@@ -27,20 +24,7 @@ from refdesk.server.sites.schemas import (
 )
 from refdesk.server.users.models import User
 from tests.factories import create_account, create_site, create_user
-
-FIRST_PAGE = PageRequest(1, 50, False)
-
-
-def principal_of(account: Account) -> Principal:
-    return Principal(
-        account.id,
-        account.operator,
-        frozenset({"read", "write"}),
-        0,
-        0,
-        utcnow() + timedelta(hours=1),
-    )
-
+from tests.support.services import FIRST_PAGE, principal_of
 
 # --- parsing ---------------------------------------------------------------------------------
 

@@ -4,13 +4,10 @@ keep their messages."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 from refdesk.server.accounts.models import Account
 from refdesk.server.auth.principal import Principal
-from refdesk.server.db.base import utcnow
 from refdesk.server.errors import Conflict, Forbidden, ValidationFailed
 from refdesk.server.inputs import UNSET
 from refdesk.server.paging import PageRequest
@@ -29,21 +26,13 @@ from refdesk.server.users.schemas import (
     parse_user_update,
 )
 from tests.factories import create_account, create_site, create_user
-
-
-def principal_of(account: Account, *, operator: bool = False) -> Principal:
-    return Principal(
-        account.id, operator, frozenset({"read", "write"}), 0, 0, utcnow() + timedelta(hours=1)
-    )
+from tests.support.services import FIRST_PAGE, principal_of
 
 
 async def member(rt: Runtime, site: Site, **flags: object) -> tuple[Principal, User]:
     account = await create_account(rt)
     user = await create_user(rt, site, account, **flags)
     return principal_of(account), user
-
-
-FIRST_PAGE = PageRequest(1, 50, False)
 
 
 def new_user(**fields: object) -> UserCreate:
@@ -174,7 +163,7 @@ async def test_only_an_operator_sets_a_password(runtime: Runtime) -> None:
         with pytest.raises(ValidationFailed) as caught:
             await service.create_user(session, runtime.passwords, principal, site.id, inp)
     assert list(caught.value.errors) == ["password"]
-    operator = principal_of(await create_account(runtime, operator=True), operator=True)
+    operator = principal_of(await create_account(runtime, operator=True))
     async with runtime.db.transaction() as session:
         user, _ = await service.create_user(session, runtime.passwords, operator, site.id, inp)
     assert user.password_set is True
