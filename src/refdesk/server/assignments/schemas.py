@@ -13,7 +13,15 @@ from decimal import Decimal
 from typing import Any
 
 from refdesk.server.errors import ErrorCollector
-from refdesk.server.fields import INVALID, MAX_INT, is_blank, read_bool, read_int, read_money
+from refdesk.server.fields import (
+    INVALID,
+    MAX_INT,
+    is_blank,
+    read_bool,
+    read_int,
+    read_lock_version,
+    read_money,
+)
 from refdesk.server.fields import read_str as _read_str
 from refdesk.server.inputs import UNSET, Body, Field, Input, Unset, problems_of
 from refdesk.server.paging import PageRequest, parse_page
@@ -31,14 +39,6 @@ def errors_for(inp: Input, *fields: str | None) -> ErrorCollector:
             if field == name:
                 collector.add(field, message)
     return collector
-
-
-def _read_lock_version(data: dict[str, Any], errors: ErrorCollector) -> int | None:
-    """The client's ``lock_version`` (None when absent or blank), as ``db.locking`` reads it."""
-    if "lock_version" not in data or data["lock_version"] in (None, ""):
-        return None
-    value = read_int(data["lock_version"], "lock_version", errors)
-    return None if value is INVALID else int(value)
 
 
 def _official_field(data: dict[str, Any]) -> str | None:
@@ -125,7 +125,7 @@ def _parse_official(data: dict[str, Any], errors: ErrorCollector) -> tuple[str, 
 
 def parse_assign(data: dict[str, Any]) -> AssignInput:
     errors = ErrorCollector()
-    lock_version = _read_lock_version(data, errors)
+    lock_version = read_lock_version(data, errors)
     field, official = _parse_official(data, errors)
     accepted = _read_accepted(data, errors)
     return AssignInput(
@@ -167,7 +167,7 @@ UNASSIGN_BODY = Body("Unassign", [LOCK_VERSION], root="assignment")
 
 def parse_unassign(data: dict[str, Any]) -> UnassignInput:
     errors = ErrorCollector()
-    lock_version = _read_lock_version(data, errors)
+    lock_version = read_lock_version(data, errors)
     return UnassignInput(lock_version=lock_version, problems=problems_of(errors))
 
 
@@ -205,7 +205,7 @@ CONFIRM_BODY = Body(
 def _parse_respond(
     data: dict[str, Any], accept: bool | None, errors: ErrorCollector
 ) -> RespondInput:
-    lock_version = _read_lock_version(data, errors)
+    lock_version = read_lock_version(data, errors)
     if accept is None:
         status = data.get("status")
         if isinstance(status, str) and status.strip().upper() in ("A", "D"):
@@ -225,7 +225,7 @@ def _parse_respond(
 def parse_accept(data: dict[str, Any]) -> RespondInput:
     errors = ErrorCollector()
     return RespondInput(
-        accept=True, lock_version=_read_lock_version(data, errors), problems=problems_of(errors)
+        accept=True, lock_version=read_lock_version(data, errors), problems=problems_of(errors)
     )
 
 
@@ -286,7 +286,7 @@ def _read_flag(data: dict[str, Any], name: str, errors: ErrorCollector) -> bool 
 
 def parse_edit(data: dict[str, Any]) -> EditInput:
     errors = ErrorCollector()
-    lock_version = _read_lock_version(data, errors)
+    lock_version = read_lock_version(data, errors)
     accepted = _read_flag(data, "accepted", errors)
     declined = _read_flag(data, "declined", errors)
     field = _official_field(data)

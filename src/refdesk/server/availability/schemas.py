@@ -11,10 +11,17 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from refdesk.server.errors import ErrorCollector
-from refdesk.server.fields import INVALID, is_blank, read_bool, read_date, read_str, read_time
+from refdesk.server.fields import (
+    INVALID,
+    is_blank,
+    read_bool,
+    read_date,
+    read_lock_version,
+    read_str,
+    read_time,
+)
 from refdesk.server.inputs import UNSET, Body, Field, Input, Unset, problems_of
 from refdesk.server.paging import PageRequest, parse_page
-from refdesk.server.reference.schemas import read_lock_version
 
 MAX_LIMIT = 200
 FILTERS = ("search[start_date]", "search[end_date]")

@@ -21,6 +21,7 @@ from refdesk.server.fields import (
     read_bool,
     read_datetime,
     read_int,
+    read_lock_version,
     read_str,
     read_time,
 )
@@ -66,13 +67,6 @@ class Versioned(Input):
         messages = [message for field, message in self.problems if field == "lock_version"]
         if messages:
             raise ValidationFailed({"lock_version": messages})
-
-
-def _lock_version(data: dict[str, Any], errors: ErrorCollector) -> int | None:
-    if "lock_version" not in data or data["lock_version"] in (None, ""):
-        return None
-    value = read_int(data["lock_version"], "lock_version", errors)
-    return None if value is INVALID else int(value)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -209,7 +203,7 @@ def parse_game_write(data: dict[str, Any], *, creating: bool = False) -> GameWri
     a create does not read ``lock_version``."""
     errors = ErrorCollector()
     values: dict[str, Any] = {}
-    lock_version = None if creating else _lock_version(data, errors)
+    lock_version = None if creating else read_lock_version(data, errors)
     _read_start(data, errors, values)
     _read_references(data, errors, values)
     _read_plain(data, errors, values)
@@ -253,7 +247,7 @@ class GameUnassign(Versioned):
 
 def parse_game_unassign(data: dict[str, Any]) -> GameUnassign:
     errors = ErrorCollector()
-    lock_version = _lock_version(data, errors)
+    lock_version = read_lock_version(data, errors)
     ids: tuple[int, ...] | None = None
     raw = data.get("assignment_ids")
     if raw not in (None, "", []):

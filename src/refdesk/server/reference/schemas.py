@@ -91,14 +91,6 @@ def read_body(
     return values
 
 
-def read_lock_version(data: dict[str, Any], errors: ErrorCollector) -> int | None:
-    """The client's ``lock_version`` (None when absent or blank); see ``db.locking``."""
-    if data.get("lock_version") in (None, ""):
-        return None
-    value = read_int(data["lock_version"], "lock_version", errors)
-    return None if value is INVALID else int(value)
-
-
 # Inputs --------------------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from refdesk.server.fields import (
     read_date,
     read_email,
     read_int,
+    read_lock_version,
     read_str,
 )
 from refdesk.server.inputs import UNSET, Body, Field, Input, Problems, Unset, problems_of
@@ -231,13 +232,11 @@ def _sent(data: dict[str, Any]) -> frozenset[str]:
     return frozenset(k for k in data if k in _KNOWN)
 
 
-def read_lock_version(data: dict[str, Any]) -> tuple[int | None, Problems]:
-    """The client's ``lock_version`` (None when absent or blank) and its problems."""
-    if data.get("lock_version") in (None, ""):
-        return None, ()
+def _lock_version(data: dict[str, Any]) -> tuple[int | None, Problems]:
+    """The client's ``lock_version`` and its problems, kept apart from the other fields'."""
     errors = ErrorCollector()
-    value = read_int(data["lock_version"], "lock_version", errors)
-    return (None if value is INVALID else int(value)), problems_of(errors)
+    lock_version = read_lock_version(data, errors)
+    return lock_version, problems_of(errors)
 
 
 def parse_user_update(data: dict[str, Any]) -> UserUpdate:
@@ -245,7 +244,7 @@ def parse_user_update(data: dict[str, Any]) -> UserUpdate:
     for name in PASSWORD_FIELDS:
         if name in data:
             password.add(name, NOT_YOURS if name == "password" else "is not allowed")
-    lock_version, lock_problems = read_lock_version(data)
+    lock_version, lock_problems = _lock_version(data)
     errors = ErrorCollector()
     changes = _read_changes(data, errors)
     return UserUpdate(
@@ -286,7 +285,7 @@ def parse_user_create(data: dict[str, Any]) -> UserCreate:
 
 
 def parse_lock_version(data: dict[str, Any]) -> LockVersion:
-    lock_version, problems = read_lock_version(data)
+    lock_version, problems = _lock_version(data)
     return LockVersion(problems=problems, lock_version=lock_version)
 
 
