@@ -11,10 +11,10 @@ from refdesk.server.auth.principal import Principal
 from refdesk.server.availability import service
 from refdesk.server.availability.schemas import (
     AvailabilityWrite,
-    RelativeDay,
     parse_availability,
     parse_availability_query,
 )
+from refdesk.server.days import RelativeDay
 from refdesk.server.db.base import utcnow
 from refdesk.server.errors import ValidationFailed
 from refdesk.server.inputs import UNSET

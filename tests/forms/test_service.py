@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from refdesk.server.auth.principal import Principal
+from refdesk.server.days import RelativeDay as SiteDay
 from refdesk.server.db.base import utcnow
 from refdesk.server.errors import Forbidden, ValidationFailed
 from refdesk.server.forms import service
@@ -18,7 +19,6 @@ from refdesk.server.forms.schemas import (
     parse_template,
     parse_template_query,
 )
-from refdesk.server.reports.schemas import SiteDay
 from refdesk.server.runtime import Runtime
 from tests.factories import Member, create_member
 from tests.support.games import load_site as _site

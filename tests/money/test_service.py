@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from refdesk.server.auth.principal import Principal
+from refdesk.server.days import RelativeDay as SiteDay
 from refdesk.server.db.base import utcnow
 from refdesk.server.errors import Forbidden, ValidationFailed
 from refdesk.server.reports import service as reports
@@ -13,7 +14,6 @@ from refdesk.server.reports.representation import reports_repr
 from refdesk.server.reports.schemas import (
     OfficialEntry,
     ReportInput,
-    SiteDay,
     parse_report,
     parse_report_query,
 )

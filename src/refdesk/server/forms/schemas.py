@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from refdesk.server.days import Day, read_day_or_none
 from refdesk.server.errors import ErrorCollector
 from refdesk.server.fields import INVALID, MAX_INT, is_blank, read_bool, read_int, read_str
 from refdesk.server.inputs import UNSET, Body, Field, Input, Unset, problems_of
 from refdesk.server.paging import PageRequest, parse_page
-from refdesk.server.reports.schemas import SiteDay, read_day
 
 FIELD_TYPES = ("text", "textarea", "number", "checkbox", "select", "date", "time", "upload")
 MAPPED = (
@@ -251,8 +251,8 @@ class SubmissionQuery(Input):
     """``page``/``limit`` and the ``search[...]`` filters of a template's submissions."""
 
     page: PageRequest
-    start_date: SiteDay | None = None
-    end_date: SiteDay | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
     game_id: int | None = None
 
 
@@ -264,7 +264,7 @@ def parse_submission_query(query: dict[str, Any]) -> SubmissionQuery:
     if isinstance(search, dict):
         for key in ("start_date", "end_date"):
             if not is_blank(search.get(key)):
-                values[key] = read_day(search[key], f"search[{key}]", errors)
+                values[key] = read_day_or_none(search[key], f"search[{key}]", errors)
         if not is_blank(search.get("game_id")):
             game = read_int(search["game_id"], "search[game_id]", errors, 1, MAX_INT)
             if game is not INVALID:

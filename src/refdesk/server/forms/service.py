@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.principal import Principal
 from refdesk.server.auth.secrets import SecretHasher
+from refdesk.server.days import day_of
 from refdesk.server.db.paging import page_of
 from refdesk.server.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
 from refdesk.server.forms.models import FormSubmission, FormTemplate
@@ -178,9 +179,9 @@ async def list_submissions(
     today = site_today(member.site).date()
     local = func.coalesce(Game.local_date, func.date(FormSubmission.created))
     if query.start_date is not None:
-        statement = statement.where(local >= query.start_date.on(today))
+        statement = statement.where(local >= day_of(query.start_date, today))
     if query.end_date is not None:
-        statement = statement.where(local <= query.end_date.on(today))
+        statement = statement.where(local <= day_of(query.end_date, today))
     if query.game_id is not None:
         statement = statement.where(FormSubmission.game_id == query.game_id)
     order = (FormSubmission.created.desc(), FormSubmission.id.desc())

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any, Literal
 
+from refdesk.server.days import Day, read_day
 from refdesk.server.errors import ErrorCollector, ValidationFailed
 from refdesk.server.fields import (
     INVALID,
@@ -25,7 +26,7 @@ from refdesk.server.fields import (
     read_str,
     read_time,
 )
-from refdesk.server.games.days import Day, on_calendar, read_day
+from refdesk.server.games.days import on_calendar
 from refdesk.server.inputs import UNSET, Body, Field, Input, Unset, problems_of
 from refdesk.server.paging import PageRequest, parse_page
 

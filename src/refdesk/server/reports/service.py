@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.principal import Principal
+from refdesk.server.days import day_of
 from refdesk.server.db.paging import page_of
 from refdesk.server.errors import ErrorCollector, Forbidden, NotFound
 from refdesk.server.games.bundle import Bundle, load_bundle
@@ -116,9 +117,9 @@ async def _one(session: AsyncSession, report: GameReport, member: Membership) ->
 def _filters(query: ReportQuery, today: date) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
     if query.start_date is not None:
-        clauses.append(Game.local_date >= query.start_date.on(today))
+        clauses.append(Game.local_date >= day_of(query.start_date, today))
     if query.end_date is not None:
-        clauses.append(Game.local_date <= query.end_date.on(today))
+        clauses.append(Game.local_date <= day_of(query.end_date, today))
     if query.game_id is not None:
         clauses.append(GameReport.game_id == query.game_id)
     if query.misconduct is not None:

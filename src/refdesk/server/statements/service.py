@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.principal import Principal
+from refdesk.server.days import day_of
 from refdesk.server.db.paging import page_of
 from refdesk.server.errors import ValidationFailed
 from refdesk.server.games.bundle import load_bundle
@@ -144,9 +145,9 @@ async def create_statement(
     assert inp.user_id and inp.period_start and inp.period_end
     values: dict[str, Any] = {
         "user_id": inp.user_id,
-        "period_start": inp.period_start.on(today),
-        "period_end": inp.period_end.on(today),
-        "statement_date": inp.statement_date.on(today) if inp.statement_date else today,
+        "period_start": day_of(inp.period_start, today),
+        "period_end": day_of(inp.period_end, today),
+        "statement_date": day_of(inp.statement_date, today) if inp.statement_date else today,
     }
     if inp.description is not UNSET:
         values["description"] = inp.description
@@ -217,7 +218,7 @@ async def update_statement(
     if inp.description is not UNSET:
         statement.description = inp.description
     if inp.statement_date is not UNSET:
-        statement.statement_date = inp.statement_date.on(site_today(member.site).date())
+        statement.statement_date = day_of(inp.statement_date, site_today(member.site).date())
     if inp.void:
         statement.void = True
     await session.flush()
