@@ -3,7 +3,7 @@
 Parsing never raises. The rules of §16.4 report their problems in stages (``lock_version``
 before the 409 compare, a missing official alone, …), so each problem is recorded under the
 wire name the client used and the service raises them stage by stage with
-:func:`errors_for`; :meth:`Input.errors` still holds them all.
+:meth:`Input.errors_of`; :meth:`Input.errors` still holds them all.
 """
 
 from __future__ import annotations
@@ -29,16 +29,6 @@ from refdesk.server.paging import PageRequest, parse_page
 MAX_REASON = 500
 OFFICIAL_FIELDS = ("user_id", "official_id")
 CANT_BE_BLANK = "can't be blank"
-
-
-def errors_for(inp: Input, *fields: str | None) -> ErrorCollector:
-    """A collector with the parse problems of ``fields`` only, field by field."""
-    collector = ErrorCollector()
-    for name in fields:
-        for field, message in inp.problems:
-            if field == name:
-                collector.add(field, message)
-    return collector
 
 
 def _official_field(data: dict[str, Any]) -> str | None:

@@ -25,7 +25,6 @@ from refdesk.server.games.bundle import Bundle, load_bundle
 from refdesk.server.games.models import Game
 from refdesk.server.games.service import load_game
 from refdesk.server.paging import PageRequest
-from refdesk.server.reports.schemas import collector
 from refdesk.server.sites.access import (
     Membership,
     check_id,
@@ -215,7 +214,7 @@ async def create_submission(
     inp: SubmissionInput,
 ) -> Submissions:
     template, member = await load_template(session, principal, template_id)
-    collector(inp.problems, "game_id").raise_if_any()
+    inp.errors_of("game_id").raise_if_any()
     assert inp.game_id is not None
     game, _ = await load_game(session, principal, inp.game_id)
     if game.site_id != template.site_id:

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any, Literal
 
 from refdesk.server.days import Day, read_day
-from refdesk.server.errors import ErrorCollector, ValidationFailed
+from refdesk.server.errors import ErrorCollector
 from refdesk.server.fields import (
     INVALID,
     MAX_INT,
@@ -65,9 +65,7 @@ class Versioned(Input):
 
     def raise_if_bad_lock_version(self) -> None:
         """A non-integer ``lock_version`` is a 422 of its own, before the 409 compare."""
-        messages = [message for field, message in self.problems if field == "lock_version"]
-        if messages:
-            raise ValidationFailed({"lock_version": messages})
+        self.errors_of("lock_version").raise_if_any()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -19,20 +19,10 @@ from refdesk.server.fields import (
     read_int,
     read_str,
 )
-from refdesk.server.inputs import UNSET, Body, Field, Input, Problems, Unset, problems_of
+from refdesk.server.inputs import UNSET, Body, Field, Input, Unset, problems_of
 from refdesk.server.paging import PageRequest, parse_page
 
 NO_SHOW_STATUSES = (None, "excused", "unexcused")
-
-
-def collector(problems: Problems, *fields: str, but: tuple[str, ...] = ()) -> ErrorCollector:
-    """The problems of ``fields`` (all fields but ``but`` when none are named), for a rule
-    that reports one group of fields before the access or database checks of the next."""
-    errors = ErrorCollector()
-    for field, message in problems:
-        if field in fields if fields else field not in but:
-            errors.add(field, message)
-    return errors
 
 
 # --- the report body -------------------------------------------------------------------

@@ -18,7 +18,6 @@ from refdesk.server.games.bundle import load_bundle
 from refdesk.server.games.models import Game
 from refdesk.server.inputs import UNSET
 from refdesk.server.paging import PageRequest
-from refdesk.server.reports.schemas import collector
 from refdesk.server.sites.access import (
     Membership,
     accessible_site_ids,
@@ -133,7 +132,7 @@ async def create_statement(
     member.require(member.assignor, "create statements")
     site = member.site
     today = site_today(site).date()
-    errors = collector(inp.problems, "user_id")  # the official is checked before the period
+    errors = inp.errors_of("user_id")  # the official is checked before the period
     if inp.user_id is not None:
         user = await session.get(User, inp.user_id)
         if user is None or user.site_id != site.id:
@@ -206,7 +205,7 @@ async def update_statement(
     session: AsyncSession, principal: Principal, statement_id: int, inp: StatementChange
 ) -> Statements:
     statement, member = await load_statement(session, principal, statement_id, write=True)
-    errors = collector(inp.problems, "amount_paid")  # the amount is checked first
+    errors = inp.errors_of("amount_paid")  # the amount is checked first
     if inp.amount_paid is not UNSET and inp.amount_paid > statement.amount:
         errors.add("amount_paid", f"must be less than or equal to {statement.amount}")
     for field, message in inp.problems:
