@@ -24,7 +24,7 @@ from refdesk.server.fields import (
 )
 from refdesk.server.fields import read_str as _read_str
 from refdesk.server.inputs import UNSET, Body, Field, Input, Unset, problems_of
-from refdesk.server.paging import PageRequest, parse_page
+from refdesk.server.paging import PageQuery, PageRequest, parse_page, parse_page_query
 
 MAX_REASON = 500
 OFFICIAL_FIELDS = ("user_id", "official_id")
@@ -310,17 +310,8 @@ def parse_edit(data: dict[str, Any]) -> EditInput:
 # --- queries ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
-class SlotsQuery(Input):
-    """A game's slots: only the page."""
-
-    page: PageRequest
-
-
-def parse_slots_query(query: dict[str, Any]) -> SlotsQuery:
-    errors = ErrorCollector()
-    page = parse_page(query, errors)
-    return SlotsQuery(page=page, problems=problems_of(errors))
+SlotsQuery = PageQuery  # a game's slots: only the page
+parse_slots_query = parse_page_query
 
 
 @dataclass(frozen=True, kw_only=True)

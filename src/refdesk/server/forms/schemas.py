@@ -11,7 +11,7 @@ from refdesk.server.days import Day, read_day_or_none
 from refdesk.server.errors import ErrorCollector
 from refdesk.server.fields import INVALID, MAX_INT, is_blank, read_bool, read_int, read_str
 from refdesk.server.inputs import UNSET, Body, Field, Input, Unset, problems_of
-from refdesk.server.paging import PageRequest, parse_page
+from refdesk.server.paging import PageQuery, PageRequest, parse_page, parse_page_query
 
 FIELD_TYPES = ("text", "textarea", "number", "checkbox", "select", "date", "time", "upload")
 MAPPED = (
@@ -235,15 +235,8 @@ def parse_submission(data: dict[str, Any]) -> SubmissionInput:
 # --- list queries ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
-class TemplateQuery(Input):
-    page: PageRequest
-
-
-def parse_template_query(query: dict[str, Any]) -> TemplateQuery:
-    errors = ErrorCollector()
-    page = parse_page(query, errors)
-    return TemplateQuery(page=page, problems=problems_of(errors))
+TemplateQuery = PageQuery  # a site's templates: only the page
+parse_template_query = parse_page_query
 
 
 @dataclass(frozen=True, kw_only=True)

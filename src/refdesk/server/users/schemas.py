@@ -20,7 +20,7 @@ from refdesk.server.fields import (
     read_str,
 )
 from refdesk.server.inputs import UNSET, Body, Field, Input, Problems, Unset, problems_of
-from refdesk.server.paging import PageRequest, parse_page
+from refdesk.server.paging import PageQuery, parse_page, parse_page_query
 
 ROLE_FLAGS = ("official", "assignor", "manager", "observer")
 PHONE_FLAGS = ("home_phone_is_public", "work_phone_is_public", "mobile_phone_is_public")
@@ -308,17 +308,8 @@ USER_FILTER_KEYS = (
 )
 
 
-@dataclass(frozen=True, kw_only=True)
-class PagedQuery(Input):
-    """A list without filters: only ``page`` and ``limit`` (problems reported after §5)."""
-
-    page: PageRequest
-
-
-def parse_paged_query(query: dict[str, Any]) -> PagedQuery:
-    errors = ErrorCollector()
-    page = parse_page(query, errors)
-    return PagedQuery(problems=problems_of(errors), page=page)
+PagedQuery = PageQuery  # a list without filters (also the officials' lists)
+parse_paged_query = parse_page_query
 
 
 @dataclass(frozen=True, kw_only=True)
