@@ -76,6 +76,11 @@ class Input:
                     collector.add(field, message)
         return collector
 
+    def values_sent(self, *names: str) -> dict[str, Any]:
+        """The named fields the client sent (not :data:`UNSET`), by name."""
+        values = {name: getattr(self, name) for name in names}
+        return {name: value for name, value in values.items() if value is not UNSET}
+
     def raise_if_invalid(self) -> None:
         self.errors().raise_if_any()
 

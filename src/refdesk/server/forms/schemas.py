@@ -39,14 +39,7 @@ class TemplateInput(Input):
     mappings: dict[str, str] | Unset = UNSET
 
     def changes(self) -> dict[str, Any]:
-        values = {
-            "name": self.name,
-            "description": self.description,
-            "active": self.active,
-            "fields": self.fields,
-            "mappings": self.mappings,
-        }
-        return {k: v for k, v in values.items() if v is not UNSET}
+        return self.values_sent("name", "description", "active", "fields", "mappings")
 
 
 FIELD_ITEM = {

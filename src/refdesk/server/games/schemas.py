@@ -109,7 +109,7 @@ class GameWrite(Versioned):
     def columns(self) -> dict[str, Any]:
         """The plain columns sent: status, publication and texts."""
         names = ("status", "published", *(column for column, _, _ in TEXTS))
-        return {name: getattr(self, name) for name in names if getattr(self, name) is not UNSET}
+        return self.values_sent(*names)
 
 
 def _read_start(data: dict[str, Any], errors: ErrorCollector, values: dict[str, Any]) -> None:

@@ -109,11 +109,8 @@ class ReferenceWrite(Input):
 
     def columns(self) -> dict[str, Any]:
         """The sent values of the record's own columns."""
-        return {
-            f.name: getattr(self, f.name)
-            for f in dataclasses.fields(self)
-            if f.name not in self.NOT_COLUMNS and getattr(self, f.name) is not UNSET
-        }
+        names = (f.name for f in dataclasses.fields(self) if f.name not in self.NOT_COLUMNS)
+        return self.values_sent(*names)
 
     def problems_of(self, *fields: str) -> list[tuple[str, str]]:
         return [(f, m) for f, m in self.problems if f in fields]

@@ -57,13 +57,7 @@ class ReportInput(Input):
     officials: tuple[OfficialEntry, ...] | None = None
 
     def changes(self) -> dict[str, Any]:
-        values = {
-            "misconduct": self.misconduct,
-            "home_team_score": self.home_team_score,
-            "away_team_score": self.away_team_score,
-            "text": self.text,
-        }
-        return {k: v for k, v in values.items() if v is not UNSET}
+        return self.values_sent("misconduct", "home_team_score", "away_team_score", "text")
 
 
 OFFICIAL_ITEM = {

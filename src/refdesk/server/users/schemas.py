@@ -106,11 +106,7 @@ class UserChanges(Input):
     def changes(self) -> dict[str, Any]:
         """The supplied column values, in field order (the partial update to apply)."""
         skip = {"problems", "sent", *_EXTRA_FIELDS}
-        return {
-            f.name: getattr(self, f.name)
-            for f in fields(self)
-            if f.name not in skip and getattr(self, f.name) is not UNSET
-        }
+        return self.values_sent(*(f.name for f in fields(self) if f.name not in skip))
 
     def problems_of(self, names: tuple[str, ...]) -> Problems:
         return tuple(p for p in self.problems if p[0] in names)
