@@ -7,11 +7,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from refdesk.server.days import Day, read_day_or_none
+from refdesk.server.days import Day
 from refdesk.server.errors import ErrorCollector
 from refdesk.server.fields import INVALID, MAX_INT, is_blank, read_bool, read_int, read_str
 from refdesk.server.inputs import UNSET, Body, Field, Input, Unset, problems_of
 from refdesk.server.paging import PageQuery, PageRequest, parse_page, parse_page_query
+from refdesk.server.reports.schemas import read_game_filters
 
 FIELD_TYPES = ("text", "textarea", "number", "checkbox", "select", "date", "time", "upload")
 MAPPED = (
@@ -248,11 +249,5 @@ def parse_submission_query(query: dict[str, Any]) -> SubmissionQuery:
     values: dict[str, Any] = {}
     search = query.get("search")
     if isinstance(search, dict):
-        for key in ("start_date", "end_date"):
-            if not is_blank(search.get(key)):
-                values[key] = read_day_or_none(search[key], f"search[{key}]", errors)
-        if not is_blank(search.get("game_id")):
-            game = read_int(search["game_id"], "search[game_id]", errors, 1, MAX_INT)
-            if game is not INVALID:
-                values["game_id"] = game
+        values.update(read_game_filters(search, errors))
     return SubmissionQuery(page=page, problems=problems_of(errors), **values)

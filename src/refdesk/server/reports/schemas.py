@@ -154,6 +154,20 @@ def parse_report(data: dict[str, Any]) -> ReportInput:
 # --- the list queries ------------------------------------------------------------------
 
 
+def read_game_filters(search: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
+    """``search[start_date]``/``search[end_date]`` (relative days kept relative) and
+    ``search[game_id]``: the filters of the lists of a game's paperwork (reports, forms)."""
+    values: dict[str, Any] = {}
+    for key in ("start_date", "end_date"):
+        if not is_blank(search.get(key)):
+            values[key] = read_day_or_none(search[key], f"search[{key}]", errors)
+    if not is_blank(search.get("game_id")):
+        game = read_int(search["game_id"], "search[game_id]", errors, 1, MAX_INT)
+        if game is not INVALID:
+            values["game_id"] = game
+    return values
+
+
 @dataclass(frozen=True, kw_only=True)
 class ReportQuery(Input):
     """``page``/``limit`` and the ``search[...]`` filters of a site's reports."""
@@ -172,13 +186,7 @@ def parse_report_query(query: dict[str, Any], *, filters: bool = True) -> Report
     values: dict[str, Any] = {}
     search = query.get("search")
     if filters and isinstance(search, dict):
-        for key in ("start_date", "end_date"):
-            if not is_blank(search.get(key)):
-                values[key] = read_day_or_none(search[key], f"search[{key}]", errors)
-        if not is_blank(search.get("game_id")):
-            game = read_int(search["game_id"], "search[game_id]", errors, 1, MAX_INT)
-            if game is not INVALID:
-                values["game_id"] = game
+        values.update(read_game_filters(search, errors))
         if not is_blank(search.get("misconduct")):
             flag = read_bool(search["misconduct"], "search[misconduct]", errors)
             if flag is not INVALID:
