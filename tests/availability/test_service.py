@@ -10,10 +10,10 @@ import pytest
 from refdesk.server.availability import service
 from refdesk.server.availability.schemas import (
     AvailabilityWrite,
-    RelativeDay,
     parse_availability,
     parse_availability_query,
 )
+from refdesk.server.days import RelativeDay
 from refdesk.server.errors import ValidationFailed
 from refdesk.server.inputs import UNSET
 from refdesk.server.runtime import Runtime

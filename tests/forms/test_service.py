@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from refdesk.server.days import RelativeDay as SiteDay
 from refdesk.server.errors import Forbidden, ValidationFailed
 from refdesk.server.forms import service
 from refdesk.server.forms.representation import submissions_repr
@@ -16,7 +17,6 @@ from refdesk.server.forms.schemas import (
     parse_template,
     parse_template_query,
 )
-from refdesk.server.reports.schemas import SiteDay
 from refdesk.server.runtime import Runtime
 from tests.factories import create_member
 from tests.support.games import load_site as _site

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from refdesk.server.assignments.models import Assignment
+from refdesk.server.days import RelativeDay
 from refdesk.server.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from refdesk.server.games import lists, service
-from refdesk.server.games.days import RelativeDay
 from refdesk.server.games.schemas import (
     GameListQuery,
     GameUnassign,

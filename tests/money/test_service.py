@@ -5,13 +5,13 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from refdesk.server.days import RelativeDay as SiteDay
 from refdesk.server.errors import Forbidden, ValidationFailed
 from refdesk.server.reports import service as reports
 from refdesk.server.reports.representation import reports_repr
 from refdesk.server.reports.schemas import (
     OfficialEntry,
     ReportInput,
-    SiteDay,
     parse_report,
     parse_report_query,
 )

@@ -271,3 +271,12 @@ def read_time(value: Any, field: str, errors: ErrorCollector) -> Any:
         errors.add(field, "is not a valid time")
         return INVALID
     return parsed
+
+
+def read_lock_version(data: dict[str, Any], errors: ErrorCollector) -> int | None:
+    """The client's ``lock_version`` of §12: None when absent, null or ``""``; otherwise an
+    integer (a non-integer is recorded under ``lock_version`` and read as None)."""
+    if data.get("lock_version") in (None, ""):
+        return None
+    value = read_int(data["lock_version"], "lock_version", errors)
+    return None if value is INVALID else int(value)

@@ -24,7 +24,7 @@ decorator as ``openapi_extra``, so the OpenAPI document shows each body's real f
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -55,13 +55,31 @@ class Input:
 
     problems: Problems = ()
 
-    def errors(self) -> ErrorCollector:
-        """A collector holding the parse problems; the service adds its own checks to it and
-        raises once (``raise_if_any``), so one 422 lists everything."""
+    def errors(self, *, but: Collection[str] = ()) -> ErrorCollector:
+        """A collector holding the parse problems (those of the fields in ``but`` left out);
+        the service adds its own checks to it and raises once (``raise_if_any``), so one 422
+        lists everything."""
         collector = ErrorCollector()
         for field, message in self.problems:
-            collector.add(field, message)
+            if field not in but:
+                collector.add(field, message)
         return collector
+
+    def errors_of(self, *fields: str | None) -> ErrorCollector:
+        """A collector with the parse problems of ``fields`` only, field by field (``None``
+        names no field), for a rule that reports one stage of fields before the access or
+        database checks of the next."""
+        collector = ErrorCollector()
+        for name in fields:
+            for field, message in self.problems:
+                if field == name:
+                    collector.add(field, message)
+        return collector
+
+    def values_sent(self, *names: str) -> dict[str, Any]:
+        """The named fields the client sent (not :data:`UNSET`), by name."""
+        values = {name: getattr(self, name) for name in names}
+        return {name: value for name, value in values.items() if value is not UNSET}
 
     def raise_if_invalid(self) -> None:
         self.errors().raise_if_any()

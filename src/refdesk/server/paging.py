@@ -12,6 +12,7 @@ from typing import Any
 
 from refdesk.server.errors import ErrorCollector
 from refdesk.server.fields import INVALID, MAX_INT, read_int
+from refdesk.server.inputs import Input, problems_of
 
 DEFAULT_LIMIT = 50
 
@@ -53,3 +54,16 @@ def parse_page(
     if supplied:
         limit = _parse_positive(limit_value, "limit", errors, max_limit) or default_limit
     return PageRequest(page, limit, supplied)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PageQuery(Input):
+    """A list without filters: only ``page`` and ``limit`` (problems reported after §5)."""
+
+    page: PageRequest
+
+
+def parse_page_query(query: dict[str, Any]) -> PageQuery:
+    errors = ErrorCollector()
+    page = parse_page(query, errors)
+    return PageQuery(problems=problems_of(errors), page=page)

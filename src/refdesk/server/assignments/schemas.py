@@ -3,7 +3,7 @@
 Parsing never raises. The rules of §16.4 report their problems in stages (``lock_version``
 before the 409 compare, a missing official alone, …), so each problem is recorded under the
 wire name the client used and the service raises them stage by stage with
-:func:`errors_for`; :meth:`Input.errors` still holds them all.
+:meth:`Input.errors_of`; :meth:`Input.errors` still holds them all.
 """
 
 from __future__ import annotations
@@ -13,32 +13,22 @@ from decimal import Decimal
 from typing import Any
 
 from refdesk.server.errors import ErrorCollector
-from refdesk.server.fields import INVALID, MAX_INT, is_blank, read_bool, read_int, read_money
+from refdesk.server.fields import (
+    INVALID,
+    MAX_INT,
+    is_blank,
+    read_bool,
+    read_int,
+    read_lock_version,
+    read_money,
+)
 from refdesk.server.fields import read_str as _read_str
 from refdesk.server.inputs import UNSET, Body, Field, Input, Unset, problems_of
-from refdesk.server.paging import PageRequest, parse_page
+from refdesk.server.paging import PageQuery, PageRequest, parse_page, parse_page_query
 
 MAX_REASON = 500
 OFFICIAL_FIELDS = ("user_id", "official_id")
 CANT_BE_BLANK = "can't be blank"
-
-
-def errors_for(inp: Input, *fields: str | None) -> ErrorCollector:
-    """A collector with the parse problems of ``fields`` only, field by field."""
-    collector = ErrorCollector()
-    for name in fields:
-        for field, message in inp.problems:
-            if field == name:
-                collector.add(field, message)
-    return collector
-
-
-def _read_lock_version(data: dict[str, Any], errors: ErrorCollector) -> int | None:
-    """The client's ``lock_version`` (None when absent or blank), as ``db.locking`` reads it."""
-    if "lock_version" not in data or data["lock_version"] in (None, ""):
-        return None
-    value = read_int(data["lock_version"], "lock_version", errors)
-    return None if value is INVALID else int(value)
 
 
 def _official_field(data: dict[str, Any]) -> str | None:
@@ -125,7 +115,7 @@ def _parse_official(data: dict[str, Any], errors: ErrorCollector) -> tuple[str, 
 
 def parse_assign(data: dict[str, Any]) -> AssignInput:
     errors = ErrorCollector()
-    lock_version = _read_lock_version(data, errors)
+    lock_version = read_lock_version(data, errors)
     field, official = _parse_official(data, errors)
     accepted = _read_accepted(data, errors)
     return AssignInput(
@@ -167,7 +157,7 @@ UNASSIGN_BODY = Body("Unassign", [LOCK_VERSION], root="assignment")
 
 def parse_unassign(data: dict[str, Any]) -> UnassignInput:
     errors = ErrorCollector()
-    lock_version = _read_lock_version(data, errors)
+    lock_version = read_lock_version(data, errors)
     return UnassignInput(lock_version=lock_version, problems=problems_of(errors))
 
 
@@ -205,7 +195,7 @@ CONFIRM_BODY = Body(
 def _parse_respond(
     data: dict[str, Any], accept: bool | None, errors: ErrorCollector
 ) -> RespondInput:
-    lock_version = _read_lock_version(data, errors)
+    lock_version = read_lock_version(data, errors)
     if accept is None:
         status = data.get("status")
         if isinstance(status, str) and status.strip().upper() in ("A", "D"):
@@ -225,7 +215,7 @@ def _parse_respond(
 def parse_accept(data: dict[str, Any]) -> RespondInput:
     errors = ErrorCollector()
     return RespondInput(
-        accept=True, lock_version=_read_lock_version(data, errors), problems=problems_of(errors)
+        accept=True, lock_version=read_lock_version(data, errors), problems=problems_of(errors)
     )
 
 
@@ -286,7 +276,7 @@ def _read_flag(data: dict[str, Any], name: str, errors: ErrorCollector) -> bool 
 
 def parse_edit(data: dict[str, Any]) -> EditInput:
     errors = ErrorCollector()
-    lock_version = _read_lock_version(data, errors)
+    lock_version = read_lock_version(data, errors)
     accepted = _read_flag(data, "accepted", errors)
     declined = _read_flag(data, "declined", errors)
     field = _official_field(data)
@@ -320,17 +310,8 @@ def parse_edit(data: dict[str, Any]) -> EditInput:
 # --- queries ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
-class SlotsQuery(Input):
-    """A game's slots: only the page."""
-
-    page: PageRequest
-
-
-def parse_slots_query(query: dict[str, Any]) -> SlotsQuery:
-    errors = ErrorCollector()
-    page = parse_page(query, errors)
-    return SlotsQuery(page=page, problems=problems_of(errors))
+SlotsQuery = PageQuery  # a game's slots: only the page
+parse_slots_query = parse_page_query
 
 
 @dataclass(frozen=True, kw_only=True)

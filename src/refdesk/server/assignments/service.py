@@ -23,7 +23,6 @@ from refdesk.server.assignments.schemas import (
     RespondInput,
     SlotsQuery,
     UnassignInput,
-    errors_for,
 )
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.base import utcnow
@@ -93,7 +92,7 @@ async def game_slots(
 
 def _check_lock(slot: Assignment, inp: Input, expected: int | None) -> None:
     """§12: an unreadable ``lock_version`` is 422 on its own, a stale one 409."""
-    errors_for(inp, "lock_version").raise_if_any()
+    inp.errors_of("lock_version").raise_if_any()
     check_lock_version(slot, expected)
 
 
@@ -130,8 +129,8 @@ async def assign(
     _check_lock(slot, inp, inp.lock_version)
     field = inp.official_field
     if inp.official_blank:
-        errors_for(inp, field).raise_if_any()
-    errors = errors_for(inp, "accepted", field)
+        inp.errors_of(field).raise_if_any()
+    errors = inp.errors_of("accepted", field)
     if inp.official_id is not None:
         await _official_check(session, game, field, inp.official_id, errors, slot)
     errors.raise_if_any()
@@ -164,8 +163,8 @@ async def assign_to_game(
     game, member = await load_game(session, principal, game_id, for_update=True)
     member.require(member.administers, "assign officials")
     field = inp.official_field
-    errors_for(inp, field if inp.official_blank else None, "position_id").raise_if_any()
-    errors = errors_for(inp, field)
+    inp.errors_of(field if inp.official_blank else None, "position_id").raise_if_any()
+    errors = inp.errors_of(field)
     if inp.official_id is not None:
         await _official_check(session, game, field, inp.official_id, errors, None)
     errors.raise_if_any()
@@ -180,7 +179,7 @@ async def assign_to_game(
     if slot is None:
         key = "position_id" if inp.position_id is not None else "base"
         raise ValidationFailed({key: ["has no vacant slot"]})
-    errors_for(inp, "accepted").raise_if_any()
+    inp.errors_of("accepted").raise_if_any()
     async with unique_rule(session, holds_a_slot(field)):
         await _put_on(session, slot, inp.official_id, inp.accepted, None)
     return slot, game, member
@@ -237,7 +236,7 @@ async def respond(
     slot, game, member = await load_assignment(session, principal, assignment_id, for_update=True)
     await _require_holder(session, member, slot, game)
     _check_lock(slot, inp, inp.lock_version)
-    errors_for(inp, "status").raise_if_any()
+    inp.errors_of("status").raise_if_any()
     accept = inp.accept
     if accept is None:  # a status problem is always recorded; kept for direct callers
         raise ValidationFailed({"status": ["is not included in the list"]})
@@ -246,7 +245,7 @@ async def respond(
     if accept:
         changes = {"accepted": True, "declined": False, "decline_reason": None}
     else:
-        errors_for(inp, inp.reason_field).raise_if_any()
+        inp.errors_of(inp.reason_field).raise_if_any()
         changes = {"accepted": False, "declined": True, "decline_reason": inp.reason}
         if slot.declined and inp.reason is None:
             changes.pop("decline_reason")
@@ -263,7 +262,7 @@ async def edit(
     if not member.administers and inp.admin_field is not None:
         raise Forbidden(f"You may not change the field {inp.admin_field}")
     _check_lock(slot, inp, inp.lock_version)
-    errors_for(inp, "accepted", "declined").raise_if_any()
+    inp.errors_of("accepted", "declined").raise_if_any()
     accepted, declined = inp.accepted, inp.declined
     if accepted is True and declined is True:
         raise ValidationFailed({"base": ["can't be both accepted and declined"]})
@@ -271,7 +270,7 @@ async def edit(
     field = inp.official_field
     errors = ErrorCollector()
     if member.administers and field is not None:
-        errors = errors_for(inp, field)
+        errors = inp.errors_of(field)
         official = inp.official_id
         if official is None:
             changes.update(VACANT)
@@ -289,10 +288,10 @@ async def edit(
                 }
             )
     if member.administers:
-        _merge(errors, errors_for(inp, "fee"))
+        _merge(errors, inp.errors_of("fee"))
         if inp.fee is not UNSET:
             changes["fee"] = inp.fee
-    _merge(errors, errors_for(inp, inp.reason_field))
+    _merge(errors, inp.errors_of(inp.reason_field))
     answering = accepted is not None or declined is not None or inp.reason_sent
     if answering:
         if changes.get("official_id", slot.official_id) is None:

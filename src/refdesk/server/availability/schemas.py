@@ -7,43 +7,25 @@ to the entry's, ``end_time`` after ``start_time``) are the service's."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import time
 from typing import Any
 
+from refdesk.server.days import Day, read_day
 from refdesk.server.errors import ErrorCollector
-from refdesk.server.fields import INVALID, is_blank, read_bool, read_date, read_str, read_time
+from refdesk.server.fields import (
+    INVALID,
+    is_blank,
+    read_bool,
+    read_lock_version,
+    read_str,
+    read_time,
+)
 from refdesk.server.inputs import UNSET, Body, Field, Input, Unset, problems_of
 from refdesk.server.paging import PageRequest, parse_page
-from refdesk.server.reference.schemas import read_lock_version
 
 MAX_LIMIT = 200
 FILTERS = ("search[start_date]", "search[end_date]")
-_RELATIVE = {"today": 0, "tomorrow": 1, "yesterday": -1}
 TIMES = ("start_time", "end_time")
-
-
-@dataclass(frozen=True)
-class RelativeDay:
-    """``today`` (0), ``tomorrow`` (1) or ``yesterday`` (-1), resolved on the site's date."""
-
-    days: int
-
-    def on(self, today: date) -> date:
-        return today + timedelta(days=self.days)
-
-
-Day = date | RelativeDay
-
-
-def resolve(day: Day, today: date) -> date:
-    return day.on(today) if isinstance(day, RelativeDay) else day
-
-
-def read_day(value: Any, field: str, errors: ErrorCollector) -> Any:
-    """A date of §11.4, or a :class:`RelativeDay`; ``INVALID`` after recording the problem."""
-    if isinstance(value, str) and value.strip().lower() in _RELATIVE:
-        return RelativeDay(_RELATIVE[value.strip().lower()])
-    return read_date(value, field, errors)
 
 
 @dataclass(frozen=True, kw_only=True)

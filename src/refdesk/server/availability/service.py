@@ -16,8 +16,8 @@ from refdesk.server.availability.schemas import (
     TIMES,
     AvailabilityQuery,
     AvailabilityWrite,
-    resolve,
 )
+from refdesk.server.days import day_of
 from refdesk.server.db.locking import apply_changes, check_lock_version
 from refdesk.server.db.paging import page_of
 from refdesk.server.errors import ErrorCollector, NotFound, ValidationFailed
@@ -50,9 +50,9 @@ async def list_entries(
     statement = select(Availability).where(Availability.user_id == user.id)
     today = site_today(member.site).date()
     if query.start_date is not None:
-        statement = statement.where(Availability.date >= resolve(query.start_date, today))
+        statement = statement.where(Availability.date >= day_of(query.start_date, today))
     if query.end_date is not None:
-        statement = statement.where(Availability.date <= resolve(query.end_date, today))
+        statement = statement.where(Availability.date <= day_of(query.end_date, today))
     entries, total = await page_of(
         session,
         statement,
@@ -103,7 +103,7 @@ def checked_values(
     for message in date_problems:
         errors.add("date", message)
     if not isinstance(write.date, Unset):
-        changes["date"] = resolve(write.date, today)
+        changes["date"] = day_of(write.date, today)
     elif entry is None and not date_problems:
         errors.add("date", "can't be blank")
     all_day_problems = write.problems_of("all_day")

@@ -13,21 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from refdesk.server.db.base import LockVersionMixin
-from refdesk.server.errors import Conflict, ErrorCollector, ValidationFailed
-from refdesk.server.fields import INVALID, read_int
+from refdesk.server.errors import Conflict
 
 T = TypeVar("T", bound=LockVersionMixin)
-
-
-def expected_lock_version(data: dict[str, Any]) -> int | None:
-    """The client's ``lock_version`` (None when absent); a non-integer is 422."""
-    if "lock_version" not in data or data["lock_version"] in (None, ""):
-        return None
-    errors = ErrorCollector()
-    value = read_int(data["lock_version"], "lock_version", errors)
-    if value is INVALID:
-        raise ValidationFailed(errors.errors)
-    return int(value)
 
 
 def check_lock_version(record: LockVersionMixin, expected: int | None) -> None:

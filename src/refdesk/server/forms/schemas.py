@@ -7,11 +7,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from refdesk.server.days import Day
 from refdesk.server.errors import ErrorCollector
 from refdesk.server.fields import INVALID, MAX_INT, is_blank, read_bool, read_int, read_str
 from refdesk.server.inputs import UNSET, Body, Field, Input, Unset, problems_of
-from refdesk.server.paging import PageRequest, parse_page
-from refdesk.server.reports.schemas import SiteDay, read_day
+from refdesk.server.paging import PageQuery, PageRequest, parse_page, parse_page_query
+from refdesk.server.reports.schemas import read_game_filters
 
 FIELD_TYPES = ("text", "textarea", "number", "checkbox", "select", "date", "time", "upload")
 MAPPED = (
@@ -39,14 +40,7 @@ class TemplateInput(Input):
     mappings: dict[str, str] | Unset = UNSET
 
     def changes(self) -> dict[str, Any]:
-        values = {
-            "name": self.name,
-            "description": self.description,
-            "active": self.active,
-            "fields": self.fields,
-            "mappings": self.mappings,
-        }
-        return {k: v for k, v in values.items() if v is not UNSET}
+        return self.values_sent("name", "description", "active", "fields", "mappings")
 
 
 FIELD_ITEM = {
@@ -235,15 +229,8 @@ def parse_submission(data: dict[str, Any]) -> SubmissionInput:
 # --- list queries ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
-class TemplateQuery(Input):
-    page: PageRequest
-
-
-def parse_template_query(query: dict[str, Any]) -> TemplateQuery:
-    errors = ErrorCollector()
-    page = parse_page(query, errors)
-    return TemplateQuery(page=page, problems=problems_of(errors))
+TemplateQuery = PageQuery  # a site's templates: only the page
+parse_template_query = parse_page_query
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -251,8 +238,8 @@ class SubmissionQuery(Input):
     """``page``/``limit`` and the ``search[...]`` filters of a template's submissions."""
 
     page: PageRequest
-    start_date: SiteDay | None = None
-    end_date: SiteDay | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
     game_id: int | None = None
 
 
@@ -262,11 +249,5 @@ def parse_submission_query(query: dict[str, Any]) -> SubmissionQuery:
     values: dict[str, Any] = {}
     search = query.get("search")
     if isinstance(search, dict):
-        for key in ("start_date", "end_date"):
-            if not is_blank(search.get(key)):
-                values[key] = read_day(search[key], f"search[{key}]", errors)
-        if not is_blank(search.get("game_id")):
-            game = read_int(search["game_id"], "search[game_id]", errors, 1, MAX_INT)
-            if game is not INVALID:
-                values["game_id"] = game
+        values.update(read_game_filters(search, errors))
     return SubmissionQuery(page=page, problems=problems_of(errors), **values)

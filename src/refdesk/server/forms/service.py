@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.principal import Principal
 from refdesk.server.auth.secrets import SecretHasher
+from refdesk.server.days import day_of
 from refdesk.server.db.paging import page_of
 from refdesk.server.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
 from refdesk.server.forms.models import FormSubmission, FormTemplate
@@ -24,7 +25,6 @@ from refdesk.server.games.bundle import Bundle, load_bundle
 from refdesk.server.games.models import Game
 from refdesk.server.games.service import load_game
 from refdesk.server.paging import PageRequest
-from refdesk.server.reports.schemas import collector
 from refdesk.server.sites.access import (
     Membership,
     check_id,
@@ -178,9 +178,9 @@ async def list_submissions(
     today = site_today(member.site).date()
     local = func.coalesce(Game.local_date, func.date(FormSubmission.created))
     if query.start_date is not None:
-        statement = statement.where(local >= query.start_date.on(today))
+        statement = statement.where(local >= day_of(query.start_date, today))
     if query.end_date is not None:
-        statement = statement.where(local <= query.end_date.on(today))
+        statement = statement.where(local <= day_of(query.end_date, today))
     if query.game_id is not None:
         statement = statement.where(FormSubmission.game_id == query.game_id)
     order = (FormSubmission.created.desc(), FormSubmission.id.desc())
@@ -214,7 +214,7 @@ async def create_submission(
     inp: SubmissionInput,
 ) -> Submissions:
     template, member = await load_template(session, principal, template_id)
-    collector(inp.problems, "game_id").raise_if_any()
+    inp.errors_of("game_id").raise_if_any()
     assert inp.game_id is not None
     game, _ = await load_game(session, principal, inp.game_id)
     if game.site_id != template.site_id:

@@ -23,7 +23,6 @@ from refdesk.server.game_requests.schemas import ApprovalInput, RequestInput, Re
 from refdesk.server.games.models import Game
 from refdesk.server.games.service import load_game
 from refdesk.server.paging import PageRequest
-from refdesk.server.reports.schemas import collector
 from refdesk.server.sites.access import Membership, check_id, membership_in, site_membership
 from refdesk.server.sites.models import Site
 from refdesk.server.users.models import User
@@ -68,12 +67,12 @@ def _vacant(game_id: int, position_id: int | None) -> Any:
 async def create_request(
     session: AsyncSession, principal: Principal, inp: RequestInput
 ) -> Requests:
-    collector(inp.problems, "game_id").raise_if_any()
+    inp.errors_of("game_id").raise_if_any()
     assert inp.game_id is not None
     game, member = await load_game(session, principal, inp.game_id, for_update=True)
     user = member.user
     if member.administers and inp.user_sent is not None:
-        collector(inp.problems, "user_id").raise_if_any()
+        inp.errors_of("user_id").raise_if_any()
         user = await session.get(User, inp.user_id)
         if user is None or user.site_id != game.site_id:
             raise ValidationFailed({"user_id": ["does not exist"]})
@@ -83,7 +82,7 @@ async def create_request(
         member.require(member.official and member.site.show_game_requests, "request games")
     if user is None or not user.official or not user.active:
         raise ValidationFailed({"user_id": ["must be an active official of this site"]})
-    collector(inp.problems, "position_id", "comment").raise_if_any()
+    inp.errors_of("position_id", "comment").raise_if_any()
     position = inp.position_id
     comment = inp.comment or None
     open_game = game.published and game.status == "A" and game.start_time > utcnow()

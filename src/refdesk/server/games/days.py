@@ -1,14 +1,11 @@
-"""Days of a game's calendar: the range a game may be on and the relative days of §11.4
-(``today``/``tomorrow``/``yesterday``), which stay relative until the site's calendar is known."""
+"""Days of a game's calendar: the range a game may be on. The relative days of §11.4 are
+``refdesk.server.days``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any
+from datetime import date
 
 from refdesk.server.errors import ErrorCollector
-from refdesk.server.fields import read_date
 
 # The calendar a game may be on (dates as written, in any zone). Before 1900 most zones ran
 # on local mean time, whose offsets are not whole minutes; the upper end keeps three days
@@ -23,28 +20,3 @@ def on_calendar(day: date, field: str, errors: ErrorCollector) -> bool:
         return True
     errors.add(field, "is not a valid date")
     return False
-
-
-@dataclass(frozen=True)
-class RelativeDay:
-    """``today`` (0), ``tomorrow`` (1) or ``yesterday`` (-1): a day of the site's calendar."""
-
-    offset: int
-
-    def on(self, today: date) -> date:
-        return today + timedelta(days=self.offset)
-
-
-Day = date | RelativeDay
-RELATIVE = {"today": 0, "tomorrow": 1, "yesterday": -1}
-
-
-def read_day(value: Any, field: str, errors: ErrorCollector) -> Day | Any:
-    """A date of §11.4, a :class:`RelativeDay`, or INVALID (problem recorded)."""
-    if isinstance(value, str) and value.strip().lower() in RELATIVE:
-        return RelativeDay(RELATIVE[value.strip().lower()])
-    return read_date(value, field, errors)
-
-
-def day_of(value: Day, today: date) -> date:
-    return value.on(today) if isinstance(value, RelativeDay) else value

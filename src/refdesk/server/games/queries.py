@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from refdesk.server.assignments.models import Assignment
-from refdesk.server.games.days import day_of
+from refdesk.server.days import day_of
 from refdesk.server.games.models import Game
 from refdesk.server.games.schemas import ID_FILTERS, GameListQuery
 from refdesk.server.sites.access import Membership

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any, Literal
 
-from refdesk.server.errors import ErrorCollector, ValidationFailed
+from refdesk.server.days import Day, read_day
+from refdesk.server.errors import ErrorCollector
 from refdesk.server.fields import (
     INVALID,
     MAX_INT,
@@ -21,10 +22,11 @@ from refdesk.server.fields import (
     read_bool,
     read_datetime,
     read_int,
+    read_lock_version,
     read_str,
     read_time,
 )
-from refdesk.server.games.days import Day, on_calendar, read_day
+from refdesk.server.games.days import on_calendar
 from refdesk.server.inputs import UNSET, Body, Field, Input, Unset, problems_of
 from refdesk.server.paging import PageRequest, parse_page
 
@@ -63,16 +65,7 @@ class Versioned(Input):
 
     def raise_if_bad_lock_version(self) -> None:
         """A non-integer ``lock_version`` is a 422 of its own, before the 409 compare."""
-        messages = [message for field, message in self.problems if field == "lock_version"]
-        if messages:
-            raise ValidationFailed({"lock_version": messages})
-
-
-def _lock_version(data: dict[str, Any], errors: ErrorCollector) -> int | None:
-    if "lock_version" not in data or data["lock_version"] in (None, ""):
-        return None
-    value = read_int(data["lock_version"], "lock_version", errors)
-    return None if value is INVALID else int(value)
+        self.errors_of("lock_version").raise_if_any()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -116,7 +109,7 @@ class GameWrite(Versioned):
     def columns(self) -> dict[str, Any]:
         """The plain columns sent: status, publication and texts."""
         names = ("status", "published", *(column for column, _, _ in TEXTS))
-        return {name: getattr(self, name) for name in names if getattr(self, name) is not UNSET}
+        return self.values_sent(*names)
 
 
 def _read_start(data: dict[str, Any], errors: ErrorCollector, values: dict[str, Any]) -> None:
@@ -209,7 +202,7 @@ def parse_game_write(data: dict[str, Any], *, creating: bool = False) -> GameWri
     a create does not read ``lock_version``."""
     errors = ErrorCollector()
     values: dict[str, Any] = {}
-    lock_version = None if creating else _lock_version(data, errors)
+    lock_version = None if creating else read_lock_version(data, errors)
     _read_start(data, errors, values)
     _read_references(data, errors, values)
     _read_plain(data, errors, values)
@@ -253,7 +246,7 @@ class GameUnassign(Versioned):
 
 def parse_game_unassign(data: dict[str, Any]) -> GameUnassign:
     errors = ErrorCollector()
-    lock_version = _lock_version(data, errors)
+    lock_version = read_lock_version(data, errors)
     ids: tuple[int, ...] | None = None
     raw = data.get("assignment_ids")
     if raw not in (None, "", []):

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from refdesk.server.days import RelativeDay, day_of
 from refdesk.server.errors import ErrorCollector
 from refdesk.server.fields import INVALID
-from refdesk.server.games.days import RelativeDay, day_of, on_calendar
+from refdesk.server.games.days import on_calendar
 from refdesk.server.games.schemas import END_TIME, GameWrite
 from refdesk.server.inputs import UNSET, Unset
 from refdesk.server.timefmt import zone

@@ -91,14 +91,6 @@ def read_body(
     return values
 
 
-def read_lock_version(data: dict[str, Any], errors: ErrorCollector) -> int | None:
-    """The client's ``lock_version`` (None when absent or blank); see ``db.locking``."""
-    if data.get("lock_version") in (None, ""):
-        return None
-    value = read_int(data["lock_version"], "lock_version", errors)
-    return None if value is INVALID else int(value)
-
-
 # Inputs --------------------------------------------------------------------------------------
 
 
@@ -117,11 +109,8 @@ class ReferenceWrite(Input):
 
     def columns(self) -> dict[str, Any]:
         """The sent values of the record's own columns."""
-        return {
-            f.name: getattr(self, f.name)
-            for f in dataclasses.fields(self)
-            if f.name not in self.NOT_COLUMNS and getattr(self, f.name) is not UNSET
-        }
+        names = (f.name for f in dataclasses.fields(self) if f.name not in self.NOT_COLUMNS)
+        return self.values_sent(*names)
 
     def problems_of(self, *fields: str) -> list[tuple[str, str]]:
         return [(f, m) for f, m in self.problems if f in fields]

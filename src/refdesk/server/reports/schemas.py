@@ -1,63 +1,28 @@
 """Typed inputs of game reports (contract §18.4): the report body and the list queries.
 
-:class:`SiteDay` is also used by the form and statement inputs: a date the client sent that
-may be relative ("today", "tomorrow", "yesterday") to the site's today, which only the
-service knows once it has loaded the site.
+Dates the client sends may be relative ("today", "tomorrow", "yesterday"): they are
+``refdesk.server.days.Day`` values, resolved by the service on the site's today.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any
 
+from refdesk.server.days import Day, read_day_or_none
 from refdesk.server.errors import ErrorCollector
 from refdesk.server.fields import (
     INVALID,
     MAX_INT,
     is_blank,
     read_bool,
-    read_date,
     read_int,
     read_str,
 )
-from refdesk.server.inputs import UNSET, Body, Field, Input, Problems, Unset, problems_of
+from refdesk.server.inputs import UNSET, Body, Field, Input, Unset, problems_of
 from refdesk.server.paging import PageRequest, parse_page
 
-RELATIVE_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
 NO_SHOW_STATUSES = (None, "excused", "unexcused")
-
-
-@dataclass(frozen=True)
-class SiteDay:
-    """A date as sent: a fixed day, or ``offset`` days from the site's today."""
-
-    fixed: date | None = None
-    offset: int = 0
-
-    def on(self, today: date | None) -> date:
-        """The day; relative words count from ``today`` (the server's date when None)."""
-        if self.fixed is not None:
-            return self.fixed
-        return (today or date.today()) + timedelta(days=self.offset)
-
-
-def read_day(value: Any, field: str, errors: ErrorCollector) -> SiteDay | None:
-    """``fields.read_date`` with the relative words kept relative; None when invalid."""
-    if isinstance(value, str) and value.strip().lower() in RELATIVE_DAYS:
-        return SiteDay(offset=RELATIVE_DAYS[value.strip().lower()])
-    day = read_date(value, field, errors)
-    return None if day is INVALID else SiteDay(fixed=day)
-
-
-def collector(problems: Problems, *fields: str, but: tuple[str, ...] = ()) -> ErrorCollector:
-    """The problems of ``fields`` (all fields but ``but`` when none are named), for a rule
-    that reports one group of fields before the access or database checks of the next."""
-    errors = ErrorCollector()
-    for field, message in problems:
-        if field in fields if fields else field not in but:
-            errors.add(field, message)
-    return errors
 
 
 # --- the report body -------------------------------------------------------------------
@@ -92,13 +57,7 @@ class ReportInput(Input):
     officials: tuple[OfficialEntry, ...] | None = None
 
     def changes(self) -> dict[str, Any]:
-        values = {
-            "misconduct": self.misconduct,
-            "home_team_score": self.home_team_score,
-            "away_team_score": self.away_team_score,
-            "text": self.text,
-        }
-        return {k: v for k, v in values.items() if v is not UNSET}
+        return self.values_sent("misconduct", "home_team_score", "away_team_score", "text")
 
 
 OFFICIAL_ITEM = {
@@ -195,13 +154,27 @@ def parse_report(data: dict[str, Any]) -> ReportInput:
 # --- the list queries ------------------------------------------------------------------
 
 
+def read_game_filters(search: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
+    """``search[start_date]``/``search[end_date]`` (relative days kept relative) and
+    ``search[game_id]``: the filters of the lists of a game's paperwork (reports, forms)."""
+    values: dict[str, Any] = {}
+    for key in ("start_date", "end_date"):
+        if not is_blank(search.get(key)):
+            values[key] = read_day_or_none(search[key], f"search[{key}]", errors)
+    if not is_blank(search.get("game_id")):
+        game = read_int(search["game_id"], "search[game_id]", errors, 1, MAX_INT)
+        if game is not INVALID:
+            values["game_id"] = game
+    return values
+
+
 @dataclass(frozen=True, kw_only=True)
 class ReportQuery(Input):
     """``page``/``limit`` and the ``search[...]`` filters of a site's reports."""
 
     page: PageRequest
-    start_date: SiteDay | None = None
-    end_date: SiteDay | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
     game_id: int | None = None
     misconduct: bool | None = None
 
@@ -213,13 +186,7 @@ def parse_report_query(query: dict[str, Any], *, filters: bool = True) -> Report
     values: dict[str, Any] = {}
     search = query.get("search")
     if filters and isinstance(search, dict):
-        for key in ("start_date", "end_date"):
-            if not is_blank(search.get(key)):
-                values[key] = read_day(search[key], f"search[{key}]", errors)
-        if not is_blank(search.get("game_id")):
-            game = read_int(search["game_id"], "search[game_id]", errors, 1, MAX_INT)
-            if game is not INVALID:
-                values["game_id"] = game
+        values.update(read_game_filters(search, errors))
         if not is_blank(search.get("misconduct")):
             flag = read_bool(search["misconduct"], "search[misconduct]", errors)
             if flag is not INVALID:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.principal import Principal
+from refdesk.server.days import day_of
 from refdesk.server.db.paging import page_of
 from refdesk.server.errors import ErrorCollector, Forbidden, NotFound
 from refdesk.server.games.bundle import Bundle, load_bundle
@@ -19,7 +20,7 @@ from refdesk.server.games.service import load_game, read_game
 from refdesk.server.inputs import UNSET
 from refdesk.server.paging import PageRequest
 from refdesk.server.reports.models import GameReport, GameReportOfficial
-from refdesk.server.reports.schemas import ReportInput, ReportQuery, collector
+from refdesk.server.reports.schemas import ReportInput, ReportQuery
 from refdesk.server.sites.access import Membership, check_id, membership_in, site_membership
 from refdesk.server.sites.models import Site
 from refdesk.server.sites.rules import site_today
@@ -116,9 +117,9 @@ async def _one(session: AsyncSession, report: GameReport, member: Membership) ->
 def _filters(query: ReportQuery, today: date) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
     if query.start_date is not None:
-        clauses.append(Game.local_date >= query.start_date.on(today))
+        clauses.append(Game.local_date >= day_of(query.start_date, today))
     if query.end_date is not None:
-        clauses.append(Game.local_date <= query.end_date.on(today))
+        clauses.append(Game.local_date <= day_of(query.end_date, today))
     if query.game_id is not None:
         clauses.append(GameReport.game_id == query.game_id)
     if query.misconduct is not None:
@@ -224,7 +225,7 @@ async def create_report(
     game, member = await load_game(session, principal, game_id, for_update=True)
     if not await may_file(session, member, game):
         raise Forbidden("You may not file a report for this game")
-    collector(inp.problems, but=("officials",)).raise_if_any()
+    inp.errors(but=("officials",)).raise_if_any()
     values = inp.changes()
     values.setdefault("misconduct", False)
     report = GameReport(
@@ -232,7 +233,7 @@ async def create_report(
     )
     session.add(report)
     await session.flush()
-    errors = collector(inp.problems, "officials")
+    errors = inp.errors_of("officials")
     await _apply_officials(session, report, game, inp, errors)
     errors.raise_if_any()
     await session.flush()
@@ -271,10 +272,10 @@ async def update_report(
     session: AsyncSession, principal: Principal, report_id: int, inp: ReportInput
 ) -> Reports:
     report, game, member = await load_report(session, principal, report_id, write=True)
-    collector(inp.problems, but=("officials",)).raise_if_any()
+    inp.errors(but=("officials",)).raise_if_any()
     for key, value in inp.changes().items():
         setattr(report, key, value)
-    errors = collector(inp.problems, "officials")
+    errors = inp.errors_of("officials")
     await _apply_officials(session, report, game, inp, errors)
     errors.raise_if_any()
     await session.flush()

@@ -61,11 +61,7 @@ class _Changes(Input):
     """The supplied column values of a partial update, in field order."""
 
     def changes(self) -> dict[str, Any]:
-        return {
-            f.name: getattr(self, f.name)
-            for f in fields(self)
-            if f.name != "problems" and getattr(self, f.name) is not UNSET
-        }
+        return self.values_sent(*(f.name for f in fields(self) if f.name != "problems"))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from refdesk.server.days import Day, read_day_or_none
 from refdesk.server.errors import ErrorCollector
 from refdesk.server.fields import (
     INVALID,
@@ -20,7 +21,6 @@ from refdesk.server.fields import (
 )
 from refdesk.server.inputs import UNSET, Body, Field, Input, Unset, problems_of
 from refdesk.server.paging import PageRequest, parse_page
-from refdesk.server.reports.schemas import SiteDay, read_day
 
 STATUSES = ("unpaid", "partially_paid", "paid", "void")
 
@@ -67,9 +67,9 @@ class StatementInput(Input):
     before the other fields are reported) and the period to bill."""
 
     user_id: int | None = None
-    period_start: SiteDay | None = None
-    period_end: SiteDay | None = None
-    statement_date: SiteDay | None = None  # None: the site's today
+    period_start: Day | None = None
+    period_end: Day | None = None
+    statement_date: Day | None = None  # None: the site's today
     description: str | Unset | None = UNSET
 
 
@@ -97,9 +97,11 @@ def parse_statement(data: dict[str, Any]) -> StatementInput:
             if user_id is not INVALID:
                 values[key] = user_id
         else:
-            values[key] = read_day(data[key], key, errors)
+            values[key] = read_day_or_none(data[key], key, errors)
     if not is_blank(data.get("statement_date")):
-        values["statement_date"] = read_day(data["statement_date"], "statement_date", errors)
+        values["statement_date"] = read_day_or_none(
+            data["statement_date"], "statement_date", errors
+        )
     if "description" in data:
         text = read_str(data["description"], "description", errors, 255)
         if text is not INVALID:
@@ -113,7 +115,7 @@ class StatementChange(Input):
 
     amount_paid: Decimal | Unset = UNSET
     description: str | Unset | None = UNSET
-    statement_date: SiteDay | Unset = UNSET
+    statement_date: Day | Unset = UNSET
     void: bool = False
 
 
@@ -141,7 +143,7 @@ def parse_statement_change(data: dict[str, Any]) -> StatementChange:
         if text is not INVALID:
             values["description"] = text
     if "statement_date" in data:
-        day = read_day(data["statement_date"], "statement_date", errors)
+        day = read_day_or_none(data["statement_date"], "statement_date", errors)
         if day is not None:
             values["statement_date"] = day
     if "status" in data:

@@ -11,13 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.principal import Principal
+from refdesk.server.days import day_of
 from refdesk.server.db.paging import page_of
 from refdesk.server.errors import ValidationFailed
 from refdesk.server.games.bundle import load_bundle
 from refdesk.server.games.models import Game
 from refdesk.server.inputs import UNSET
 from refdesk.server.paging import PageRequest
-from refdesk.server.reports.schemas import collector
 from refdesk.server.sites.access import (
     Membership,
     accessible_site_ids,
@@ -132,7 +132,7 @@ async def create_statement(
     member.require(member.assignor, "create statements")
     site = member.site
     today = site_today(site).date()
-    errors = collector(inp.problems, "user_id")  # the official is checked before the period
+    errors = inp.errors_of("user_id")  # the official is checked before the period
     if inp.user_id is not None:
         user = await session.get(User, inp.user_id)
         if user is None or user.site_id != site.id:
@@ -144,9 +144,9 @@ async def create_statement(
     assert inp.user_id and inp.period_start and inp.period_end
     values: dict[str, Any] = {
         "user_id": inp.user_id,
-        "period_start": inp.period_start.on(today),
-        "period_end": inp.period_end.on(today),
-        "statement_date": inp.statement_date.on(today) if inp.statement_date else today,
+        "period_start": day_of(inp.period_start, today),
+        "period_end": day_of(inp.period_end, today),
+        "statement_date": day_of(inp.statement_date, today) if inp.statement_date else today,
     }
     if inp.description is not UNSET:
         values["description"] = inp.description
@@ -205,7 +205,7 @@ async def update_statement(
     session: AsyncSession, principal: Principal, statement_id: int, inp: StatementChange
 ) -> Statements:
     statement, member = await load_statement(session, principal, statement_id, write=True)
-    errors = collector(inp.problems, "amount_paid")  # the amount is checked first
+    errors = inp.errors_of("amount_paid")  # the amount is checked first
     if inp.amount_paid is not UNSET and inp.amount_paid > statement.amount:
         errors.add("amount_paid", f"must be less than or equal to {statement.amount}")
     for field, message in inp.problems:
@@ -217,7 +217,7 @@ async def update_statement(
     if inp.description is not UNSET:
         statement.description = inp.description
     if inp.statement_date is not UNSET:
-        statement.statement_date = inp.statement_date.on(site_today(member.site).date())
+        statement.statement_date = day_of(inp.statement_date, site_today(member.site).date())
     if inp.void:
         statement.void = True
     await session.flush()

@@ -16,10 +16,11 @@ from refdesk.server.fields import (
     read_date,
     read_email,
     read_int,
+    read_lock_version,
     read_str,
 )
 from refdesk.server.inputs import UNSET, Body, Field, Input, Problems, Unset, problems_of
-from refdesk.server.paging import PageRequest, parse_page
+from refdesk.server.paging import PageQuery, parse_page, parse_page_query
 
 ROLE_FLAGS = ("official", "assignor", "manager", "observer")
 PHONE_FLAGS = ("home_phone_is_public", "work_phone_is_public", "mobile_phone_is_public")
@@ -105,11 +106,7 @@ class UserChanges(Input):
     def changes(self) -> dict[str, Any]:
         """The supplied column values, in field order (the partial update to apply)."""
         skip = {"problems", "sent", *_EXTRA_FIELDS}
-        return {
-            f.name: getattr(self, f.name)
-            for f in fields(self)
-            if f.name not in skip and getattr(self, f.name) is not UNSET
-        }
+        return self.values_sent(*(f.name for f in fields(self) if f.name not in skip))
 
     def problems_of(self, names: tuple[str, ...]) -> Problems:
         return tuple(p for p in self.problems if p[0] in names)
@@ -231,13 +228,11 @@ def _sent(data: dict[str, Any]) -> frozenset[str]:
     return frozenset(k for k in data if k in _KNOWN)
 
 
-def read_lock_version(data: dict[str, Any]) -> tuple[int | None, Problems]:
-    """The client's ``lock_version`` (None when absent or blank) and its problems."""
-    if data.get("lock_version") in (None, ""):
-        return None, ()
+def _lock_version(data: dict[str, Any]) -> tuple[int | None, Problems]:
+    """The client's ``lock_version`` and its problems, kept apart from the other fields'."""
     errors = ErrorCollector()
-    value = read_int(data["lock_version"], "lock_version", errors)
-    return (None if value is INVALID else int(value)), problems_of(errors)
+    lock_version = read_lock_version(data, errors)
+    return lock_version, problems_of(errors)
 
 
 def parse_user_update(data: dict[str, Any]) -> UserUpdate:
@@ -245,7 +240,7 @@ def parse_user_update(data: dict[str, Any]) -> UserUpdate:
     for name in PASSWORD_FIELDS:
         if name in data:
             password.add(name, NOT_YOURS if name == "password" else "is not allowed")
-    lock_version, lock_problems = read_lock_version(data)
+    lock_version, lock_problems = _lock_version(data)
     errors = ErrorCollector()
     changes = _read_changes(data, errors)
     return UserUpdate(
@@ -286,7 +281,7 @@ def parse_user_create(data: dict[str, Any]) -> UserCreate:
 
 
 def parse_lock_version(data: dict[str, Any]) -> LockVersion:
-    lock_version, problems = read_lock_version(data)
+    lock_version, problems = _lock_version(data)
     return LockVersion(problems=problems, lock_version=lock_version)
 
 
@@ -309,17 +304,8 @@ USER_FILTER_KEYS = (
 )
 
 
-@dataclass(frozen=True, kw_only=True)
-class PagedQuery(Input):
-    """A list without filters: only ``page`` and ``limit`` (problems reported after §5)."""
-
-    page: PageRequest
-
-
-def parse_paged_query(query: dict[str, Any]) -> PagedQuery:
-    errors = ErrorCollector()
-    page = parse_page(query, errors)
-    return PagedQuery(problems=problems_of(errors), page=page)
+PagedQuery = PageQuery  # a list without filters (also the officials' lists)
+parse_paged_query = parse_page_query
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -202,17 +202,17 @@ def _forbid_fields(member: Membership, inp: UserCreate) -> None:
     is answered alone, before the other fields."""
     if member.assignor:
         return
-    problems: Problems = ()
+    defaults: list[str] = []
     for name in ASSIGNOR_ONLY:
         if not inp.supplied(name):
             continue
         if name in ROLE_DEFAULTS:
             value = getattr(inp, name)
             if value is UNSET or value == ROLE_DEFAULTS[name]:
-                problems += inp.problems_of((name,))
+                defaults.append(name)
                 continue
         raise Forbidden(f"You may not set the field {name}")
-    raise_problems(problems)
+    inp.errors_of(*defaults).raise_if_any()
 
 
 async def create_user(
@@ -227,7 +227,7 @@ async def create_user(
     _forbid_fields(member, inp)
     # The password is checked where the client's fields end (before send_authorization_email).
     late = ("send_authorization_email",)
-    errors = Input(problems=tuple(p for p in inp.problems if p[0] not in late)).errors()
+    errors = inp.errors(but=late)
     for field, message in inp.missing():
         errors.add(field, message)
     password = _read_new_password(inp, errors, operator=principal.operator)

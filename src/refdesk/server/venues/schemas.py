@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from refdesk.server.errors import ErrorCollector
-from refdesk.server.fields import INVALID, read_str
+from refdesk.server.fields import INVALID, read_lock_version, read_str
 from refdesk.server.inputs import UNSET, Body, Field, Unset, problems_of
-from refdesk.server.reference.schemas import NAME, ReferenceWrite, read_body, read_lock_version
+from refdesk.server.reference.schemas import NAME, ReferenceWrite, read_body
 
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 
