@@ -76,6 +76,10 @@ class Input:
                     collector.add(field, message)
         return collector
 
+    def messages_of(self, field: str) -> list[str]:
+        """The parse problems' messages for one field, in check order."""
+        return [message for name, message in self.problems if name == field]
+
     def values_sent(self, *names: str) -> dict[str, Any]:
         """The named fields the client sent (not :data:`UNSET`), by name."""
         values = {name: getattr(self, name) for name in names}

@@ -41,9 +41,6 @@ class AvailabilityWrite(Input):
     description: str | Unset | None = UNSET
     lock_version: int | None = None
 
-    def problems_of(self, field: str) -> list[str]:
-        return [m for f, m in self.problems if f == field]
-
 
 AVAILABILITY_BODY = Body(
     "Availability",

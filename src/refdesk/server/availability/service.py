@@ -77,7 +77,7 @@ def _time(
     write: AvailabilityWrite, field: str, entry: Availability | None, errors: ErrorCollector
 ) -> Any:
     """The time sent, else the entry's; ``INVALID`` after recording a problem."""
-    problems = write.problems_of(field)
+    problems = write.messages_of(field)
     for message in problems:
         errors.add(field, message)
     if problems:
@@ -99,14 +99,14 @@ def checked_values(
     problem, in the order of the fields (date, all_day, start_time, end_time, description)."""
     errors = ErrorCollector()
     changes: dict[str, Any] = {}
-    date_problems = write.problems_of("date")
+    date_problems = write.messages_of("date")
     for message in date_problems:
         errors.add("date", message)
     if not isinstance(write.date, Unset):
         changes["date"] = day_of(write.date, today)
     elif entry is None and not date_problems:
         errors.add("date", "can't be blank")
-    all_day_problems = write.problems_of("all_day")
+    all_day_problems = write.messages_of("all_day")
     for message in all_day_problems:
         errors.add("all_day", message)
     if all_day_problems:
@@ -127,7 +127,7 @@ def checked_values(
                 errors.add("end_time", "is invalid")  # must be after start_time (§4.5 vocabulary)
             else:
                 changes["start_time"], changes["end_time"] = start, end
-    for message in write.problems_of("description"):
+    for message in write.messages_of("description"):
         errors.add("description", message)
     if not isinstance(write.description, Unset):
         changes["description"] = write.description
@@ -158,9 +158,7 @@ async def update_entry(
     write: AvailabilityWrite,
 ) -> tuple[Availability, Membership]:
     entry, member = await load_entry(session, principal, user_id, entry_id, write=True)
-    lock_problems = write.problems_of("lock_version")
-    if lock_problems:
-        raise ValidationFailed({"lock_version": lock_problems})
+    write.errors_of("lock_version").raise_if_any()
     check_lock_version(entry, write.lock_version)
     changes, errors = checked_values(write, entry, site_today(member.site).date())
     errors.raise_if_any()

@@ -47,9 +47,9 @@ async def check_name(
 ) -> None:
     """``name``: required on create, max 90, unique in the site (case-insensitive); the
     parse problems of ``name`` first, then the database's answer."""
-    problems = write.problems_of("name")
-    for field, message in problems:
-        errors.add(field, message)
+    problems = write.messages_of("name")
+    for message in problems:
+        errors.add("name", message)
     if problems:
         return
     if isinstance(write.name, str):

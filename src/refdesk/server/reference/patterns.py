@@ -18,7 +18,7 @@ from refdesk.server.sites.models import Site
 
 async def check_positions(ctx: WriteContext, write: PatternWrite, errors: ErrorCollector) -> None:
     """Required on create; every id names a position of the site."""
-    if write.problems_of("positions"):
+    if write.messages_of("positions"):
         return
     if not isinstance(write.positions, tuple):
         if ctx.creating:

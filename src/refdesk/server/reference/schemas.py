@@ -112,9 +112,6 @@ class ReferenceWrite(Input):
         names = (f.name for f in dataclasses.fields(self) if f.name not in self.NOT_COLUMNS)
         return self.values_sent(*names)
 
-    def problems_of(self, *fields: str) -> list[tuple[str, str]]:
-        return [(f, m) for f, m in self.problems if f in fields]
-
 
 @dataclass(frozen=True, kw_only=True)
 class NamedWrite(ReferenceWrite):

@@ -17,7 +17,7 @@ from refdesk.server.db.locking import apply_changes, check_lock_version
 from refdesk.server.db.paging import page_of
 from refdesk.server.db.restrict import delete_checked, ensure_unreferenced
 from refdesk.server.db.unique import flush_unique, unique_rule
-from refdesk.server.errors import ErrorCollector, ValidationFailed
+from refdesk.server.errors import ErrorCollector
 from refdesk.server.paging import PageRequest
 from refdesk.server.reference.common import check_name, check_reference
 from refdesk.server.reference.kinds import Extras, Kind, Record, WriteContext
@@ -111,9 +111,7 @@ async def update_record(
     record, member = await load_record(session, principal, kind, record_id, for_update=True)
     member.require(member.administers, f"change {kind.plural.replace('_', ' ')}")
     if kind.versioned:
-        lock_problems = write.problems_of("lock_version")
-        if lock_problems:
-            raise ValidationFailed({"lock_version": [m for _, m in lock_problems]})
+        write.errors_of("lock_version").raise_if_any()
         check_lock_version(record, write.lock_version)
     ctx = WriteContext(session, member.site, record)
     (await checked(ctx, kind, write)).raise_if_any()

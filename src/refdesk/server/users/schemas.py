@@ -108,9 +108,6 @@ class UserChanges(Input):
         skip = {"problems", "sent", *_EXTRA_FIELDS}
         return self.values_sent(*(f.name for f in fields(self) if f.name not in skip))
 
-    def problems_of(self, names: tuple[str, ...]) -> Problems:
-        return tuple(p for p in self.problems if p[0] in names)
-
     def supplied(self, name: str) -> bool:
         """Sent on the wire (even if invalid), or set by a caller that built the input."""
         return name in self.sent or getattr(self, name) is not UNSET

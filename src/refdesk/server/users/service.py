@@ -231,8 +231,9 @@ async def create_user(
     for field, message in inp.missing():
         errors.add(field, message)
     password = _read_new_password(inp, errors, operator=principal.operator)
-    for field, message in inp.problems_of(late):
-        errors.add(field, message)
+    for name in late:
+        for message in inp.messages_of(name):
+            errors.add(name, message)
     changes = inp.changes()
     changes.pop("active", None)
     errors.raise_if_any()
