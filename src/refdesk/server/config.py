@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -28,6 +28,16 @@ class RateLimitRule:
 DEFAULT_RATE_LIMIT_RULES = "180/60,500/300,5000/3600"
 # Password attempts per login name (auth/throttle.py): a back-off of a minute, an hour, a day.
 DEFAULT_LOGIN_THROTTLE_RULES = "5/60,20/3600,100/86400"
+# Seconds before each retry of a webhook delivery (§19.2): 7 attempts in all.
+DEFAULT_RETRY_DELAYS = "60,300,1800,7200,28800,86400"
+
+
+def parse_retry_delays(text: str) -> tuple[float, ...]:
+    """Parse ``"60,300"`` into delays; raise ValueError on anything malformed."""
+    delays = tuple(float(part) for part in text.split(",") if part.strip())
+    if not delays or any(d < 0 for d in delays):
+        raise ValueError("retry delays must be one or more non-negative numbers of seconds")
+    return delays
 
 
 def parse_rate_limit_rules(text: str) -> tuple[RateLimitRule, ...]:
@@ -97,6 +107,32 @@ class Settings(BaseSettings):
     flag_refresh_seconds: float = 1.0
     workers: int = 1
 
+    # Webhooks (§18.7, §19.2).
+    webhook_timeout: float = Field(default=10.0, gt=0)
+    webhook_allow_http: bool = False
+    webhook_allow_private: bool = False
+    # Seconds before attempts 2..7 (§19.2: 1 min, 5 min, 30 min, 2 h, 8 h, 24 h); tests
+    # shorten it. Also the retry schedule of e-mail.
+    webhook_retry_delays: str = DEFAULT_RETRY_DELAYS
+    # Events in a row that failed every attempt before a subscription is deactivated.
+    webhook_deactivate_after: int = Field(default=50, ge=1)
+    # E-mail (§18.8, §19.4). No mail_host: messages are ``not_configured`` and every e-mail
+    # is written as an .eml file under <data dir>/mail/ instead.
+    mail_host: str | None = None
+    mail_port: int = 587
+    mail_user: str | None = None
+    mail_password: SecretStr | None = None
+    mail_from: str = "refdesk <refdesk@localhost>"
+    mail_security: Literal["starttls", "tls", "none"] = "starttls"
+    mail_timeout: float = Field(default=30.0, gt=0)
+    # The events worker: ``auto`` runs it inside ``refdesk serve`` on SQLite (the embedded
+    # default) and leaves it to ``refdesk worker`` processes on PostgreSQL.
+    events_worker: Literal["auto", "in_process", "external"] = "auto"
+    worker_poll_seconds: float = Field(default=1.0, gt=0)
+    # A claimed delivery or e-mail that is not finished within this many seconds (its worker
+    # died) is claimed again by another worker.
+    worker_lease_seconds: float = Field(default=120.0, gt=0)
+
     _split_proxies = field_validator(
         "trusted_proxies", "cors_allowed_origins", "allowed_hosts", mode="before"
     )(_split_list)
@@ -106,6 +142,31 @@ class Settings(BaseSettings):
     def _check_rules(cls, value: str) -> str:
         parse_rate_limit_rules(value)
         return value
+
+    @field_validator("webhook_retry_delays")
+    @classmethod
+    def _check_delays(cls, value: str) -> str:
+        parse_retry_delays(value)
+        return value
+
+    @property
+    def retry_delays(self) -> tuple[float, ...]:
+        return parse_retry_delays(self.webhook_retry_delays)
+
+    @property
+    def mail_configured(self) -> bool:
+        return bool(self.mail_host)
+
+    @property
+    def mail_dir(self) -> Path:
+        """Where e-mail goes as .eml files when no mail server is configured."""
+        return self.data_dir / "mail"
+
+    @property
+    def runs_worker_in_process(self) -> bool:
+        if self.events_worker == "auto":
+            return self.effective_database_url.startswith("sqlite")
+        return self.events_worker == "in_process"
 
     @field_validator("public_base_url")
     @classmethod

@@ -13,9 +13,17 @@ from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.models import AccessToken, Application, AuthorizationCode, RefreshToken
 from refdesk.server.availability.models import Availability
 from refdesk.server.db.base import Base, Id, IdMixin, UTCDateTime, utcnow
+from refdesk.server.events.models import (
+    Event,
+    MailJob,
+    NotificationMark,
+    WebhookAttempt,
+    WebhookDelivery,
+)
 from refdesk.server.forms.models import FormSubmission, FormTemplate
 from refdesk.server.game_requests.models import GameRequest
 from refdesk.server.games.models import Game
+from refdesk.server.messages.models import Message
 from refdesk.server.officials.models import Ability, OfficialConflict
 from refdesk.server.reference.models import (
     AgeGroup,
@@ -35,6 +43,7 @@ from refdesk.server.sites.models import Site
 from refdesk.server.statements.models import Statement, StatementLine
 from refdesk.server.users.models import User
 from refdesk.server.venues.models import Venue, Zone
+from refdesk.server.webhooks.models import WebhookSubscription
 
 
 class ServerFlag(Base):
@@ -81,6 +90,7 @@ __all__ = [
     "AuthorizationCode",
     "Availability",
     "Base",
+    "Event",
     "FormSubmission",
     "FormTemplate",
     "Game",
@@ -94,6 +104,9 @@ __all__ = [
     "IdempotencyRecord",
     "Invitation",
     "League",
+    "MailJob",
+    "Message",
+    "NotificationMark",
     "OfficialConflict",
     "Pattern",
     "PatternPosition",
@@ -106,5 +119,8 @@ __all__ = [
     "Team",
     "User",
     "Venue",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "Zone",
 ]

@@ -30,3 +30,9 @@ class Site(IdMixin, TimestampMixin, Base):
     subscription_plan: Mapped[str | None] = mapped_column(String(90), nullable=True)
     official_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
     expires_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # (ext) E-mail notifications: officials' reminder this many hours before a game (null:
+    # none), and the assignors' daily digest of unfilled slots for the next 7 days, sent at
+    # ``digest_hour`` in the site's time zone.
+    reminder_hours: Mapped[int | None] = mapped_column(Integer, nullable=True, default=24)
+    unfilled_digest: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    digest_hour: Mapped[int] = mapped_column(Integer, nullable=False, default=7)

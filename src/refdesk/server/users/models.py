@@ -56,6 +56,9 @@ class User(IdMixin, TimestampMixin, LockVersionMixin, Base):
     max_games_per_day: Mapped[int | None] = mapped_column(Integer, nullable=True)
     max_games_per_week: Mapped[int | None] = mapped_column(Integer, nullable=True)
     max_games_per_month: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # (ext) E-mail kinds this person opted out of, e.g. ``{"reminder": false}``; a kind not
+    # named is on (events/notifications.py lists the kinds). Null: everything on.
+    notification_preferences: Mapped[dict[str, bool] | None] = mapped_column(JSON, nullable=True)
 
     # (ext) Whether the account has a password, set by its owner (invitation link) or an
     # operator: loaded with the user in the same statement. Not expired by a flush of the user
