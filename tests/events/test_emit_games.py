@@ -217,9 +217,7 @@ async def test_new_game_length_moves_the_ends_it_computes(
     assert events[-1].actor_account_id == assignor.account.id
 
 
-async def test_csv_import_records_game_created_per_new_game(
-    desk: Desk, tmp_path: Path
-) -> None:
+async def test_csv_import_records_game_created_per_new_game(desk: Desk, tmp_path: Path) -> None:
     mark = await last_event_id(desk.runtime)
     day = future_day(30)
     path = tmp_path / "games.csv"
