@@ -24,6 +24,7 @@ from refdesk.server.assignments.schemas import (
     SlotsQuery,
     UnassignInput,
 )
+from refdesk.server.assignments.slot_events import SlotState, slot_changed
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.base import utcnow
 from refdesk.server.db.locking import apply_changes, check_lock_version
@@ -127,6 +128,7 @@ async def assign(
     slot, game, member = await load_assignment(session, principal, assignment_id, for_update=True)
     member.require(member.administers, "assign officials")
     _check_lock(slot, inp, inp.lock_version)
+    before = SlotState.of(slot)
     field = inp.official_field
     if inp.official_blank:
         inp.errors_of(field).raise_if_any()
@@ -136,6 +138,7 @@ async def assign(
     errors.raise_if_any()
     async with unique_rule(session, holds_a_slot(field)):
         await _put_on(session, slot, inp.official_id, inp.accepted, inp.lock_version)
+    _record(session, slot, game, before, principal)
     return slot, game, member
 
 
@@ -180,8 +183,10 @@ async def assign_to_game(
         key = "position_id" if inp.position_id is not None else "base"
         raise ValidationFailed({key: ["has no vacant slot"]})
     inp.errors_of("accepted").raise_if_any()
+    before = SlotState.of(slot)
     async with unique_rule(session, holds_a_slot(field)):
         await _put_on(session, slot, inp.official_id, inp.accepted, None)
+    _record(session, slot, game, before, principal)
     return slot, game, member
 
 
@@ -192,7 +197,9 @@ async def unassign(
     member.require(member.administers, "unassign officials")
     _check_lock(slot, inp, inp.lock_version)
     if slot.official_id is not None:
+        before = SlotState.of(slot)
         await apply_changes(session, slot, dict(VACANT), inp.lock_version)
+        _record(session, slot, game, before, principal)
     return slot, game, member
 
 
@@ -249,7 +256,9 @@ async def respond(
         changes = {"accepted": False, "declined": True, "decline_reason": inp.reason}
         if slot.declined and inp.reason is None:
             changes.pop("decline_reason")
+    before = SlotState.of(slot)
     await apply_changes(session, slot, changes, inp.lock_version)
+    _record(session, slot, game, before, principal)
     return slot, game, member
 
 
@@ -310,9 +319,18 @@ async def edit(
         if inp.decline_reason is not UNSET and accepted is not True:
             changes["decline_reason"] = inp.decline_reason
     errors.raise_if_any()
+    before = SlotState.of(slot)
     async with unique_rule(session, holds_a_slot(field or "official_id")):
         await apply_changes(session, slot, changes, inp.lock_version)
+    _record(session, slot, game, before, principal)
     return slot, game, member
+
+
+def _record(
+    session: AsyncSession, slot: Assignment, game: Game, before: SlotState, principal: Principal
+) -> None:
+    """The §19.1 events of the write, in its transaction (after it: a lost race records none)."""
+    slot_changed(session, slot, game.site_id, before, principal.account_id)
 
 
 def _merge(into: ErrorCollector, other: ErrorCollector) -> None:

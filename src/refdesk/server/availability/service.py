@@ -21,6 +21,8 @@ from refdesk.server.days import day_of
 from refdesk.server.db.locking import apply_changes, check_lock_version
 from refdesk.server.db.paging import page_of
 from refdesk.server.errors import ErrorCollector, NotFound, ValidationFailed
+from refdesk.server.events import topics
+from refdesk.server.events.record import record
 from refdesk.server.fields import INVALID
 from refdesk.server.inputs import UNSET, Unset
 from refdesk.server.paging import PageRequest
@@ -147,6 +149,7 @@ async def create_entry(
         entry.description = default_description(entry)
     session.add(entry)
     await session.flush()
+    _changed(session, entry, member, "created", principal)
     return entry, member
 
 
@@ -169,13 +172,34 @@ async def update_entry(
             changes.get("start_time", entry.start_time),
             changes.get("end_time", entry.end_time),
         )
-    await apply_changes(session, entry, changes, write.lock_version)
+    if await apply_changes(session, entry, changes, write.lock_version):
+        _changed(session, entry, member, "updated", principal)
     return entry, member
 
 
 async def delete_entry(
     session: AsyncSession, principal: Principal, user_id: int, entry_id: int
 ) -> None:
-    entry, _ = await load_entry(session, principal, user_id, entry_id, write=True)
+    entry, member = await load_entry(session, principal, user_id, entry_id, write=True)
+    _changed(session, entry, member, "deleted", principal)
     await session.delete(entry)
     await session.flush()
+
+
+def _changed(
+    session: AsyncSession,
+    entry: Availability,
+    member: Membership,
+    action: str,
+    principal: Principal,
+) -> None:
+    """``availability.changed`` (§19.1); ``date`` is the entry's date after the change."""
+    record(
+        session,
+        topic=topics.AVAILABILITY_CHANGED,
+        site_id=member.site.id,
+        resource_type=topics.RESOURCE_AVAILABILITY,
+        resource_id=entry.id,
+        data={"action": action, "user_id": entry.user_id, "date": entry.date.isoformat()},
+        actor_account_id=principal.account_id,
+    )

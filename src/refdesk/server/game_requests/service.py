@@ -12,12 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from refdesk.server.assignments.candidates import candidates_for
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.assignments.service import HOLDS_A_SLOT, holds_a_slot
+from refdesk.server.assignments.slot_events import SlotState, slot_changed
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.base import utcnow
 from refdesk.server.db.locking import apply_changes
 from refdesk.server.db.paging import page_of
 from refdesk.server.db.unique import flush_unique, unique_rule, unless_taken
 from refdesk.server.errors import Forbidden, NotFound, ValidationFailed
+from refdesk.server.events import topics
+from refdesk.server.events.record import record
 from refdesk.server.game_requests.models import GameRequest
 from refdesk.server.game_requests.schemas import ApprovalInput, RequestInput, RequestQuery
 from refdesk.server.games.models import Game
@@ -107,7 +110,18 @@ async def create_request(
     session.add(request)
     await flush_unique(session, REQUESTED)
     if member.site.allow_self_assign:
-        await _self_assign(session, request, game, member.site, user, slot)
+        await _self_assign(session, request, game, member.site, user, slot, principal)
+    if request.status == "pending":  # a self-assigned slot records its own events instead
+        record(
+            session,
+            topic=topics.GAME_REQUEST_CREATED,
+            site_id=game.site_id,
+            resource_type=topics.RESOURCE_GAME_REQUEST,
+            resource_id=request.id,
+            game_id=game.id,
+            data={"user_id": user.id},
+            actor_account_id=principal.account_id,
+        )
     return await _one(session, request, member)
 
 
@@ -118,6 +132,7 @@ async def _self_assign(
     site: Site,
     user: User,
     slot: Assignment,
+    principal: Principal,
 ) -> None:
     found = await candidates_for(session, slot, game, site)
     mine = next((c for c in found if c.user.id == user.id), None)
@@ -126,8 +141,10 @@ async def _self_assign(
     changes = {"official_id": user.id, "accepted": True, "declined": False, "decline_reason": None}
     # A concurrent assign may have put the official on another slot of the game after the
     # candidate check: as if it had come first, the request then stays pending.
+    before = SlotState.of(slot)
     if not await unless_taken(session, lambda: apply_changes(session, slot, changes, None)):
         return
+    slot_changed(session, slot, site.id, before, principal.account_id)
     request.status = "approved"
     request.assignment_id = slot.id
     await session.flush()
@@ -235,6 +252,7 @@ async def approve(
     )
     if holds:
         raise ValidationFailed({"user_id": [HOLDS_A_SLOT]})
+    before = SlotState.of(slot)
     async with unique_rule(session, holds_a_slot("user_id")):
         await apply_changes(
             session,
@@ -247,6 +265,7 @@ async def approve(
             },
             None,
         )
+    slot_changed(session, slot, member.site.id, before, principal.account_id)
     request.status = "approved"
     request.assignment_id = slot.id
     await session.flush()

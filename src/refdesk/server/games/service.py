@@ -9,12 +9,13 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.assignments.models import Assignment
+from refdesk.server.assignments.slot_events import SlotState, slot_changed, slot_removed
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.locking import apply_changes, check_lock_version
 from refdesk.server.db.unique import serialize_rule
 from refdesk.server.errors import ErrorCollector, Forbidden
 from refdesk.server.fields import INVALID
-from refdesk.server.games import queries, references, timing
+from refdesk.server.games import changes, queries, references, timing
 from refdesk.server.games.models import Game
 from refdesk.server.games.schemas import END_TIME, GameUnassign, GameWrite
 from refdesk.server.inputs import UNSET
@@ -192,7 +193,8 @@ async def create_game(
     )
     session.add(game)
     await session.flush()
-    await _build_slots(session, game, [])
+    await _build_slots(session, game, [], principal.account_id)
+    changes.game_created(session, game, principal.account_id)
     return game, member
 
 
@@ -205,9 +207,12 @@ async def _pattern_positions(session: AsyncSession, pattern_id: int) -> list[int
     return list(rows.all())
 
 
-async def _build_slots(session: AsyncSession, game: Game, existing: list[Assignment]) -> None:
+async def _build_slots(
+    session: AsyncSession, game: Game, existing: list[Assignment], actor: int | None
+) -> None:
     """One slot per pattern position in order; reuse the first unused slot of the same
-    position (keeping its official and state), delete the rest (§16.3.2)."""
+    position (keeping its official and state), delete the rest (§16.3.2): a deleted slot
+    that had an official records ``game.official.changed`` ``removed``."""
     positions = await _pattern_positions(session, game.pattern_id)
     unused = sorted(existing, key=lambda a: (a.sort_order, a.id))
     for order, position_id in enumerate(positions, start=1):
@@ -219,6 +224,7 @@ async def _build_slots(session: AsyncSession, game: Game, existing: list[Assignm
         else:
             session.add(Assignment(game_id=game.id, position_id=position_id, sort_order=order))
     for leftover in unused:
+        slot_removed(session, leftover, game.site_id, actor)
         await session.delete(leftover)
     await session.flush()
 
@@ -241,18 +247,22 @@ async def update_game(
     values["end_time"] = timing.computed_end(start, explicit, length)
     # A pattern that is set (again) rebuilds the slots from its current position list.
     pattern_set = "pattern_id" in values
+    tz = member.site.timezone
+    before = changes.snapshot(game, tz)
     await apply_changes(session, game, values, expected)
+    changes.game_changed(session, game, before, changes.snapshot(game, tz), principal.account_id)
     if pattern_set:
         slots = list(
             (await session.scalars(select(Assignment).where(Assignment.game_id == game.id))).all()
         )
-        await _build_slots(session, game, slots)
+        await _build_slots(session, game, slots, principal.account_id)
     return game, member
 
 
 async def delete_game(session: AsyncSession, principal: Principal, game_id: int) -> None:
     game, member = await load_game(session, principal, game_id, for_update=True)
     member.require(member.administers, "delete games")
+    changes.game_deleted(session, game, principal.account_id)
     await session.execute(delete(Assignment).where(Assignment.game_id == game.id))
     await session.delete(game)
     await session.flush()
@@ -275,7 +285,9 @@ async def unassign_game(
     if inp.position_id is not None:
         statement = statement.where(Assignment.position_id == inp.position_id)
     for slot in (await session.scalars(statement.with_for_update())).all():
+        before = SlotState.of(slot)
         await apply_changes(session, slot, VACANT, None)
+        slot_changed(session, slot, game.site_id, before, principal.account_id)
     return game, member
 
 

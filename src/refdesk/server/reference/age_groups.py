@@ -53,7 +53,9 @@ def age_group_changes(ctx: WriteContext, write: AgeGroupWrite) -> Changes:
 
 async def save_fees(ctx: WriteContext, age_group: AgeGroup, extra: dict[str, Any]) -> None:
     if "recompute_ends" in extra:
-        await recompute_ends(ctx.session, age_group.id, extra["recompute_ends"])
+        await recompute_ends(
+            ctx.session, ctx.site, age_group.id, extra["recompute_ends"], ctx.actor
+        )
     if "fees" not in extra:
         return
     await ctx.session.execute(delete(AgeGroupFee).where(AgeGroupFee.age_group_id == age_group.id))

@@ -26,11 +26,13 @@ Extras = dict[int, Any]
 
 @dataclass
 class WriteContext:
-    """A write in progress: the session, the site, and the record (None on create)."""
+    """A write in progress: the session, the site, the record (None on create), and the
+    acting account (for the events of games the write changes)."""
 
     session: AsyncSession
     site: Site
     record: Record | None
+    actor: int | None = None
 
     @property
     def creating(self) -> bool:

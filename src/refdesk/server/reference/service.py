@@ -95,7 +95,7 @@ async def create_record(
 ) -> tuple[Record, Site]:
     member = await site_membership(session, principal, site_id)
     member.require(member.administers, f"create {kind.plural.replace('_', ' ')}")
-    ctx = WriteContext(session, member.site, None)
+    ctx = WriteContext(session, member.site, None, principal.account_id)
     (await checked(ctx, kind, write)).raise_if_any()
     changes = kind.changes(ctx, write)
     record = kind.model(site_id=site_id, **changes.columns)
@@ -113,7 +113,7 @@ async def update_record(
     if kind.versioned:
         write.errors_of("lock_version").raise_if_any()
         check_lock_version(record, write.lock_version)
-    ctx = WriteContext(session, member.site, record)
+    ctx = WriteContext(session, member.site, record, principal.account_id)
     (await checked(ctx, kind, write)).raise_if_any()
     changes = kind.changes(ctx, write)
     async with unique_rule(session, NAME_TAKEN):
