@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+import warnings
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -89,18 +90,12 @@ class SmtpServer:
     def received(self) -> list[Received]:
         return self.handler.received
 
-    def reject_next(self, reply: str, *, at: Literal["RCPT", "DATA"] = "RCPT", times: int = 1) -> None:
+    def reject_next(
+        self, reply: str, *, at: Literal["RCPT", "DATA"] = "RCPT", times: int = 1
+    ) -> None:
         """Answer the next ``times`` RCPT TO (or DATA) commands with ``reply``."""
         replies = self.handler.rcpt_replies if at == "RCPT" else self.handler.data_replies
         replies.extend([reply] * times)
-
-    async def wait_for(self, count: int, timeout: float = 10.0) -> list[Received]:
-        """Poll (with a deadline) until ``count`` messages arrived."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while len(self.received) < count and loop.time() < deadline:
-            await asyncio.sleep(0.02)
-        return self.received
 
 
 def use_smtp(runtime: Runtime, server: SmtpServer, **overrides: Any) -> None:
@@ -128,7 +123,7 @@ def _authenticator(user: str, password: str) -> Any:
             and auth_data.login == user.encode()
             and auth_data.password == password.encode()
         )
-        return AuthResult(success=ok, auth_data=auth_data if ok else None)
+        return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
 
     return check
 
@@ -164,8 +159,15 @@ async def running_smtp(
             auth_require_tls=security == "starttls",
         )
     loop = asyncio.get_running_loop()
+
+    def factory() -> SMTP:
+        with warnings.catch_warnings():
+            # Implicit TLS with a login: aiosmtpd cannot tell the session is encrypted.
+            warnings.simplefilter("ignore", UserWarning)
+            return SMTP(handler, loop=loop, **options)
+
     listener = await loop.create_server(
-        lambda: SMTP(handler, loop=loop, **options),
+        factory,
         "127.0.0.1",
         0,
         ssl=server_tls if security == "tls" else None,
