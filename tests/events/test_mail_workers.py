@@ -78,3 +78,24 @@ async def test_a_live_lease_is_respected_and_an_expired_one_taken_over(
     late = OutgoingMail.of(stale)
     assert not await finish(runtime, "worker-dead", late, Outcome("failed", "550 too late"))
     assert (await mail_job(runtime, dead)).status == "sent"
+
+
+async def test_a_slow_batch_gives_back_what_it_cannot_send_within_its_lease(
+    runtime: Runtime, smtp: SmtpServer
+) -> None:
+    use_smtp(runtime, smtp, worker_lease_seconds=1.0)
+    smtp.handler.data_delay = 0.8  # one e-mail outlasts 3/4 of the lease
+    for n in range(5):
+        await queue_mail(runtime, to_address=f"official{n}@example.org")
+
+    sent = await send_due(runtime, "worker-1")
+    assert sent <= 1  # (0 only if claiming alone took 3/4 of the lease)
+    jobs = await mail_jobs(runtime)
+    assert [job.status for job in jobs] == ["sent"] * sent + ["queued"] * (5 - sent)
+    for job in jobs[sent:]:  # given back: unlocked, due, the attempt not counted
+        assert (job.locked_by, job.locked_until, job.attempts) == (None, None, 0)
+
+    smtp.handler.data_delay = 0.0
+    assert await send_due(runtime, "worker-2") == 5 - sent
+    assert len(smtp.received) == 5
+    assert {(job.status, job.attempts) for job in await mail_jobs(runtime)} == {("sent", 1)}

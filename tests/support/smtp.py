@@ -47,6 +47,7 @@ class Handler:
     received: list[Received] = field(default_factory=list)
     rcpt_replies: deque[str] = field(default_factory=deque)
     data_replies: deque[str] = field(default_factory=deque)
+    data_delay: float = 0.0  # seconds before answering DATA (a slow server)
 
     async def handle_RCPT(
         self,
@@ -62,6 +63,8 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self.data_delay:
+            await asyncio.sleep(self.data_delay)
         if self.data_replies:
             return self.data_replies.popleft()
         login = session.auth_data.login.decode() if session.auth_data else None

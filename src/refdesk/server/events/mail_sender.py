@@ -29,37 +29,58 @@ from refdesk.server.runtime import Runtime
 
 log = logging.getLogger("refdesk.mail")
 
-# Jobs per claim: small enough that a batch ends well within the lease.
+# Jobs per claim: small enough that a batch usually ends well within the lease.
 BATCH = 20
+# A batch that is still sending after this share of its lease gives the rest back.
+LEASE_SHARE = 0.75
 
 
 async def send_due(runtime: Runtime, worker_id: str) -> int:
     """Claim and send the e-mails that are due; return how many were handled."""
     settings = runtime.settings
+    claimed_at = utcnow()
     async with runtime.db.transaction() as session:
         jobs = await claim_due(
             session,
             MailJob,
             worker_id=worker_id,
-            now=utcnow(),
+            now=claimed_at,
             lease_seconds=settings.worker_lease_seconds,
             limit=BATCH,
         )
         mails = [OutgoingMail.of(job) for job in jobs]
     if not mails:
         return 0
+    # Past this point another worker may soon take the rest: give it back instead.
+    give_back_at = claimed_at + timedelta(seconds=settings.worker_lease_seconds * LEASE_SHARE)
     transport = SmtpTransport(settings) if settings.mail_configured else None
     lost: Outcome | None = None  # the connection failed: the rest of the batch waits too
+    handled = 0
     try:
-        for mail in mails:
+        for position, mail in enumerate(mails):
+            if lost is None and utcnow() >= give_back_at:
+                await release(runtime, worker_id, mails[position:])
+                break
             outcome = lost or await _attempt(runtime, transport, mail)
             if outcome.connection_lost:
                 lost = outcome
             await finish(runtime, worker_id, mail, outcome)
+            handled += 1
     finally:
         if transport is not None:
             await to_thread.run_sync(transport.close)
-    return len(mails)
+    return handled
+
+
+async def release(runtime: Runtime, worker_id: str, mails: list[OutgoingMail]) -> None:
+    """Give unsent jobs of a batch back to the queue, due at once, the attempt not counted."""
+    async with runtime.db.transaction() as session:
+        for mail in mails:
+            await session.execute(
+                update(MailJob)
+                .where(still_mine(MailJob, mail.job_id, worker_id))
+                .values(locked_by=None, locked_until=None, attempts=MailJob.attempts - 1)
+            )
 
 
 async def _attempt(
