@@ -121,7 +121,7 @@ async def finish(runtime: Runtime, worker_id: str, mail: OutgoingMail, outcome: 
             update(MailJob).where(still_mine(MailJob, mail.job_id, worker_id)).values(**values)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
-            log.warning("mail job %s: lease lost before it finished; not recorded", mail.job_id)
+            log.warning("mail job %s: no longer this worker's; result not recorded", mail.job_id)
             return False
         if mail.message_id is not None:
             await roll_up(session, mail.message_id)
