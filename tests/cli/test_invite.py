@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from refdesk.server.accounts.models import Account, Invitation
 from refdesk.server.db.base import utcnow
+from refdesk.server.events.models import MailJob
 from refdesk.server.runtime import Runtime
 from tests.factories import create_account, create_member, create_site
 from tests.support.cli import Invoke, error_line
@@ -150,3 +151,35 @@ async def test_invite_command_errors(invoke: Invoke, runtime: Runtime) -> None:
         result = await invoke("admin", "invite", *args)
         assert result.exit_code == 1, result.output
         assert message in error_line(result)
+
+
+async def test_invite_send_queues_the_invitation_email_with_the_printed_link(
+    invoke: Invoke, client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    await new_user(client, runtime, "ray@example.org")
+    result = await invoke(
+        "admin",
+        "invite",
+        "--login",
+        "ray@example.org",
+        "--base-url",
+        "https://testserver",
+        "--send",
+    )
+    assert result.exit_code == 0, result.output
+    match = LINK.match(result.stdout.strip())
+    assert match, result.stdout
+    assert "Queued an invitation e-mail to ray@example.org" in result.stderr
+
+    async with runtime.db.session() as session:
+        (job,) = (await session.scalars(select(MailJob))).all()
+    assert (job.kind, job.to_address, job.site_id) == ("invitation", "ray@example.org", None)
+    assert result.stdout.strip() in job.text_body
+    assert job.html_body is not None and result.stdout.strip() in job.html_body
+    assert job.subject == "Set your refdesk password"
+    assert (await page(client, match.group(1))).status_code == 200
+
+    # Without --send nothing is queued (the operator passes the link on).
+    await invite(invoke, "ray@example.org")
+    async with runtime.db.session() as session:
+        assert len((await session.scalars(select(MailJob))).all()) == 1

@@ -257,12 +257,17 @@ class IssuedInvitation:
     login: str
     link: str
     expires_in: int
+    mailed_to: str | None = None
 
 
-async def invite(settings: Settings, *, login: str, base_url: str | None) -> IssuedInvitation:
+async def invite(
+    settings: Settings, *, login: str, base_url: str | None, send: bool = False
+) -> IssuedInvitation:
     """A one-time link at which the person sets the password of their account (one without a
-    password: created by a site admin). Earlier links of the account stop working."""
+    password: created by a site admin). Earlier links of the account stop working. ``send``:
+    also queue the invitation e-mail to the account's address (sent by the events worker)."""
     from refdesk.server.accounts import invitations
+    from refdesk.server.accounts.invitation_mail import Invites, mail_invitation
     from refdesk.server.accounts.service import find_by_login_or_email
 
     base = base_url or settings.public_base_url
@@ -279,13 +284,16 @@ async def invite(settings: Settings, *, login: str, base_url: str | None) -> Iss
             if account is None:
                 raise CliError(f"no account with login or e-mail {login.strip()!r}")
             try:
-                token = await invitations.issue(session, runtime, account)
+                if send:
+                    link = await mail_invitation(session, Invites(runtime, base), account)
+                else:
+                    link = invitations.invitation_link(
+                        base, await invitations.issue(session, runtime, account)
+                    )
             except invitations.InvitationRefused as exc:
                 raise CliError(str(exc)) from None
             return IssuedInvitation(
-                account.login,
-                invitations.invitation_link(base, token),
-                settings.invitation_ttl,
+                account.login, link, settings.invitation_ttl, account.email if send else None
             )
     finally:
         await runtime.db.dispose()

@@ -86,6 +86,10 @@ def invite(
         str | None,
         typer.Option(help="Public base URL of the server (default: REFDESK_PUBLIC_BASE_URL)."),
     ] = None,
+    send: Annotated[
+        bool,
+        typer.Option("--send", help="Also e-mail the link to the account's address."),
+    ] = False,
 ) -> None:
     """Print a one-time link at which the person sets the password of their account."""
     with cli_errors():
@@ -93,9 +97,18 @@ def invite(
     with cli_errors(settings.effective_database_url):
         from refdesk.cli import admin
 
-        issued = run(admin.invite(settings, login=login, base_url=base_url))
+        issued = run(admin.invite(settings, login=login, base_url=base_url, send=send))
     typer.echo(issued.link)
     hours = issued.expires_in / 3600
+    if issued.mailed_to:
+        where = "the mail server" if settings.mail_configured else f"{settings.mail_dir}/"
+        typer.echo(
+            f"Queued an invitation e-mail to {issued.mailed_to} (the events worker sends it "
+            f"to {where}). The link sets the account's password, works once and expires in "
+            f"{hours:g} hours. Earlier links no longer work.",
+            err=True,
+        )
+        return
     typer.echo(
         f"Send this link to the owner of {issued.login} only; it sets the account's password, "
         f"works once and expires in {hours:g} hours. Earlier links no longer work.",

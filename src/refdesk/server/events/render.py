@@ -1,7 +1,9 @@
 """Rendering e-mail from the Jinja2 templates in ``events/templates/``.
 
-Each kind has ``<kind>.subject.txt``, ``<kind>.txt`` and ``<kind>.html`` (the HTML may
-extend ``base.html``). Text templates are not escaped; HTML ones are.
+Each kind has ``<kind>.subject.txt``, ``<kind>.txt`` and ``<kind>.html``; the bodies may
+extend ``base.txt`` / ``base.html`` (the layout and its footer: see their header comments)
+and see the rendered subject as ``mail_subject``. Text templates are not escaped; HTML ones
+are.
 """
 
 from __future__ import annotations
@@ -40,7 +42,9 @@ def environment() -> Environment:
 
 def render(kind: str, context: dict[str, Any]) -> RenderedMail:
     env = environment()
-    subject = env.get_template(f"{kind}.subject.txt").render(context)
+    subject = " ".join(env.get_template(f"{kind}.subject.txt").render(context).split())
+    # The bodies also get the rendered subject (base.html's <title>).
+    context = {**context, "mail_subject": subject}
     text = env.get_template(f"{kind}.txt").render(context)
     try:
         html_template = env.get_template(f"{kind}.html")
@@ -48,4 +52,4 @@ def render(kind: str, context: dict[str, Any]) -> RenderedMail:
         html = None
     else:
         html = html_template.render(context)
-    return RenderedMail(" ".join(subject.split()), text, html)
+    return RenderedMail(subject, text, html)

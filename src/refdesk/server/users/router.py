@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from refdesk.server.api.deps import API_DEPENDENCIES, CtxDep
+from refdesk.server.accounts.invitation_mail import Invites
+from refdesk.server.api.deps import API_DEPENDENCIES, Ctx, CtxDep
 from refdesk.server.api.openapi import body_doc
 from refdesk.server.api.pagination import collection, supplied_filters
 from refdesk.server.reference.representation import GROUPS
@@ -57,7 +58,7 @@ async def create_user(site_id: int, ctx: CtxDep) -> Response:
     """Create a user in a site, linked by primary e-mail to an existing or new account."""
     inp = parse_user_create(await ctx.body("user"))
     user, site = await service.create_user(
-        ctx.session, ctx.runtime.passwords, ctx.principal, site_id, inp
+        ctx.session, ctx.runtime.passwords, ctx.principal, site_id, inp, invites(ctx)
     )
     return ctx.created(user_repr(user, site, ctx.base, show_private=True))
 
@@ -74,8 +75,13 @@ async def get_user(user_id: int, ctx: CtxDep) -> Response:
 async def update_user(user_id: int, ctx: CtxDep) -> Response:
     """Partial update with optimistic locking (``lock_version``)."""
     inp = parse_user_update(await ctx.body("user"))
-    user, member = await service.update_user(ctx.session, ctx.principal, user_id, inp)
+    user, member = await service.update_user(ctx.session, ctx.principal, user_id, inp, invites(ctx))
     return ctx.respond(user_repr(user, member.site, ctx.base, show_private=True))
+
+
+def invites(ctx: Ctx) -> Invites:
+    """``send_authorization_email``'s links start at the public base URL."""
+    return Invites(ctx.runtime, ctx.base)
 
 
 @router.post("/users/{user_id:int}/activate", openapi_extra=body_doc(USER_ACTIVE_BODY))

@@ -51,17 +51,23 @@ _CHANGE_FIELDS = (
 )  # fmt: skip
 LOCK_VERSION = Field("lock_version", "integer", description="Optimistic lock (§12)")
 
+SEND_INVITATION = Field(
+    "send_authorization_email",
+    "boolean",
+    description="true: e-mail the account an invitation to set its password (if it has none)",
+)
+
 USER_CREATE_BODY = Body(
     "UserCreate",
     (
         *_CHANGE_FIELDS,
         Field("password", description="Instance operators only"),
         Field("password_confirmation"),
-        Field("send_authorization_email", "boolean"),
+        SEND_INVITATION,
     ),
     root="user",
 )
-USER_UPDATE_BODY = Body("UserUpdate", (*_CHANGE_FIELDS, LOCK_VERSION), root="user")
+USER_UPDATE_BODY = Body("UserUpdate", (*_CHANGE_FIELDS, LOCK_VERSION, SEND_INVITATION), root="user")
 USER_ACTIVE_BODY = Body("UserActivation", (LOCK_VERSION,), root="user")
 _KNOWN = frozenset(
     name
@@ -102,6 +108,8 @@ class UserChanges(Input):
     max_games_per_week: int | Unset | None = UNSET
     max_games_per_month: int | Unset | None = UNSET
     email_addresses: list[str] | Unset = UNSET
+    # Not a column: true asks for an invitation e-mail (the service checks it last).
+    send_authorization_email: bool | Unset = UNSET
 
     def changes(self) -> dict[str, Any]:
         """The supplied column values, in field order (the partial update to apply)."""
@@ -129,7 +137,6 @@ class UserCreate(UserChanges):
 
     password: object = None
     password_confirmation: object = None
-    send_authorization_email: bool | Unset = UNSET
 
     def missing(self) -> Problems:
         """The required fields neither given nor reported (an input built by a caller rather
@@ -240,14 +247,24 @@ def parse_user_update(data: dict[str, Any]) -> UserUpdate:
     lock_version, lock_problems = _lock_version(data)
     errors = ErrorCollector()
     changes = _read_changes(data, errors)
+    send = _read_send(data, errors)
     return UserUpdate(
         problems=problems_of(errors),
         sent=_sent(data),
         lock_version=lock_version,
         lock_problems=lock_problems,
         password_problems=problems_of(password),
+        send_authorization_email=send,
         **changes,
     )
+
+
+def _read_send(data: dict[str, Any], errors: ErrorCollector) -> bool | Unset:
+    """``send_authorization_email``: true queues an invitation e-mail (users/service.py)."""
+    if "send_authorization_email" not in data:
+        return UNSET
+    send = read_bool(data["send_authorization_email"], "send_authorization_email", errors)
+    return UNSET if send is INVALID else bool(send)
 
 
 def parse_user_create(data: dict[str, Any]) -> UserCreate:
@@ -262,17 +279,13 @@ def parse_user_create(data: dict[str, Any]) -> UserCreate:
         k in data for k in ("email", "email_addresses")
     ):
         errors.add("email", "can't be blank")
-    send: Any = UNSET
-    if "send_authorization_email" in data:
-        # Validated; the invitation itself is issued with `refdesk admin invite` until the mail
-        # outbox exists (the account of a new user has no password until its owner sets one).
-        send = read_bool(data["send_authorization_email"], "send_authorization_email", errors)
+    send = _read_send(data, errors)
     return UserCreate(
         problems=problems_of(errors),
         sent=_sent(data),
         password=data.get("password"),
         password_confirmation=data.get("password_confirmation"),
-        send_authorization_email=UNSET if send is INVALID else send,
+        send_authorization_email=send,
         **changes,
     )
 

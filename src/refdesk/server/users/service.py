@@ -8,6 +8,8 @@ from anyio import to_thread
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from refdesk.server.accounts.invitation_mail import Invites, Sender, mail_invitation
+from refdesk.server.accounts.invitations import InvitationRefused
 from refdesk.server.accounts.models import Account
 from refdesk.server.auth.passwords import Passwords, password_errors
 from refdesk.server.auth.principal import Principal
@@ -56,7 +58,11 @@ async def read_user(
 
 
 async def update_user(
-    session: AsyncSession, principal: Principal, user_id: int, inp: UserUpdate
+    session: AsyncSession,
+    principal: Principal,
+    user_id: int,
+    inp: UserUpdate,
+    invites: Invites | None = None,
 ) -> tuple[User, Membership]:
     user, member = await load_user(session, principal, user_id, for_update=True)
     member.require(member.administers or is_own(member, user), "change this user")
@@ -74,7 +80,32 @@ async def update_user(
     await check_user_rules(session, member.site, user, changes, errors)
     errors.raise_if_any()
     await apply_changes(session, user, changes, inp.lock_version)
+    if inp.send_authorization_email is True:
+        account = await session.get(Account, user.account_id)
+        assert account is not None  # users.account_id is a foreign key
+        await send_invitation(session, invites, account, member, user)
     return user, member
+
+
+async def send_invitation(
+    session: AsyncSession,
+    invites: Invites | None,
+    account: Account,
+    member: Membership,
+    user: User,
+) -> bool:
+    """``send_authorization_email``: e-mail the account an invitation to set its password, in
+    this transaction. Only an account without a password gets one (§17.1); a deactivated
+    account gets none either. False: nothing was sent."""
+    if invites is None:
+        raise RuntimeError("send_authorization_email needs the invitation runtime (Invites)")
+    inviter = member.user.first_name + " " + member.user.last_name if member.user else None
+    sender = Sender(site_id=member.site.id, site_name=member.site.name, inviter_name=inviter)
+    try:
+        await mail_invitation(session, invites, account, sender, user_id=user.id)
+    except InvitationRefused:
+        return False
+    return True
 
 
 def raise_problems(problems: Problems) -> None:
@@ -221,6 +252,7 @@ async def create_user(
     principal: Principal,
     site_id: int,
     inp: UserCreate,
+    invites: Invites | None = None,
 ) -> tuple[User, Site]:
     member = await site_membership(session, principal, site_id, for_update=True)
     member.require(member.administers, "create users in this site")
@@ -277,6 +309,8 @@ async def create_user(
     user.password_set = account.password_hash is not None
     session.add(user)
     await flush_unique(session, {email_key: ["has already been taken"]})
+    if inp.send_authorization_email is True:
+        await send_invitation(session, invites, account, member, user)
     return user, member.site
 
 
