@@ -12,6 +12,7 @@ import httpx
 from refdesk.server.events import topics
 from refdesk.server.runtime import Runtime
 from refdesk.server.users.models import User
+from tests.factories import Member
 from tests.support.notify import assign, build_desk, emit, mail_jobs, respond_paths, set_game
 
 
@@ -139,7 +140,7 @@ async def test_nobody_hears_of_their_own_change_nor_against_their_wishes(
     for slot, member in zip(desk.slot_ids, (self_assigned, opted_out, no_address), strict=True):
         await assign(client, desk, slot, member)
 
-    async def assigned(slot: int, member_id: int, actor: object) -> int:
+    async def assigned(slot: int, member_id: int, actor: Member) -> int:
         return await emit(
             runtime,
             topics.GAME_OFFICIAL_CHANGED,
@@ -147,7 +148,7 @@ async def test_nobody_hears_of_their_own_change_nor_against_their_wishes(
             game_id=desk.game_id,
             resource_id=slot,
             data={"action": "assigned", "user_id": member_id, "previous_user_id": None},
-            actor=actor,  # type: ignore[arg-type]
+            actor=actor,
         )
 
     assert await assigned(desk.slot_ids[0], self_assigned.user.id, self_assigned) == 0
