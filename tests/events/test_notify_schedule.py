@@ -6,15 +6,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from refdesk.server.events.models import NotificationMark
+from refdesk.server.events.models import MailJob, NotificationMark
 from refdesk.server.events.schedules import run_due
 from refdesk.server.runtime import Runtime
 from refdesk.server.sites.models import Site
 from refdesk.server.users.models import User
 from tests.support.games import GAME, future_day
 from tests.support.notify import Desk, assign, build_desk, mail_jobs, respond_paths, set_game
+from tests.support.queries import counting
 
 # 10:00 in New York (EDT), 23:00 in Tokyo; no daylight-saving change near it.
 START = datetime(2030, 6, 12, 14, 0, tzinfo=UTC)
@@ -165,3 +166,36 @@ async def test_daily_digest_per_site_and_local_day(
 
 def _game_fields(desk: Desk) -> dict[str, object]:
     return {**GAME, "localized_date": future_day(), "is_public": "y"}
+
+
+async def test_a_run_reads_the_same_statements_for_one_game_or_many(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """No statement per game: finding due reminders and digests is a fixed set of reads."""
+    desk = await build_desk(client, runtime)
+    await set_game(runtime, desk.game_id, start_time=START)
+    await assign(client, desk, desk.slot_ids[0], desk.officials[0])
+    now = START - timedelta(hours=12)  # 22:00 EDT the day before: reminders and the digest
+
+    async def reads() -> tuple[int, int]:
+        async with runtime.db.transaction() as session:
+            await session.execute(delete(NotificationMark))
+            await session.execute(delete(MailJob))
+        with counting(runtime) as statements:
+            queued = await run_due(runtime, now)
+        return queued, sum(s.lstrip().upper().startswith("SELECT") for s in statements)
+
+    one = await reads()
+    for n, time in enumerate(("11:00 AM", "1:00 PM", "3:00 PM"), start=1):
+        resp = await client.post(
+            f"/api/v2/sites/{desk.site_id}/games",
+            json={**_game_fields(desk), "localized_time": time},
+            headers=desk.assignor.headers,
+        )
+        assert resp.status_code == 201, resp.text
+        await set_game(runtime, resp.json()["id"], start_time=START + timedelta(hours=n))
+        slot = resp.json()["_embedded"]["assignments"][0]["id"]
+        await assign(client, desk, slot, desk.officials[n % 3])
+    many = await reads()
+    assert (one[0], many[0]) == (2, 5)  # a reminder per game, one digest
+    assert one[1] == many[1]
