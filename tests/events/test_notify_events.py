@@ -219,6 +219,8 @@ async def test_material_changes_cancel_and_uncancel_reach_every_official_on_the_
     # X <-> C is still cancelled: nothing; un-cancelling: "back on".
     await set_game(runtime, desk.game_id, status="C")
     assert await game_event(topics.GAME_UPDATED, changes=["status"]) == 0
+    # Nor does moving a cancelled game.
+    assert await game_event(topics.GAME_UPDATED, changes=["start_time", "venue"]) == 0
     await set_game(runtime, desk.game_id, status="A")
     assert await game_event(topics.GAME_UPDATED, changes=["status"]) == 2
     back = (await mail_jobs(runtime, "changed"))[-1]

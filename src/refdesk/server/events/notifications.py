@@ -9,8 +9,9 @@ game as it is then), in a bounded number of statements per event.
   (with accept/decline links while the slot awaits an answer); ``replaced`` /
   ``unassigned`` / ``removed``: the previous official gets ``removed``.
 * ``game.updated`` changing the time, date, end or venue, or un-cancelling: every official
-  on the game (not declined) gets ``changed``; publishing a game sends ``assigned`` to the
-  officials already on it (they could not see it before). ``game.cancelled``: ``changed``.
+  on the game (not declined) gets ``changed`` (nothing while the game stays cancelled);
+  publishing a game sends ``assigned`` to the officials already on it (they could not see
+  it before). ``game.cancelled``: ``changed``.
 * ``assignment.declined``: the game's assignor, or every assignor of the site when the game
   names none, gets ``declined`` with the reason.
 * ``game.deleted``: nothing. The game and its slots are gone when the worker reads the
@@ -195,7 +196,11 @@ async def _game_changed(session: AsyncSession, runtime: Runtime, event: Event) -
         return 0
     changes = [str(c) for c in (event.data or {}).get("changes") or []]
     cancelled = event.topic == topics.GAME_CANCELLED
-    uncancelled = not cancelled and "status" in changes and not game.cancelled
+    if not cancelled and game.cancelled:
+        # Still cancelled (X <-> C, or an edit of a cancelled game): nothing to tell; the
+        # same request's game.cancelled, if any, tells it once.
+        return 0
+    uncancelled = not cancelled and bool({"status", "cancelled"} & set(changes))
     material = sorted({CHANGE_LABELS[c] for c in changes if c in MATERIAL_CHANGES})
     published = not cancelled and "published" in changes
     if not (cancelled or uncancelled or material or published):
@@ -213,7 +218,7 @@ async def _game_changed(session: AsyncSession, runtime: Runtime, event: Event) -
         person = people.get(slot.official_id or 0)
         if person is None:
             continue
-        if published and not game.cancelled:
+        if published and not cancelled:
             # Newly visible: the official hears of the slot as if assigned now.
             if person.reachable("assigned", event.actor_account_id):
                 context = {**base, "slot": slot_context(runtime, slot, game)}
@@ -227,7 +232,7 @@ async def _game_changed(session: AsyncSession, runtime: Runtime, event: Event) -
             context = {
                 **base,
                 "slot": slot_context(runtime, slot, game),
-                "cancelled": cancelled or game.cancelled,
+                "cancelled": cancelled,
                 "uncancelled": uncancelled,
                 "changes": material,
             }
