@@ -4,15 +4,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 
-from refdesk.server.events import topics
+from refdesk.server.events import notifications, topics
+from refdesk.server.events.record import record
 from refdesk.server.runtime import Runtime
 from refdesk.server.users.models import User
 from tests.factories import Member
+from tests.support.events import recorded_events
 from tests.support.notify import assign, build_desk, emit, mail_jobs, respond_paths, set_game
 
 
@@ -285,3 +288,34 @@ async def test_unpublished_and_deleted_games_send_officials_nothing_until_publis
     [job] = await mail_jobs(runtime)
     assert (job.kind, job.to_address) == ("assigned", ref.account.email)
     assert set(respond_paths(job.text_body)) == {"accept", "decline"}
+
+
+async def test_a_failing_plan_drops_only_that_events_mail(
+    client: httpx.AsyncClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broken template must not stop the worker's fan-out: the event's mail is dropped (and
+    logged), the rest of the transaction commits."""
+    desk = await build_desk(client, runtime)
+    ref = desk.officials[0]
+    await assign(client, desk, desk.slot_ids[0], ref)
+
+    def broken(kind: str, context: dict[str, object]) -> None:
+        raise RuntimeError(f"template {kind} is broken")
+
+    monkeypatch.setattr(notifications, "render", broken)
+    async with runtime.db.transaction() as session:
+        event = record(
+            session,
+            topic=topics.GAME_OFFICIAL_CHANGED,
+            site_id=desk.site_id,
+            resource_type=topics.RESOURCE_ASSIGNMENT,
+            resource_id=desk.slot_ids[0],
+            game_id=desk.game_id,
+            data={"action": "replaced", "user_id": ref.user.id, "previous_user_id": None},
+        )
+        await session.flush()
+        assert await notifications.plan_mail(session, runtime, event) == 0
+        event.dispatched_at = datetime.now(UTC)
+    [stored] = await recorded_events(runtime)
+    assert stored.dispatched_at is not None
+    assert await mail_jobs(runtime) == []

@@ -23,7 +23,8 @@ to who is inactive, has no address, opted out of the kind, or made the change th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,6 +45,8 @@ from refdesk.server.events.models import Event
 from refdesk.server.events.render import render
 from refdesk.server.events.respond_links import respond_links
 from refdesk.server.runtime import Runtime
+
+logger = logging.getLogger(__name__)
 
 # game.updated ``changes`` an official must hear about (§19.1 names representation fields).
 MATERIAL_CHANGES = frozenset(
@@ -121,16 +124,19 @@ def crew(slots: Iterable[SlotFacts]) -> list[dict[str, Any]]:
 
 
 async def plan_mail(session: AsyncSession, runtime: Runtime, event: Event) -> int:
-    """Queue the e-mails ``event`` causes; return how many were queued."""
-    if event.game_id is None:
+    """Queue the e-mails ``event`` causes; return how many were queued.
+
+    Planned in a savepoint: should it fail (a broken template, say), the event's e-mails are
+    dropped and logged, and the fan-out (webhook deliveries) goes on."""
+    planner = PLANNERS.get(event.topic)
+    if planner is None or event.game_id is None:
         return 0
-    if event.topic == topics.GAME_OFFICIAL_CHANGED:
-        return await _official_changed(session, runtime, event)
-    if event.topic == topics.ASSIGNMENT_DECLINED:
-        return await _declined(session, runtime, event)
-    if event.topic in (topics.GAME_UPDATED, topics.GAME_CANCELLED):
-        return await _game_changed(session, runtime, event)
-    return 0
+    try:
+        async with session.begin_nested():
+            return await planner(session, runtime, event)
+    except Exception:
+        logger.exception("no e-mail for event %s (%s): planning failed", event.id, event.topic)
+        return 0
 
 
 def _user_id(value: Any) -> int | None:
@@ -272,3 +278,12 @@ async def _declined(session: AsyncSession, runtime: Runtime, event: Event) -> in
                 session, "declined", person, context, site_id=game.site_id, event_id=event.id
             )
     return count
+
+
+Planner = Callable[[AsyncSession, Runtime, Event], Awaitable[int]]
+PLANNERS: dict[str, Planner] = {
+    topics.GAME_OFFICIAL_CHANGED: _official_changed,
+    topics.ASSIGNMENT_DECLINED: _declined,
+    topics.GAME_UPDATED: _game_changed,
+    topics.GAME_CANCELLED: _game_changed,
+}
