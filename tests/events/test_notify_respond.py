@@ -52,8 +52,9 @@ async def test_accept_link_shows_then_accepts_once(
     links = await _links(runtime, desk, slot, ref)
 
     # Opening the link (as a mail scanner would) changes nothing.
+    browser = {"Accept": "text/html,application/xhtml+xml;q=0.9", "User-Agent": "Mozilla/5.0"}
     for _ in range(2):
-        page = await client.get(links["accept"])
+        page = await client.get(links["accept"], headers=browser)
         assert page.status_code == 200
         assert page.headers["content-type"].startswith("text/html")
         assert page.headers["x-frame-options"] == "DENY"
@@ -64,7 +65,7 @@ async def test_accept_link_shows_then_accepts_once(
         assert f'<form method="post" action="{links["accept"]}">' in page.text
     assert (await _slot(client, desk, slot))["accepted"] is False
 
-    done = await client.post(links["accept"], data={})
+    done = await client.post(links["accept"], data={}, headers=browser)
     assert done.status_code == 200
     assert "Game accepted" in done.text
     assert (await _slot(client, desk, slot))["accepted"] is True
