@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event, select
 
 from refdesk.server.events.models import MailJob, NotificationMark
 from refdesk.server.events.schedules import run_due
@@ -199,3 +199,27 @@ async def test_a_run_reads_the_same_statements_for_one_game_or_many(
     many = await reads()
     assert (one[0], many[0]) == (2, 5)  # a reminder per game, one digest
     assert one[1] == many[1]
+
+
+async def test_a_round_with_nothing_due_only_reads(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """The worker calls run_due every round: with nothing due it must not take the write
+    lock (BEGIN IMMEDIATE on SQLite) nor write anything."""
+    desk = await build_desk(client, runtime)
+    await set_game(runtime, desk.game_id, start_time=START)
+    await assign(client, desk, desk.slot_ids[0], desk.officials[0])
+    now = START - timedelta(hours=12)
+    assert await run_due(runtime, now) == 2
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement.lstrip().upper())
+
+    engine = runtime.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert await run_due(runtime, now + timedelta(minutes=1)) == 0
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert seen and all(s.startswith("SELECT") for s in seen), seen

@@ -10,12 +10,14 @@ unfilled slots. Queued once each (``NotificationMark``), whatever the number of 
   7 days with open slots (vacant or declined), cancelled games left out. A day without
   open slots sends nothing (and is marked, so it is not looked at again).
 
-Every run is a fixed number of statements whatever the number of games (no query per game).
+Finding what is due is a fixed number of statements whatever the number of games (no query
+per game), in a read session; a write transaction is opened only when something is due.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
@@ -43,11 +45,19 @@ MAX_REMINDER_HOURS = 168
 
 
 async def run_due(runtime: Runtime, now: datetime) -> int:
-    """Queue the reminders and digests due at ``now``; return how many e-mails were queued."""
-    async with runtime.db.transaction() as session:
-        count = await queue_reminders(session, runtime, now)
-    async with runtime.db.transaction() as session:
-        count += await queue_digests(session, runtime, now)
+    """Queue the reminders and digests due at ``now``; return how many e-mails were queued.
+
+    A worker round with nothing due only reads (no write lock on SQLite)."""
+    async with runtime.db.session() as session:
+        reminders = await due_reminders(session, now)
+        digests = await due_digests(session, now)
+    count = 0
+    if reminders:
+        async with runtime.db.transaction() as session:
+            count += await queue_reminders(session, runtime, reminders)
+    if digests:
+        async with runtime.db.transaction() as session:
+            count += await queue_digests(session, runtime, now, digests)
     return count
 
 
@@ -63,7 +73,7 @@ async def _unmarked(session: AsyncSession, kind: str, keys: list[str]) -> set[st
 
 
 async def _mark(session: AsyncSession, kind: str, key: str) -> bool:
-    """Claim the notification; False when another worker did first."""
+    """Claim the notification; False when another worker did first (the unique key)."""
     return await add_unless_taken(session, NotificationMark(kind=kind, key=key))
 
 
@@ -71,61 +81,82 @@ def reminder_key(slot_id: int, official_id: int, start: datetime) -> str:
     return f"{slot_id}:{official_id}:{int(start.timestamp())}"
 
 
-async def queue_reminders(session: AsyncSession, runtime: Runtime, now: datetime) -> int:
-    # One statement for the due slots: the longest reminder window bounds the scan (the
-    # (site, start) index), each site's own window is applied in the join.
-    horizon = now + timedelta(hours=MAX_REMINDER_HOURS)
-    hours_in_use = set(
-        await session.scalars(select(Site.reminder_hours).where(Site.reminder_hours.is_not(None)))
-    )
-    windows = [
-        and_(Site.reminder_hours == hours, Game.start_time <= now + timedelta(hours=hours))
-        for hours in sorted(h for h in hours_in_use if h is not None)
-    ]
-    if not windows:
-        return 0
-    rows = (
-        await session.execute(
-            select(Assignment.id, Assignment.official_id, Game.id, Game.start_time, Site)
-            .join(Game, Game.id == Assignment.game_id)
-            .join(Site, Site.id == Game.site_id)
-            .where(
-                Game.start_time > now,
-                Game.start_time <= horizon,
-                Game.status == "A",
-                Game.published.is_(True),
-                Assignment.official_id.is_not(None),
-                Assignment.declined.is_(False),
-                or_(*windows),
+@dataclass(frozen=True)
+class DueReminder:
+    slot_id: int
+    official_id: int
+    game_id: int
+    hours: int
+    key: str
+
+
+async def due_reminders(session: AsyncSession, now: datetime) -> list[DueReminder]:
+    """The reminders due at ``now`` and not queued yet. One statement for the slots: the
+    longest window in use bounds the scan ((site, start) index), each site's own window is
+    applied in the join."""
+    hours_in_use = sorted(
+        h
+        for h in set(
+            await session.scalars(
+                select(Site.reminder_hours).where(Site.reminder_hours.is_not(None))
             )
         )
-    ).all()
-    due_slots: dict[int, tuple[int, int, Site]] = {}  # slot -> official, game, site
-    keys: dict[int, str] = {}
-    for slot_id, official_id, game_id, start, site in rows:
-        if official_id is not None and subscription_active(site):
-            due_slots[slot_id] = (official_id, game_id, site)
-            keys[slot_id] = reminder_key(slot_id, official_id, start)
-    fresh = await _unmarked(session, "reminder", list(keys.values()))
-    due = {k: v for k, v in due_slots.items() if keys[k] in fresh}
-    if not due:
-        return 0
-    games = await load_games(session, runtime, {game_id for _, game_id, _ in due.values()})
+        if h is not None
+    )
+    if not hours_in_use:
+        return []
+    windows = [
+        and_(Site.reminder_hours == hours, Game.start_time <= now + timedelta(hours=hours))
+        for hours in hours_in_use
+    ]
+    rows = await session.execute(
+        select(Assignment.id, Assignment.official_id, Game.id, Game.start_time, Site)
+        .join(Game, Game.id == Assignment.game_id)
+        .join(Site, Site.id == Game.site_id)
+        .where(
+            Game.start_time > now,
+            Game.start_time <= now + timedelta(hours=max(hours_in_use)),
+            Game.status == "A",
+            Game.published.is_(True),
+            Assignment.official_id.is_not(None),
+            Assignment.declined.is_(False),
+            or_(*windows),
+        )
+    )
+    found = [
+        DueReminder(
+            slot_id,
+            official_id,
+            game_id,
+            int(site.reminder_hours or 0),
+            reminder_key(slot_id, official_id, start),
+        )
+        for slot_id, official_id, game_id, start, site in rows
+        if official_id is not None and subscription_active(site)
+    ]
+    fresh = await _unmarked(session, "reminder", [r.key for r in found])
+    return [r for r in found if r.key in fresh]
+
+
+async def queue_reminders(session: AsyncSession, runtime: Runtime, due: list[DueReminder]) -> int:
+    games = await load_games(session, runtime, {r.game_id for r in due})
     slots = await load_slots(session, game_ids=games.keys())
     by_game: dict[int, list[SlotFacts]] = defaultdict(list)
     for facts in slots:
         by_game[facts.game_id].append(facts)
     slot_of = {s.id: s for s in slots}
-    people = await load_people(session, {official_id for official_id, _, _ in due.values()})
+    people = await load_people(session, {r.official_id for r in due})
     count = 0
-    for slot_id, (official_id, game_id, site) in due.items():
-        slot, game, person = slot_of.get(slot_id), games.get(game_id), people.get(official_id)
+    for reminder in due:
+        slot = slot_of.get(reminder.slot_id)
+        game = games.get(reminder.game_id)
+        person = people.get(reminder.official_id)
         if (
             slot is None
             or game is None
             or person is None
-            or slot.official_id != official_id
-            or not await _mark(session, "reminder", keys[slot_id])
+            or slot.official_id != reminder.official_id
+            or not await _mark(session, "reminder", reminder.key)
         ):
             continue
         if not person.reachable("reminder", None):
@@ -133,9 +164,9 @@ async def queue_reminders(session: AsyncSession, runtime: Runtime, now: datetime
         context = {
             "site_name": game.site_name,
             "game": game.context(),
-            "crew": crew(by_game[game_id]),
+            "crew": crew(by_game[game.id]),
             "slot": slot_context(runtime, slot, game),
-            "hours": site.reminder_hours,
+            "hours": reminder.hours,
         }
         count += queue(session, "reminder", person, context, site_id=game.site_id, event_id=None)
     return count
@@ -145,17 +176,22 @@ def digest_key(site_id: int, local_day: str) -> str:
     return f"{site_id}:{local_day}"
 
 
-async def queue_digests(session: AsyncSession, runtime: Runtime, now: datetime) -> int:
-    sites = list(await session.scalars(select(Site).where(Site.unfilled_digest.is_(True))))
+async def due_digests(session: AsyncSession, now: datetime) -> dict[int, str]:
+    """Site id -> the key of its digest due at ``now`` and not queued yet."""
+    sites = await session.scalars(select(Site).where(Site.unfilled_digest.is_(True)))
     keys: dict[int, str] = {}
     for site in sites:
         local = now.astimezone(zone(site.timezone))
         if local.hour >= site.digest_hour and subscription_active(site):
             keys[site.id] = digest_key(site.id, local.date().isoformat())
     fresh = await _unmarked(session, "digest", list(keys.values()))
-    due = [site for site in sites if keys.get(site.id) in fresh]
-    if not due:
-        return 0
+    return {site_id: key for site_id, key in keys.items() if key in fresh}
+
+
+async def queue_digests(
+    session: AsyncSession, runtime: Runtime, now: datetime, due: dict[int, str]
+) -> int:
+    sites = list(await session.scalars(select(Site).where(Site.id.in_(due)).order_by(Site.id)))
     # One statement for every due site's games with an open slot in the next 7 days.
     open_slot = or_(Assignment.official_id.is_(None), Assignment.declined.is_(True))
     game_ids = set(
@@ -163,7 +199,7 @@ async def queue_digests(session: AsyncSession, runtime: Runtime, now: datetime) 
             select(Game.id)
             .join(Assignment, Assignment.game_id == Game.id)
             .where(
-                Game.site_id.in_([s.id for s in due]),
+                Game.site_id.in_(due),
                 Game.start_time > now,
                 Game.start_time <= now + timedelta(days=DIGEST_DAYS),
                 Game.status == "A",
@@ -177,10 +213,10 @@ async def queue_digests(session: AsyncSession, runtime: Runtime, now: datetime) 
     for slot in slots:
         if slot.official_id is None or slot.declined:
             open_positions[slot.game_id].append(slot.position)
-    assignors = await load_assignors(session, [s.id for s in due])
+    assignors = await load_assignors(session, due)
     count = 0
-    for site in due:
-        if not await _mark(session, "digest", keys[site.id]):
+    for site in sites:
+        if not await _mark(session, "digest", due[site.id]):
             continue
         listed = sorted(
             (g for g in games.values() if g.site_id == site.id and open_positions.get(g.id)),
