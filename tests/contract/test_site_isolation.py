@@ -51,6 +51,8 @@ NO_SITE_ID: dict[tuple[str, str], str] = {
     ("POST", "/oauth/authorize"): "OAuth",
     ("GET", "/invitations"): "set-password page of an invitation link (token in the query)",
     ("POST", "/invitations"): "set-password form of an invitation link (token in the body)",
+    ("GET", "/respond/{token}"): "accept/decline page of a signed e-mail link (shows only)",
+    ("POST", "/respond/{token}"): "answers as the official the signed link names (its rules)",
     ("GET", "/api/v2/current_account"): "the caller's own account",
     ("PUT", "/api/v2/current_account"): "the caller's own account",
     ("PATCH", "/api/v2/current_account"): "the caller's own account",

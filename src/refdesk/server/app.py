@@ -122,6 +122,7 @@ def _include_routers(app: FastAPI) -> None:
     from refdesk.server.assignments.router import router as assignments_router
     from refdesk.server.auth.router import router as oauth_router
     from refdesk.server.availability.router import router as availability_router
+    from refdesk.server.events.respond_router import router as respond_router
     from refdesk.server.forms.router import router as forms_router
     from refdesk.server.forms.router import webview as webview_router
     from refdesk.server.game_requests.router import router as game_requests_router
@@ -154,6 +155,7 @@ def _include_routers(app: FastAPI) -> None:
         forms_router,
         webview_router,
         invitation_router,
+        respond_router,
     ):
         app.include_router(router)
 

@@ -60,7 +60,7 @@ _QUOTED = re.compile(
 )
 _SCHEME = re.compile(r"(?i)\b(?P<scheme>bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}")
 # Paths whose last segment is a bearer secret (contract §2.1).
-_PATH_TOKEN = re.compile(r"(?P<path>/webview/submissions/|/calendar/)[^/?#\s\"']+")
+_PATH_TOKEN = re.compile(r"(?P<path>/webview/submissions/|/calendar/|/respond/)[^/?#\s\"']+")
 
 
 # Text without one of these words ending a name before "=" or ":" (in lower case, percent-
@@ -104,7 +104,7 @@ def redact(text: str) -> str:
             text = _QUOTED.sub(_quoted, text)
     if "bearer" in lower or "basic" in lower:
         text = _SCHEME.sub(lambda m: f"{m['scheme']} {REDACTED}", text)
-    if "/webview/" in lower or "/calendar/" in lower:
+    if "/webview/" in lower or "/calendar/" in lower or "/respond/" in lower:
         text = _PATH_TOKEN.sub(lambda m: f"{m['path']}{REDACTED}", text)
     return text
 

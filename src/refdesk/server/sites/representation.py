@@ -51,6 +51,10 @@ def site_repr(site: Site, base: str) -> dict[str, Any]:
         {
             "decline_cutoff_hours": site.decline_cutoff_hours,
             "currency": site.currency,
+            # (ext) E-mail notifications (events/schedules.py).
+            "reminder_hours": site.reminder_hours,
+            "unfilled_digest": bool_string(site.unfilled_digest),
+            "digest_hour": site.digest_hour,
             "subscription_status": site.subscription_status,
             "created": timestamp(site.created, site.timezone),
             "updated": timestamp(site.updated, site.timezone),

@@ -37,6 +37,18 @@ _SITE_FIELDS = (
     *(Field(flag, "boolean", nullable=False) for flag in SITE_FLAGS),
     Field("decline_cutoff_hours", "integer", minimum=0, maximum=720, nullable=False),
     Field("currency", max_length=3, nullable=False, description="ISO 4217 code"),
+    Field(
+        "reminder_hours", "integer", minimum=1, maximum=168,
+        description="(ext) Officials get a reminder this many hours before a game; null: none",
+    ),
+    Field(
+        "unfilled_digest", "boolean", nullable=False,
+        description="(ext) Assignors get a daily e-mail of unfilled slots of the next 7 days",
+    ),
+    Field(
+        "digest_hour", "integer", minimum=0, maximum=23, nullable=False,
+        description="(ext) Local hour (site time zone) the unfilled-slots digest is sent",
+    ),
 )  # fmt: skip
 SITE_CREATE_BODY = Body(
     "SiteCreate",
@@ -81,6 +93,9 @@ class SiteInput(_Changes):
     use_abilities: bool | Unset = UNSET
     decline_cutoff_hours: int | Unset = UNSET
     currency: str | Unset = UNSET
+    reminder_hours: int | Unset | None = UNSET
+    unfilled_digest: bool | Unset = UNSET
+    digest_hour: int | Unset = UNSET
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -144,7 +159,35 @@ def read_site_fields(
                 errors.add("currency", "is invalid")
             else:
                 changes["currency"] = currency.upper()
+    _read_notification_settings(data, errors, changes)
     return changes
+
+
+def _read_notification_settings(
+    data: dict[str, Any], errors: ErrorCollector, changes: dict[str, Any]
+) -> None:
+    """(ext) ``reminder_hours`` (null or 1–168), ``unfilled_digest``, ``digest_hour`` (0–23)."""
+    if "reminder_hours" in data:
+        if is_blank(data["reminder_hours"]):
+            changes["reminder_hours"] = None
+        else:
+            hours = read_int(data["reminder_hours"], "reminder_hours", errors, 1, 168)
+            if hours is not INVALID:
+                changes["reminder_hours"] = hours
+    if "unfilled_digest" in data:
+        if is_blank(data["unfilled_digest"]):
+            errors.add("unfilled_digest", "is not a valid boolean")
+        else:
+            flag = read_bool(data["unfilled_digest"], "unfilled_digest", errors)
+            if flag is not INVALID:
+                changes["unfilled_digest"] = flag
+    if "digest_hour" in data:
+        if is_blank(data["digest_hour"]):
+            errors.add("digest_hour", "can't be blank")
+        else:
+            hour = read_int(data["digest_hour"], "digest_hour", errors, 0, 23)
+            if hour is not INVALID:
+                changes["digest_hour"] = hour
 
 
 def parse_site(data: dict[str, Any], *, creating: bool) -> SiteInput:

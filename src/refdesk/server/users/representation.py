@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from refdesk.server.api.hal import link
+from refdesk.server.events.preferences import effective
 from refdesk.server.sites.models import Site
 from refdesk.server.sites.representation import site_summary
 from refdesk.server.timefmt import bool_string, plain_date, timestamp
@@ -63,6 +64,8 @@ def user_repr(user: User, site: Site, base: str, *, show_private: bool) -> dict[
         body[flag] = bool_string(getattr(user, flag))
     # (ext) "false" until the account's owner has set a password from an invitation link.
     body["password_set"] = bool_string(user.password_set)
+    # (ext) Every optional e-mail kind with its effective value (events/preferences.py).
+    body["notification_preferences"] = effective(user.notification_preferences)
     body["grade"] = user.grade
     for name in LIMITS:
         body[name] = getattr(user, name)

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, Literal
 
 from refdesk.server.errors import ErrorCollector
+from refdesk.server.events.mail_queue import OPTIONAL_KINDS
 from refdesk.server.fields import (
     INVALID,
     MAX_INT,
@@ -50,6 +51,16 @@ _CHANGE_FIELDS = (
     ),
 )  # fmt: skip
 LOCK_VERSION = Field("lock_version", "integer", description="Optimistic lock (§12)")
+PREFERENCES = "notification_preferences"
+PREFERENCES_FIELD = Field(
+    PREFERENCES,
+    "object",
+    description=(
+        "(ext) E-mail notifications, kind -> boolean (partial: kinds not sent keep their "
+        f"value; null: all on). Kinds: {', '.join(OPTIONAL_KINDS)}. Only the person may "
+        "change it, on their own user."
+    ),
+)
 
 SEND_INVITATION = Field(
     "send_authorization_email",
@@ -67,7 +78,9 @@ USER_CREATE_BODY = Body(
     ),
     root="user",
 )
-USER_UPDATE_BODY = Body("UserUpdate", (*_CHANGE_FIELDS, LOCK_VERSION, SEND_INVITATION), root="user")
+USER_UPDATE_BODY = Body(
+    "UserUpdate", (*_CHANGE_FIELDS, PREFERENCES_FIELD, LOCK_VERSION, SEND_INVITATION), root="user"
+)
 USER_ACTIVE_BODY = Body("UserActivation", (LOCK_VERSION,), root="user")
 _KNOWN = frozenset(
     name
@@ -108,6 +121,7 @@ class UserChanges(Input):
     max_games_per_week: int | Unset | None = UNSET
     max_games_per_month: int | Unset | None = UNSET
     email_addresses: list[str] | Unset = UNSET
+    notification_preferences: dict[str, bool] | Unset | None = UNSET
     # Not a column: true asks for an invitation e-mail (the service checks it last).
     send_authorization_email: bool | Unset = UNSET
 
@@ -228,6 +242,32 @@ def _read_emails(data: dict[str, Any], errors: ErrorCollector) -> list[str] | No
     return None
 
 
+def _read_preferences(data: dict[str, Any], errors: ErrorCollector) -> Any:
+    """``notification_preferences``: null/blank (all on again) or an object of optional mail
+    kinds to booleans; unknown kinds and non-booleans are reported under
+    ``notification_preferences[kind]``."""
+    value = data[PREFERENCES]
+    if is_blank(value):
+        return None
+    if not isinstance(value, dict):
+        errors.add(PREFERENCES, "is invalid")
+        return INVALID
+    found: dict[str, bool] = {}
+    valid = True
+    for kind, flag in value.items():
+        key = f"{PREFERENCES}[{kind}]"
+        if kind not in OPTIONAL_KINDS:
+            errors.add(key, "is not included in the list")
+            valid = False
+            continue
+        read = read_bool(flag, key, errors)
+        if read is INVALID:
+            valid = False
+        else:
+            found[str(kind)] = read
+    return found if valid else INVALID
+
+
 def _sent(data: dict[str, Any]) -> frozenset[str]:
     return frozenset(k for k in data if k in _KNOWN)
 
@@ -247,6 +287,10 @@ def parse_user_update(data: dict[str, Any]) -> UserUpdate:
     lock_version, lock_problems = _lock_version(data)
     errors = ErrorCollector()
     changes = _read_changes(data, errors)
+    if PREFERENCES in data:
+        preferences = _read_preferences(data, errors)
+        if preferences is not INVALID:
+            changes[PREFERENCES] = preferences
     send = _read_send(data, errors)
     return UserUpdate(
         problems=problems_of(errors),

@@ -17,6 +17,7 @@ from refdesk.server.db.locking import apply_changes, check_lock_version
 from refdesk.server.db.paging import page_of
 from refdesk.server.db.unique import add_unless_taken, flush_unique, serialize_rule
 from refdesk.server.errors import ErrorCollector, Forbidden, ValidationFailed
+from refdesk.server.events.preferences import merged
 from refdesk.server.inputs import UNSET, Input, Problems
 from refdesk.server.paging import PageRequest
 from refdesk.server.sites.access import (
@@ -31,6 +32,7 @@ from refdesk.server.users.models import User
 from refdesk.server.users.schemas import (
     ASSIGNOR_ONLY,
     NOT_YOURS,
+    PREFERENCES,
     LockVersion,
     UserCreate,
     UserListQuery,
@@ -70,12 +72,17 @@ async def update_user(
         for name in ASSIGNOR_ONLY:
             if inp.supplied(name):
                 raise Forbidden(f"You may not change the field {name}")
+    # Which e-mails a person gets is theirs alone to choose (not even an assignor's).
+    if inp.supplied(PREFERENCES) and not is_own(member, user):
+        raise Forbidden(f"Only the person may change the field {PREFERENCES}")
     # A user update never sets the account's password, not even an operator's (§17.1).
     raise_problems(inp.password_problems)
     raise_problems(inp.lock_problems)
     check_lock_version(user, inp.lock_version)
     inp.raise_if_invalid()
     changes = inp.changes()
+    if changes.get(PREFERENCES) is not None:
+        changes[PREFERENCES] = merged(user.notification_preferences, changes[PREFERENCES])
     errors = ErrorCollector()
     await check_user_rules(session, member.site, user, changes, errors)
     errors.raise_if_any()
