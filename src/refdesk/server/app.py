@@ -132,6 +132,7 @@ def _include_routers(app: FastAPI) -> None:
     from refdesk.server.sites.router import router as sites_router
     from refdesk.server.statements.router import router as statements_router
     from refdesk.server.users.router import router as users_router
+    from refdesk.server.webhooks.router import router as webhooks_router
 
     # Routing tries routers in this order and stops at the first match: the busiest paths
     # (games, assignments, availability, users) come first. No two routers share a path
@@ -154,6 +155,7 @@ def _include_routers(app: FastAPI) -> None:
         forms_router,
         webview_router,
         invitation_router,
+        webhooks_router,
     ):
         app.include_router(router)
 
