@@ -13,6 +13,7 @@ from refdesk.server.events.topics import PING, RESOURCE_WEBHOOK_SUBSCRIPTION
 from refdesk.server.runtime import Runtime
 from tests.factories import create_member, create_site
 from tests.support.events import recorded_events, summary
+from tests.support.queries import counting
 from tests.support.services import assignor_site
 from tests.support.subscriptions import SUBSCRIPTION, create_attempts
 
@@ -134,3 +135,23 @@ async def test_deleting_a_subscription_deletes_its_log(
         f"/api/v2/webhook_subscriptions/{made['id']}/deliveries", headers=assignor.headers
     )
     assert deliveries.status_code == 404
+
+
+async def test_lists_use_constant_queries(client: httpx.AsyncClient, runtime: Runtime) -> None:
+    """limit=1 and limit=4 issue the same number of statements (full pages: both count)."""
+    site, assignor = await assignor_site(runtime)
+    subs = [await _subscription(client, assignor.headers, site.id) for _ in range(5)]
+    for _ in range(5):
+        await create_attempts(runtime, subs[0]["id"], site.id)
+    for path in (
+        "/api/v2/webhooks/subscriptions",
+        f"/api/v2/sites/{site.id}/webhook_subscriptions",
+        f"/api/v2/webhooks/subscriptions/{subs[0]['id']}/deliveries",
+    ):
+        counts = []
+        for limit in (1, 4):
+            with counting(runtime) as statements:
+                resp = await client.get(f"{path}?limit={limit}", headers=assignor.headers)
+            assert resp.status_code == 200 and resp.json()["page"]["records"] == 5
+            counts.append(len(statements))
+        assert counts[0] == counts[1], (path, counts)

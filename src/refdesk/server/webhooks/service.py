@@ -138,12 +138,22 @@ async def _only_assignor_site(session: AsyncSession, principal: Principal) -> in
     return ids[0] if len(ids) == 1 else None
 
 
-async def _check_target(inp: SubscriptionWrite, settings: Settings, errors: ErrorCollector) -> None:
-    """The SSRF rules (webhooks/targets.py) for a target that parsed, under the name sent."""
-    if isinstance(inp.target_url, str):
-        problem = await target_problem(inp.target_url, settings)
-        if problem is not None:
-            errors.add(inp.url_key, problem)
+async def _target_problems(inp: SubscriptionWrite, settings: Settings) -> list[tuple[str, str]]:
+    """The SSRF rules (webhooks/targets.py) for a target that parsed, under the name sent.
+
+    Called before the first statement of the request's transaction and reported after the
+    access checks (§5): the name lookup can take seconds, and must not hold the SQLite write
+    lock or a locked PostgreSQL row meanwhile."""
+    if not isinstance(inp.target_url, str):
+        return []
+    problem = await target_problem(inp.target_url, settings)
+    return [] if problem is None else [(inp.url_key, problem)]
+
+
+def _add(errors: ErrorCollector, problems: list[tuple[str, str]]) -> ErrorCollector:
+    for field, message in problems:
+        errors.add(field, message)
+    return errors
 
 
 async def create_subscription(
@@ -160,19 +170,15 @@ async def create_subscription(
     only assignor site."""
     if site_id is None:
         inp.errors_of("site_id").raise_if_any()
+    target = await _target_problems(inp, settings)
+    if site_id is None:
         site_id = inp.site_id or await _only_assignor_site(session, principal)
         if site_id is None:
-            errors = ErrorCollector()
-            errors.add("site_id", "can't be blank")
-            for field, message in inp.problems:
-                errors.add(field, message)
-            await _check_target(inp, settings, errors)
-            raise ValidationFailed(errors.errors)
+            errors = _add(ErrorCollector(), [("site_id", "can't be blank"), *inp.problems])
+            raise ValidationFailed(_add(errors, target).errors)
     member = await site_membership(session, principal, site_id)
     member.require(member.assignor, ACTION)
-    errors = inp.errors(but=("site_id",))
-    await _check_target(inp, settings, errors)
-    errors.raise_if_any()
+    _add(inp.errors(but=("site_id",)), target).raise_if_any()
     assert isinstance(inp.target_url, str) and isinstance(inp.event_types, tuple)
     subscription = WebhookSubscription(
         site_id=site_id,
@@ -204,10 +210,9 @@ async def update_subscription(
     """``PUT``/``PATCH`` (both partial). ``active`` going from false to true also resets
     ``consecutive_failures`` to 0, so a re-enabled subscription gets the full 50 events
     before it is switched off again. ``site_id`` cannot change (ignored)."""
+    target = await _target_problems(inp, settings)
     subscription, member = await load_subscription(session, principal, subscription_id, write=True)
-    errors = inp.errors(but=("site_id",))
-    await _check_target(inp, settings, errors)
-    errors.raise_if_any()
+    _add(inp.errors(but=("site_id",)), target).raise_if_any()
     changes: dict[str, Any] = inp.values_sent("target_url", "target_method", "description")
     if inp.event_types is not UNSET:
         changes["event_types"] = list(inp.event_types)
