@@ -10,10 +10,12 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
+from refdesk.server.app import create_app
 from refdesk.server.runtime import Runtime
 from refdesk.server.webhooks.models import WebhookSubscription
 from refdesk.server.webhooks.secrets import open_secret
 from tests.factories import create_account, create_member, create_site, create_token, create_user
+from tests.support.app import client_for, make_settings
 from tests.support.services import assignor_site
 from tests.support.subscriptions import HOOK_URL, SUBSCRIPTION
 
@@ -208,7 +210,7 @@ async def test_only_assignors_manage_subscriptions(
     made = await _create(client, assignor.headers, site.id)
     one = f"{LIST}/{made['id']}"
     for flags in ({"manager": True}, {"official": True}, {"observer": True}):
-        member = await create_member(runtime, site, **flags)
+        member = await create_member(runtime, site, "read write", **flags)
         h = member.headers
         for method, url, body in (
             ("GET", f"/api/v2/sites/{site.id}/webhook_subscriptions", None),
@@ -369,3 +371,30 @@ async def test_lists_order_filter_and_paging(client: httpx.AsyncClient, runtime:
         f"/api/v2/sites/{managed.id}/webhook_subscriptions", headers=assignor.headers
     )
     assert foreign.status_code == 403
+
+
+async def test_loopback_targets_when_the_settings_allow_them(runtime: Runtime) -> None:
+    """A local receiver (development, tests): http and loopback with both settings on."""
+    site, assignor = await assignor_site(runtime)
+    settings = make_settings(
+        runtime.settings.data_dir,
+        runtime.settings.effective_database_url,
+        webhook_allow_http=True,
+        webhook_allow_private=True,
+    )
+    app = create_app(runtime=Runtime.build(settings, db=runtime.db))
+    async with client_for(app) as loose:
+        for target in ("http://127.0.0.1:8999/hook", "https://localhost/hook", "http://[::1]/"):
+            made = await loose.post(
+                f"/api/v2/sites/{site.id}/webhook_subscriptions",
+                json={"target_url": target, "event_types": ["ping"]},
+                headers=assignor.headers,
+            )
+            assert made.status_code == 201, (target, made.text)
+            assert made.json()["target_url"] == target
+        userinfo = await loose.post(
+            LIST,
+            json={"target_url": "http://me:pw@127.0.0.1/", "event_types": ["ping"]},
+            headers=assignor.headers,
+        )
+        assert userinfo.json()["errors"] == {"target_url": ["is invalid"]}

@@ -49,7 +49,7 @@ async def test_service_with_loopback_allowed_by_settings(runtime: Runtime) -> No
     strict = runtime.settings
     loose = make_settings(
         runtime.settings.data_dir,
-        runtime.settings.database_url or "",
+        runtime.settings.effective_database_url,
         webhook_allow_http=True,
         webhook_allow_private=True,
     )
