@@ -43,6 +43,8 @@ API_ROOTS = (
     "availability",
     "game_requests",
     "applications",
+    "webhooks",
+    "webhook_subscriptions",
 )
 PATH_LIKE = re.compile(rf"^/?(?:api/v2/)?(?:{'|'.join(API_ROOTS)})(?:/|$)")
 
@@ -209,6 +211,13 @@ def recorder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Record
             ("GET", "users/7/availability"): (200, listing("availability")),
             ("POST", "users/7/availability"): (201, {"id": 3, "date": "2026-02-01"}),
             ("DELETE", "users/7/availability/3"): (204, None),
+            ("GET", "webhooks/subscriptions"): (200, listing("webhook_subscriptions")),
+            ("POST", "webhooks/subscriptions"): (201, {"id": 4, "secret": "ab" * 32}),
+            ("PUT", "webhooks/subscriptions/4"): (200, {"id": 4}),
+            ("DELETE", "webhooks/subscriptions/4"): (204, None),
+            ("POST", "webhooks/subscriptions/4/ping"): (200, {"id": 4}),
+            ("POST", "webhooks/subscriptions/4/rotate_secret"): (200, {"id": 4}),
+            ("GET", "webhooks/subscriptions/4/deliveries"): (200, listing("deliveries")),
         }
     )
     for action in ("assign", "unassign", "accept", "decline"):
@@ -344,6 +353,89 @@ CASES: list[tuple[list[str], list[tuple[str, str, list[tuple[str, str]], Any, bo
     (
         ["availability", "clear", "7", "3"],
         [("DELETE", "users/7/availability/3", [], None, False)],
+    ),
+    (["webhooks", "list"], [("GET", "webhooks/subscriptions", [], None, False)]),
+    (
+        ["webhooks", "list", "--site", "5"],
+        [("GET", "webhooks/subscriptions", [("search[site_id]", "5")], None, False)],
+    ),
+    (
+        [
+            "webhooks",
+            "create",
+            "--url",
+            "https://h.example.org/x",
+            "--events",
+            "ping, game.created",
+        ],
+        [
+            (
+                "POST",
+                "webhooks/subscriptions",
+                [],
+                {
+                    "webhook_subscription": {
+                        "target_url": "https://h.example.org/x",
+                        "event_types": ["ping", "game.created"],
+                    }
+                },
+                True,
+            )
+        ],
+    ),
+    (
+        [
+            "webhooks",
+            "create",
+            "--url",
+            "https://h.example.org/x",
+            "--events",
+            "*",
+            "--site",
+            "5",
+            "--description",
+            "Payroll",
+            "--inactive",
+        ],
+        [
+            (
+                "POST",
+                "webhooks/subscriptions",
+                [],
+                {
+                    "webhook_subscription": {
+                        "target_url": "https://h.example.org/x",
+                        "event_types": ["*"],
+                        "description": "Payroll",
+                        "active": False,
+                        "site_id": 5,
+                    }
+                },
+                True,
+            )
+        ],
+    ),
+    (
+        ["webhooks", "update", "4", "--active", "--events", "ping"],
+        [
+            (
+                "PUT",
+                "webhooks/subscriptions/4",
+                [],
+                {"webhook_subscription": {"event_types": ["ping"], "active": True}},
+                False,
+            )
+        ],
+    ),
+    (["webhooks", "delete", "4"], [("DELETE", "webhooks/subscriptions/4", [], None, False)]),
+    (["webhooks", "ping", "4"], [("POST", "webhooks/subscriptions/4/ping", [], None, False)]),
+    (
+        ["webhooks", "rotate-secret", "4"],
+        [("POST", "webhooks/subscriptions/4/rotate_secret", [], None, False)],
+    ),
+    (
+        ["webhooks", "deliveries", "4"],
+        [("GET", "webhooks/subscriptions/4/deliveries", [], None, False)],
     ),
 ]
 

@@ -19,6 +19,11 @@ BODYLESS = {
     ("post", "/api/v2/assignments/{assignment_id}/unassign"),
     ("post", "/api/v2/current_account/applications/{application_id}/rotate_secret"),
     ("post", "/api/v2/game_requests/{request_id}/approve"),
+    *(
+        ("post", f"/api/v2/{path}/{{subscription_id}}/{action}")
+        for path in ("webhooks/subscriptions", "webhook_subscriptions")
+        for action in ("rotate_secret", "ping")
+    ),
 }
 
 

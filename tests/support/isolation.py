@@ -22,6 +22,7 @@ from refdesk.server.runtime import Runtime
 from refdesk.server.sites.models import Site
 from tests.factories import Member, create_member, create_site
 from tests.support.games import GAME, future_day
+from tests.support.subscriptions import SUBSCRIPTION
 
 SITES = ("home", "other", "lapsed")
 # Caller -> (its site, its role flags). The demo roles: assignor, manager, official, observer
@@ -110,6 +111,7 @@ async def _fill_site(
         f"/form/templates/{template['id']}/submissions",
         {"game_id": game["id"], "values": {".score": 3}},
     )
+    await make("webhook_subscription", f"/sites/{s}/webhook_subscriptions", SUBSCRIPTION)
     ids["vacant_assignment"] = vacant
     return SiteRecords(ids)
 

@@ -59,6 +59,7 @@ from refdesk.client._resources import (
     AsyncSites,
     AsyncStatements,
     AsyncUsers,
+    AsyncWebhooks,
     Availability,
     Conflicts,
     CurrentAccount,
@@ -74,6 +75,7 @@ from refdesk.client._resources import (
     Statements,
     UserFilters,
     Users,
+    Webhooks,
 )
 
 __all__ = [
@@ -104,6 +106,7 @@ __all__ = [
     "AsyncSites",
     "AsyncStatements",
     "AsyncUsers",
+    "AsyncWebhooks",
     "Availability",
     "BadRequest",
     "BaseClient",
@@ -138,4 +141,5 @@ __all__ = [
     "UserFilters",
     "Users",
     "ValidationError",
+    "Webhooks",
 ]

@@ -133,6 +133,7 @@ def _include_routers(app: FastAPI) -> None:
     from refdesk.server.sites.router import router as sites_router
     from refdesk.server.statements.router import router as statements_router
     from refdesk.server.users.router import router as users_router
+    from refdesk.server.webhooks.router import router as webhooks_router
 
     # Routing tries routers in this order and stops at the first match: the busiest paths
     # (games, assignments, availability, users) come first. No two routers share a path
@@ -156,6 +157,7 @@ def _include_routers(app: FastAPI) -> None:
         webview_router,
         invitation_router,
         respond_router,
+        webhooks_router,
     ):
         app.include_router(router)
 

@@ -29,6 +29,7 @@ from refdesk.client._resources.reports import AsyncGameReports, GameReports
 from refdesk.client._resources.sites import AsyncSites, Sites
 from refdesk.client._resources.statements import AsyncStatements, Statements
 from refdesk.client._resources.users import AsyncUsers, UserFilters, Users
+from refdesk.client._resources.webhooks import AsyncWebhooks, Webhooks
 
 __all__ = [
     "REFERENCE_KINDS",
@@ -51,6 +52,7 @@ __all__ = [
     "AsyncSites",
     "AsyncStatements",
     "AsyncUsers",
+    "AsyncWebhooks",
     "Availability",
     "Conflicts",
     "CurrentAccount",
@@ -66,4 +68,5 @@ __all__ = [
     "Statements",
     "UserFilters",
     "Users",
+    "Webhooks",
 ]

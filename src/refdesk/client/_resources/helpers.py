@@ -35,6 +35,7 @@ from refdesk.client._resources.reports import AsyncGameReports, GameReports
 from refdesk.client._resources.sites import AsyncSites, Sites
 from refdesk.client._resources.statements import AsyncStatements, Statements
 from refdesk.client._resources.users import AsyncUsers, Users
+from refdesk.client._resources.webhooks import AsyncWebhooks, Webhooks
 
 
 class SyncHelpers:
@@ -64,6 +65,7 @@ class SyncHelpers:
     game_reports: GameReports
     form_templates: FormTemplates
     form_submissions: FormSubmissions
+    webhooks: Webhooks
 
     def _attach_helpers(self) -> None:
         client = cast(SyncRunner, self)
@@ -91,6 +93,7 @@ class SyncHelpers:
         self.game_reports = GameReports(client)
         self.form_templates = FormTemplates(client)
         self.form_submissions = FormSubmissions(client)
+        self.webhooks = Webhooks(client)
 
     def reference(self, plural: str) -> ReferenceData:
         """The helper of a reference kind by its plural (``"venues"``, ``"age_groups"``...)."""
@@ -127,6 +130,7 @@ class AsyncHelpers:
     game_reports: AsyncGameReports
     form_templates: AsyncFormTemplates
     form_submissions: AsyncFormSubmissions
+    webhooks: AsyncWebhooks
 
     def _attach_helpers(self) -> None:
         client = cast(AsyncRunner, self)
@@ -154,6 +158,7 @@ class AsyncHelpers:
         self.game_reports = AsyncGameReports(client)
         self.form_templates = AsyncFormTemplates(client)
         self.form_submissions = AsyncFormSubmissions(client)
+        self.webhooks = AsyncWebhooks(client)
 
     def reference(self, plural: str) -> AsyncReferenceData:
         """The helper of a reference kind by its plural (``"venues"``, ``"age_groups"``...)."""
