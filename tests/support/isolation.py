@@ -110,6 +110,11 @@ async def _fill_site(
         f"/form/templates/{template['id']}/submissions",
         {"game_id": game["id"], "values": {".score": 3}},
     )
+    await make(
+        "message",
+        f"/sites/{s}/messages",
+        {"recipient_ids": [official.user.id], "subject": "Welcome", "body": "Hello"},
+    )
     ids["vacant_assignment"] = vacant
     return SiteRecords(ids)
 
