@@ -17,6 +17,7 @@ from refdesk.client._resources.forms import (
 )
 from refdesk.client._resources.game_requests import AsyncGameRequests, GameRequests
 from refdesk.client._resources.games import AsyncGames, GameFilters, Games
+from refdesk.client._resources.messages import AsyncMessages, Messages
 from refdesk.client._resources.officials import Abilities, AsyncAbilities, AsyncConflicts, Conflicts
 from refdesk.client._resources.reference import (
     REFERENCE_KINDS,
@@ -47,6 +48,7 @@ __all__ = [
     "AsyncGameRequests",
     "AsyncGames",
     "AsyncGroups",
+    "AsyncMessages",
     "AsyncReferenceData",
     "AsyncSites",
     "AsyncStatements",
@@ -61,6 +63,7 @@ __all__ = [
     "GameRequests",
     "Games",
     "Groups",
+    "Messages",
     "ReferenceData",
     "Sites",
     "Statements",

@@ -18,6 +18,7 @@ from refdesk.client._resources.forms import (
 )
 from refdesk.client._resources.game_requests import AsyncGameRequests, GameRequests
 from refdesk.client._resources.games import AsyncGames, Games
+from refdesk.client._resources.messages import AsyncMessages, Messages
 from refdesk.client._resources.officials import (
     Abilities,
     AsyncAbilities,
@@ -64,6 +65,7 @@ class SyncHelpers:
     game_reports: GameReports
     form_templates: FormTemplates
     form_submissions: FormSubmissions
+    messages: Messages
 
     def _attach_helpers(self) -> None:
         client = cast(SyncRunner, self)
@@ -91,6 +93,7 @@ class SyncHelpers:
         self.game_reports = GameReports(client)
         self.form_templates = FormTemplates(client)
         self.form_submissions = FormSubmissions(client)
+        self.messages = Messages(client)
 
     def reference(self, plural: str) -> ReferenceData:
         """The helper of a reference kind by its plural (``"venues"``, ``"age_groups"``...)."""
@@ -127,6 +130,7 @@ class AsyncHelpers:
     game_reports: AsyncGameReports
     form_templates: AsyncFormTemplates
     form_submissions: AsyncFormSubmissions
+    messages: AsyncMessages
 
     def _attach_helpers(self) -> None:
         client = cast(AsyncRunner, self)
@@ -154,6 +158,7 @@ class AsyncHelpers:
         self.game_reports = AsyncGameReports(client)
         self.form_templates = AsyncFormTemplates(client)
         self.form_submissions = AsyncFormSubmissions(client)
+        self.messages = AsyncMessages(client)
 
     def reference(self, plural: str) -> AsyncReferenceData:
         """The helper of a reference kind by its plural (``"venues"``, ``"age_groups"``...)."""
