@@ -43,6 +43,7 @@ API_ROOTS = (
     "availability",
     "game_requests",
     "applications",
+    "messages",
 )
 PATH_LIKE = re.compile(rf"^/?(?:api/v2/)?(?:{'|'.join(API_ROOTS)})(?:/|$)")
 
@@ -209,6 +210,9 @@ def recorder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Record
             ("GET", "users/7/availability"): (200, listing("availability")),
             ("POST", "users/7/availability"): (201, {"id": 3, "date": "2026-02-01"}),
             ("DELETE", "users/7/availability/3"): (204, None),
+            ("POST", "sites/5/messages"): (201, {"id": 88, "recipient_ids": [12, 13]}),
+            ("GET", "sites/5/messages"): (200, listing("messages")),
+            ("GET", "messages/88"): (200, {"id": 88, "recipient_ids": [12, 13]}),
         }
     )
     for action in ("assign", "unassign", "accept", "decline"):
@@ -345,6 +349,20 @@ CASES: list[tuple[list[str], list[tuple[str, str, list[tuple[str, str]], Any, bo
         ["availability", "clear", "7", "3"],
         [("DELETE", "users/7/availability/3", [], None, False)],
     ),
+    (
+        ["messages", "send", "--site", "5", "--to", "12,13", "--subject", "Hi", "--body", "Text"],
+        [
+            (
+                "POST",
+                "sites/5/messages",
+                [],
+                {"message": {"recipient_ids": [12, 13], "subject": "Hi", "body": "Text"}},
+                True,
+            )
+        ],
+    ),
+    (["messages", "list", "--site", "5"], [("GET", "sites/5/messages", [], None, False)]),
+    (["messages", "show", "88"], [("GET", "messages/88", [], None, False)]),
 ]
 
 

@@ -4,8 +4,8 @@ one module per noun, into one app.
 Server commands (``serve``, ``db``, ``maintenance``, ``demo``, ``admin``) import the server
 inside the command body, so importing this module needs only typer and rich. Settings come from
 ``REFDESK_*`` environment variables; command-line flags override them. Daily-work commands
-(login, sites, games, assignments, availability, statements) talk HTTP through the SDK's typed
-helpers and never import the server.
+(login, sites, games, assignments, availability, statements, messages) talk HTTP through the
+SDK's typed helpers and never import the server.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from refdesk.cli.commands import (
     demo,
     games,
     login,
+    messages,
     serve,
     sites,
     statements,
@@ -54,6 +55,7 @@ app.add_typer(admin.admin_app, name="admin")
 app.add_typer(sites.sites_app, name="sites")
 app.add_typer(availability.availability_app, name="availability")
 app.add_typer(games.games_app, name="games")
+app.add_typer(messages.messages_app, name="messages")
 
 
 def main() -> None:  # pragma: no cover - console-script style entry
