@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from refdesk.server.errors import Forbidden, ValidationFailed
 from refdesk.server.events.models import MailJob
 from refdesk.server.messages import service
-from refdesk.server.messages.mail import paragraphs
+from refdesk.server.messages.mail import paragraphs, reply_address
 from refdesk.server.messages.models import Message
 from refdesk.server.messages.schemas import MessageInput, parse_message, parse_message_query
 from refdesk.server.runtime import Runtime
@@ -81,3 +81,5 @@ async def test_send_with_a_mail_server_and_a_rolled_back_send(runtime: Runtime) 
         )
         assert [m.id for m in listed.messages] == [sent.messages[0].id]
         assert (listed.total, listed.page) == (1, FIRST_PAGE)
+        assert await reply_address(session, sent.messages[0].id) == assignor.account.email
+        assert await reply_address(session, 999999) is None

@@ -11,7 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from refdesk.server.events.render import RenderedMail, render
+from refdesk.server.messages.models import Message
 from refdesk.server.users.models import User
 
 
@@ -56,3 +60,15 @@ def render_message(site_name: str, sender: Sender, subject: str, body: str) -> R
         "paragraphs": paragraphs(body),
     }
     return render("message", context)
+
+
+async def reply_address(session: AsyncSession, message_id: int) -> str | None:
+    """The ``Reply-To`` of a message's e-mails: the sender's first address (None when an
+    operator without a user in the site sent it, or the sender has none). For the mail sender,
+    which has the job's ``message_id``; no column holds it."""
+    addresses = await session.scalar(
+        select(User.email_addresses)
+        .join(Message, Message.sender_id == User.id)
+        .where(Message.id == message_id)
+    )
+    return next((str(a).strip() for a in addresses or [] if str(a).strip()), None)
