@@ -45,6 +45,7 @@ API_ROOTS = (
     "applications",
     "webhooks",
     "webhook_subscriptions",
+    "messages",
 )
 PATH_LIKE = re.compile(rf"^/?(?:api/v2/)?(?:{'|'.join(API_ROOTS)})(?:/|$)")
 
@@ -218,6 +219,9 @@ def recorder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Record
             ("POST", "webhooks/subscriptions/4/ping"): (200, {"id": 4}),
             ("POST", "webhooks/subscriptions/4/rotate_secret"): (200, {"id": 4}),
             ("GET", "webhooks/subscriptions/4/deliveries"): (200, listing("deliveries")),
+            ("POST", "sites/5/messages"): (201, {"id": 88, "recipient_ids": [12, 13]}),
+            ("GET", "sites/5/messages"): (200, listing("messages")),
+            ("GET", "messages/88"): (200, {"id": 88, "recipient_ids": [12, 13]}),
         }
     )
     for action in ("assign", "unassign", "accept", "decline"):
@@ -437,6 +441,20 @@ CASES: list[tuple[list[str], list[tuple[str, str, list[tuple[str, str]], Any, bo
         ["webhooks", "deliveries", "4"],
         [("GET", "webhooks/subscriptions/4/deliveries", [], None, False)],
     ),
+    (
+        ["messages", "send", "--site", "5", "--to", "12,13", "--subject", "Hi", "--body", "Text"],
+        [
+            (
+                "POST",
+                "sites/5/messages",
+                [],
+                {"message": {"recipient_ids": [12, 13], "subject": "Hi", "body": "Text"}},
+                True,
+            )
+        ],
+    ),
+    (["messages", "list", "--site", "5"], [("GET", "sites/5/messages", [], None, False)]),
+    (["messages", "show", "88"], [("GET", "messages/88", [], None, False)]),
 ]
 
 

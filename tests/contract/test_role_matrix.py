@@ -153,6 +153,13 @@ ROWS: list[tuple[str, str, Any, str]] = [
         "X:403 Ob:403 O:403 M:403 A:201",
     ),
     ("GET", "/webhooks/subscriptions", None, ALL_200),
+    ("GET", "/sites/{site}/messages", None, ADMIN_READ),
+    (
+        "POST",
+        "/sites/{site}/messages",
+        {"recipient_ids": ["{o}"], "subject": "{role} message", "body": "Hello"},
+        "X:403 Ob:403 O:403 M:201 A:201",
+    ),
     ("GET", "/current_account", None, ALL_200),
     ("GET", "/current_account/sites", None, ALL_200),
     ("GET", "/current_account/users", None, ALL_200),
@@ -168,6 +175,8 @@ def _fill(value: Any, ids: dict[str, int], role: str) -> Any:
         return text
     if isinstance(value, dict):
         return {k: _fill(v, ids, role) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, ids, role) for v in value]
     return value
 
 

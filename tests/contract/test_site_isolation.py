@@ -85,6 +85,7 @@ PARAM_KINDS = {
     "template_id": "template",
     "submission_id": "submission",
     "subscription_id": "webhook_subscription",
+    "message_id": "message",
 }
 ACCOUNT_PARAMS = {"application_id"}  # account-owned: another account's record is 404 (§7.3)
 # §7.6: what keeps working for a lapsed site (other requests on its data: 402).
@@ -164,8 +165,8 @@ def fill(path: str, ids: dict[str, int], own: dict[str, int] | None = None) -> s
 
 
 def foreign_body(ids: dict[str, int]) -> dict[str, Any]:
-    """Every ``*_id`` field of the data model, filled with records of one site (the world has
-    no outbox rows: ``event_id``, ``delivery_id`` are no request field of any endpoint)."""
+    """Every ``*_id`` field of the data model, filled with records of one site (kinds the world
+    has no record of, such as the outbox's events, are left out)."""
     return {name: ids[kind] for name, kind in BODY_ID_FIELDS.items() if kind in ids}
 
 
@@ -310,6 +311,7 @@ NESTED: dict[str, Any] = {
     "assignment_ids[]": lambda f, h: {"assignment_ids": [f["assignment"]]},
     "positions[]": lambda f, h: {"positions": [f["position"]]},
     "positions[].id": lambda f, h: {"positions": [{"id": f["position"]}]},
+    "recipient_ids[]": lambda f, h: {"recipient_ids": [h["user"], f["user"]]},
 }
 CONFLICT_KINDS = {"team_id": "team", "league_id": "league", "venue_id": "venue"}
 BODY_WRITES = sorted(
@@ -336,6 +338,8 @@ def base_body(method: str, path: str, field: str, h: dict[str, int]) -> dict[str
         body.update(user_id=h["user"], period_start="2020-01-01", period_end="2099-12-31")
     elif path.endswith(("/game_requests", "/submissions")):
         body.update(game_id=h["game"], values={})
+    elif path.endswith("/messages"):
+        body.update(recipient_ids=[h["user"]], subject=f"Subject {n}", body="Text")
     elif path.endswith("/availability"):
         body["date"] = "2031-01-02"
     elif path.endswith("/users") and method == "POST":

@@ -112,6 +112,11 @@ async def _fill_site(
         {"game_id": game["id"], "values": {".score": 3}},
     )
     await make("webhook_subscription", f"/sites/{s}/webhook_subscriptions", SUBSCRIPTION)
+    await make(
+        "message",
+        f"/sites/{s}/messages",
+        {"recipient_ids": [official.user.id], "subject": "Welcome", "body": "Hello"},
+    )
     ids["vacant_assignment"] = vacant
     return SiteRecords(ids)
 

@@ -4,7 +4,8 @@ one module per noun, into one app.
 Server commands (``serve``, ``db``, ``maintenance``, ``demo``, ``admin``) import the server
 inside the command body, so importing this module needs only typer and rich. Settings come from
 ``REFDESK_*`` environment variables; command-line flags override them. Daily-work commands
-(login, sites, games, assignments, availability, statements, webhooks) talk HTTP through the
+(login, sites, games, assignments, availability, statements, webhooks, messages) talk HTTP
+through the
 SDK's typed helpers and never import the server.
 """
 
@@ -20,6 +21,7 @@ from refdesk.cli.commands import (
     demo,
     games,
     login,
+    messages,
     serve,
     sites,
     statements,
@@ -56,6 +58,7 @@ app.add_typer(sites.sites_app, name="sites")
 app.add_typer(availability.availability_app, name="availability")
 app.add_typer(games.games_app, name="games")
 app.add_typer(webhooks.webhooks_app, name="webhooks")
+app.add_typer(messages.messages_app, name="messages")
 
 
 def main() -> None:  # pragma: no cover - console-script style entry

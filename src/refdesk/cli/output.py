@@ -38,6 +38,7 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from refdesk.cli.common import CliError, fail
 from refdesk.client import (
@@ -182,7 +183,8 @@ def emit(
     for column in columns:
         table.add_column(column.header, overflow="fold")
     for item in items:
-        table.add_row(*(cell(c.get(item)) for c in columns))
+        # Text, not str: a cell is data, never Rich markup ("[/x]" in a note or subject).
+        table.add_row(*(Text(cell(c.get(item))) for c in columns))
     console().print(table)
 
 
@@ -200,7 +202,7 @@ def emit_one(
     table.add_column("field", style="bold")
     table.add_column("value", overflow="fold")
     for column in columns:
-        table.add_row(column.header, cell(column.get(item)))
+        table.add_row(column.header, Text(cell(column.get(item))))
     console().print(table)
 
 

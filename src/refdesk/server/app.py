@@ -127,6 +127,7 @@ def _include_routers(app: FastAPI) -> None:
     from refdesk.server.forms.router import webview as webview_router
     from refdesk.server.game_requests.router import router as game_requests_router
     from refdesk.server.games.router import router as games_router
+    from refdesk.server.messages.router import router as messages_router
     from refdesk.server.officials.router import router as officials_router
     from refdesk.server.reference.router import router as reference_router
     from refdesk.server.reports.router import router as reports_router
@@ -158,6 +159,7 @@ def _include_routers(app: FastAPI) -> None:
         invitation_router,
         respond_router,
         webhooks_router,
+        messages_router,
     ):
         app.include_router(router)
 

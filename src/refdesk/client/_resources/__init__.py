@@ -17,6 +17,7 @@ from refdesk.client._resources.forms import (
 )
 from refdesk.client._resources.game_requests import AsyncGameRequests, GameRequests
 from refdesk.client._resources.games import AsyncGames, GameFilters, Games
+from refdesk.client._resources.messages import AsyncMessages, Messages
 from refdesk.client._resources.officials import Abilities, AsyncAbilities, AsyncConflicts, Conflicts
 from refdesk.client._resources.reference import (
     REFERENCE_KINDS,
@@ -48,6 +49,7 @@ __all__ = [
     "AsyncGameRequests",
     "AsyncGames",
     "AsyncGroups",
+    "AsyncMessages",
     "AsyncReferenceData",
     "AsyncSites",
     "AsyncStatements",
@@ -63,6 +65,7 @@ __all__ = [
     "GameRequests",
     "Games",
     "Groups",
+    "Messages",
     "ReferenceData",
     "Sites",
     "Statements",

@@ -18,6 +18,7 @@ from refdesk.client._resources.forms import (
 )
 from refdesk.client._resources.game_requests import AsyncGameRequests, GameRequests
 from refdesk.client._resources.games import AsyncGames, Games
+from refdesk.client._resources.messages import AsyncMessages, Messages
 from refdesk.client._resources.officials import (
     Abilities,
     AsyncAbilities,
@@ -66,6 +67,7 @@ class SyncHelpers:
     form_templates: FormTemplates
     form_submissions: FormSubmissions
     webhooks: Webhooks
+    messages: Messages
 
     def _attach_helpers(self) -> None:
         client = cast(SyncRunner, self)
@@ -94,6 +96,7 @@ class SyncHelpers:
         self.form_templates = FormTemplates(client)
         self.form_submissions = FormSubmissions(client)
         self.webhooks = Webhooks(client)
+        self.messages = Messages(client)
 
     def reference(self, plural: str) -> ReferenceData:
         """The helper of a reference kind by its plural (``"venues"``, ``"age_groups"``...)."""
@@ -131,6 +134,7 @@ class AsyncHelpers:
     form_templates: AsyncFormTemplates
     form_submissions: AsyncFormSubmissions
     webhooks: AsyncWebhooks
+    messages: AsyncMessages
 
     def _attach_helpers(self) -> None:
         client = cast(AsyncRunner, self)
@@ -159,6 +163,7 @@ class AsyncHelpers:
         self.form_templates = AsyncFormTemplates(client)
         self.form_submissions = AsyncFormSubmissions(client)
         self.webhooks = AsyncWebhooks(client)
+        self.messages = AsyncMessages(client)
 
     def reference(self, plural: str) -> AsyncReferenceData:
         """The helper of a reference kind by its plural (``"venues"``, ``"age_groups"``...)."""
