@@ -7,6 +7,7 @@ receiving server that saw a first attempt whose reply was lost can recognise the
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
@@ -53,6 +54,8 @@ class OutgoingMail:
     html_body: str | None
     message_id: int | None
     attempts: int  # this one included (counted when claimed)
+    # A site message's sender (messages/mail.reply_address); None for everything else.
+    reply_to: str | None = None
 
     @classmethod
     def of(cls, job: MailJob) -> OutgoingMail:
@@ -126,6 +129,10 @@ def build_message(mail: OutgoingMail, mail_from: str) -> Message:
     message["Subject"] = _header(" ".join(mail.subject.split()), "Subject")  # type: ignore[assignment]
     message["Date"] = format_datetime(_utc(mail.created))
     message["Message-ID"] = message_id_header(mail, mail_from)
+    # A sender's odd address must not stop the e-mail: replies then go to From.
+    with suppress(UnsendableMail):
+        if mail.reply_to:
+            message["Reply-To"] = ascii_address(mail.reply_to)
     if mail.kind not in PERSONAL_KINDS:
         message["Auto-Submitted"] = "auto-generated"
     message["X-Refdesk-Kind"] = mail.kind

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -24,6 +25,7 @@ from refdesk.server.events.claims import claim_due, still_mine
 from refdesk.server.events.mail_message import BadSender, OutgoingMail, UnsendableMail, envelope
 from refdesk.server.events.mail_transport import Outcome, SmtpTransport, write_eml
 from refdesk.server.events.models import MailJob
+from refdesk.server.messages.mail import reply_address
 from refdesk.server.messages.models import Message
 from refdesk.server.runtime import Runtime
 
@@ -48,7 +50,7 @@ async def send_due(runtime: Runtime, worker_id: str) -> int:
             lease_seconds=settings.worker_lease_seconds,
             limit=BATCH,
         )
-        mails = [OutgoingMail.of(job) for job in jobs]
+        mails = [await _with_reply_to(session, OutgoingMail.of(job)) for job in jobs]
     if not mails:
         return 0
     # Past this point another worker may soon take the rest: give it back instead.
@@ -70,6 +72,13 @@ async def send_due(runtime: Runtime, worker_id: str) -> int:
         if transport is not None:
             await to_thread.run_sync(transport.close)
     return handled
+
+
+async def _with_reply_to(session: AsyncSession, mail: OutgoingMail) -> OutgoingMail:
+    """A site message's e-mail answers to its sender (looked up, not stored per job)."""
+    if mail.message_id is None:
+        return mail
+    return replace(mail, reply_to=await reply_address(session, mail.message_id))
 
 
 async def release(runtime: Runtime, worker_id: str, mails: list[OutgoingMail]) -> None:
