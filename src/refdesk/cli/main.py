@@ -23,6 +23,7 @@ from refdesk.cli.commands import (
     serve,
     sites,
     statements,
+    worker,
 )
 
 app = typer.Typer(
@@ -45,6 +46,7 @@ app.command()(assignments.accept)
 app.command()(assignments.decline)
 app.command()(statements.statements)
 app.command()(serve.serve)
+app.command()(worker.worker)
 app.command()(admin.maintenance)
 
 # Groups of sub-commands.

@@ -1,0 +1,300 @@
+"""Delivering webhooks (contract §19.2): claim due deliveries, write the attempt row, check
+the target again, POST the signed body, record the outcome, schedule the retry.
+
+Per batch: one transaction claims the due deliveries (a lease, ``events/claims.py``) and
+writes one ``WebhookAttempt`` per delivery (its id is ``X-Refdesk-Delivery``); then the
+requests run concurrently outside any transaction; then each outcome is written in its own
+transaction, only while this worker still holds the lease. A worker killed mid-request
+leaves its lease to expire; the delivery is then claimed again (the next attempt number) by
+any worker, so nothing is lost, and a receiver may see the event twice (at least once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import httpx
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from refdesk.server.db.base import utcnow
+from refdesk.server.events import claims, links, signing
+from refdesk.server.events.models import Event, WebhookAttempt, WebhookDelivery
+from refdesk.server.events.transport import pinned
+from refdesk.server.runtime import Runtime
+from refdesk.server.webhooks import targets
+from refdesk.server.webhooks.models import WebhookSubscription
+from refdesk.server.webhooks.secrets import open_secret
+
+log = logging.getLogger("refdesk.worker")
+EXCERPT_BYTES = 1024
+KEEP_ATTEMPTS = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One claimed delivery, with all the request needs (read in the claim transaction)."""
+
+    delivery_id: int
+    attempt_id: int
+    attempt: int
+    subscription_id: int
+    target_url: str
+    secret: str | None
+    event: signing.EventFacts
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status_code: int | None
+    error: str | None
+    excerpt: str | None
+    duration_ms: int
+
+    @property
+    def succeeded(self) -> bool:
+        return self.error is None
+
+
+def _facts(event: Event) -> signing.EventFacts:
+    return signing.EventFacts(
+        id=event.id,
+        topic=event.topic,
+        site_id=event.site_id,
+        occurred_at=event.occurred_at,
+        resource_type=event.resource_type,
+        resource_id=event.resource_id,
+        game_id=event.game_id,
+        data=dict(event.data or {}),
+    )
+
+
+async def claim(runtime: Runtime, worker_id: str, limit: int, now: datetime) -> list[Job]:
+    """Claim up to ``limit`` due deliveries of active subscriptions and write their attempt
+    rows, in one transaction."""
+    async with runtime.db.transaction() as session:
+        active = select(WebhookSubscription.id).where(WebhookSubscription.active.is_(True))
+        deliveries = await claims.claim_due(
+            session,
+            WebhookDelivery,
+            worker_id=worker_id,
+            now=now,
+            lease_seconds=runtime.settings.worker_lease_seconds,
+            limit=limit,
+            where=(WebhookDelivery.subscription_id.in_(active),),
+        )
+        if not deliveries:
+            return []
+        events = {
+            e.id: e
+            for e in await session.scalars(
+                select(Event).where(Event.id.in_({d.event_id for d in deliveries}))
+            )
+        }
+        subscriptions = {
+            s.id: s
+            for s in await session.scalars(
+                select(WebhookSubscription).where(
+                    WebhookSubscription.id.in_({d.subscription_id for d in deliveries})
+                )
+            )
+        }
+        pending: list[tuple[WebhookDelivery, WebhookAttempt]] = []
+        for delivery in deliveries:
+            event = events[delivery.event_id]
+            attempt = WebhookAttempt(
+                delivery_id=delivery.id,
+                subscription_id=delivery.subscription_id,
+                event_id=event.id,
+                topic=event.topic,
+                attempt=delivery.attempts,
+                created=now,
+            )
+            session.add(attempt)
+            pending.append((delivery, attempt))
+        await session.flush()
+        jobs: list[Job] = []
+        for delivery, attempt in pending:
+            subscription = subscriptions[delivery.subscription_id]
+            jobs.append(
+                Job(
+                    delivery_id=delivery.id,
+                    attempt_id=attempt.id,
+                    attempt=delivery.attempts,
+                    subscription_id=subscription.id,
+                    target_url=subscription.target_url,
+                    secret=open_secret(runtime.hasher, subscription.id, subscription.secret_sealed),
+                    event=_facts(events[delivery.event_id]),
+                )
+            )
+        return jobs
+
+
+def _excerpt(content: bytes) -> str | None:
+    if not content:
+        return None
+    return content[:EXCERPT_BYTES].decode("utf-8", errors="replace")
+
+
+def _classify(exc: Exception) -> str:
+    if isinstance(exc, httpx.TimeoutException | TimeoutError):
+        return "timeout"
+    seen: BaseException | None = exc
+    while seen is not None:  # httpx wraps ssl errors in ConnectError
+        if isinstance(seen, ssl.SSLError | ssl.CertificateError):
+            return "tls_error"
+        seen = seen.__cause__ or seen.__context__
+    return "connection_failed"
+
+
+async def send(runtime: Runtime, client: httpx.AsyncClient, job: Job) -> Outcome:
+    """One attempt: check the target, POST, classify. Never raises for the receiver's faults."""
+    started = time.monotonic()
+
+    def done(status: int | None, error: str | None, excerpt: str | None = None) -> Outcome:
+        return Outcome(status, error, excerpt, int((time.monotonic() - started) * 1000))
+
+    settings = runtime.settings
+    if job.secret is None:
+        # Sealed under another secret key: nothing can be signed; never send unsigned.
+        log.warning("webhook subscription %s: signing secret cannot be opened", job.subscription_id)
+        return done(None, "connection_failed")
+    try:
+        addresses = await targets.resolve(job.target_url, settings)
+    except targets.TargetRefused as refused:
+        log.info(
+            "webhook subscription %s: target refused (%s)", job.subscription_id, refused.reason
+        )
+        return done(None, "connection_failed")
+    body = signing.body_bytes(job.event, links.base_url(runtime), settings.default_time_zone)
+    headers = signing.request_headers(
+        secret=job.secret,
+        t=int(time.time()),
+        event_id=job.event.id,
+        topic=job.event.topic,
+        body=body,
+        delivery_id=job.attempt_id,
+        attempt=job.attempt,
+    )
+    host = urlsplit(job.target_url).hostname or ""
+    try:
+        async with asyncio.timeout(settings.webhook_timeout):
+            with pinned(host, addresses):
+                response = await client.post(job.target_url, content=body, headers=headers)
+    except (httpx.HTTPError, OSError, TimeoutError) as exc:
+        return done(None, _classify(exc))
+    excerpt = _excerpt(response.content)
+    if 200 <= response.status_code < 300:
+        return done(response.status_code, None, excerpt)
+    if 300 <= response.status_code < 400:
+        return done(response.status_code, "redirect", excerpt)
+    return done(response.status_code, "http_error", excerpt)
+
+
+async def finish(
+    session: AsyncSession, runtime: Runtime, worker_id: str, job: Job, outcome: Outcome
+) -> None:
+    """Record ``outcome`` of ``job`` (in ``session``'s transaction), if the lease is still ours."""
+    now = utcnow()
+    await session.execute(
+        update(WebhookAttempt)
+        .where(WebhookAttempt.id == job.attempt_id)
+        .values(
+            status_code=outcome.status_code,
+            error=outcome.error,
+            response_excerpt=outcome.excerpt,
+            duration_ms=outcome.duration_ms,
+        )
+    )
+    delays = runtime.settings.retry_delays
+    last_attempt = job.attempt >= len(delays) + 1
+    if outcome.succeeded:
+        values: dict[str, object] = {"status": "succeeded", "finished_at": now}
+    elif last_attempt:
+        values = {"status": "failed", "finished_at": now}
+    else:
+        delay = delays[min(job.attempt, len(delays)) - 1]
+        values = {"status": "pending", "next_attempt_at": now + timedelta(seconds=delay)}
+    mine = await session.execute(
+        update(WebhookDelivery)
+        .where(claims.still_mine(WebhookDelivery, job.delivery_id, worker_id))
+        .values(locked_by=None, locked_until=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(mine, "rowcount", 0) != 1:
+        return  # the lease ran out and another worker took it: its outcome counts
+    subscription = WebhookSubscription
+    changes: dict[str, object] = {
+        "last_delivery_at": now,
+        "last_delivery_status": outcome.status_code,
+    }
+    if outcome.succeeded:
+        changes["consecutive_failures"] = 0
+    elif last_attempt:
+        changes["consecutive_failures"] = subscription.consecutive_failures + 1
+    await session.execute(
+        update(subscription)
+        .where(subscription.id == job.subscription_id)
+        .values(**changes)
+        .execution_options(synchronize_session=False)
+    )
+    if not outcome.succeeded and last_attempt:
+        await session.execute(
+            update(subscription)
+            .where(
+                subscription.id == job.subscription_id,
+                subscription.consecutive_failures >= runtime.settings.webhook_deactivate_after,
+            )
+            .values(active=False)
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def deliver_due(
+    runtime: Runtime, client: httpx.AsyncClient, worker_id: str, limit: int
+) -> int:
+    """Claim up to ``limit`` due deliveries, send them concurrently, record the outcomes;
+    return how many attempts were made."""
+    jobs = await claim(runtime, worker_id, limit, utcnow())
+    if not jobs:
+        return 0
+
+    async def one(job: Job) -> None:
+        outcome = await send(runtime, client, job)
+        async with runtime.db.transaction() as session:
+            await finish(session, runtime, worker_id, job, outcome)
+        log.info(
+            "webhook event %s to subscription %s attempt %s: %s",
+            job.event.id,
+            job.subscription_id,
+            job.attempt,
+            outcome.error or outcome.status_code,
+        )
+
+    results = await asyncio.gather(*(one(job) for job in jobs), return_exceptions=True)
+    for job, result in zip(jobs, results, strict=True):
+        if isinstance(result, Exception):
+            # The lease expires and the delivery is retried; the cause is for the operator.
+            log.error(
+                "webhook event %s to subscription %s: outcome not recorded (%s)",
+                job.event.id,
+                job.subscription_id,
+                type(result).__name__,
+            )
+    return len(jobs)
+
+
+async def prune_attempts(runtime: Runtime, now: datetime | None = None) -> int:
+    """Delete attempt log rows older than 30 days (§18.7); return how many."""
+    cutoff = (now or utcnow()) - KEEP_ATTEMPTS
+    async with runtime.db.transaction() as session:
+        result = await session.execute(
+            delete(WebhookAttempt).where(WebhookAttempt.created < cutoff)
+        )
+    return int(getattr(result, "rowcount", 0) or 0)
