@@ -180,7 +180,7 @@ async def test_a_hanging_receiver_is_a_timeout(
         tmp_path, database_url, webhook_timeout=0.5, webhook_retry_delays="0"
     )
     site = await create_site(runtime)
-    async with receiver(hang=True) as hook:
+    async with receiver(hang=2) as hook:
         await create_subscription(runtime, site.id, hook.url())
         await record_game_event(runtime, site.id)
         worker = Worker(runtime, "w1")

@@ -2,7 +2,7 @@
 
 It records every request (path, headers, raw body) and answers according to its script:
 fail the first ``fail`` requests with 500, answer ``redirect`` with a 302, or ``hang`` (hold
-the request until released or the connection drops). Runs on the test's event loop.
+the first ``hang`` requests until released). Runs on the test's event loop.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class Received:
 class Receiver:
     fail: int = 0  # answer 500 to this many requests first
     redirect: bool = False
-    hang: bool = False
+    hang: int = 0  # hold this many requests (until released), then answer normally
     status: int = 200
     requests: list[Received] = field(default_factory=list)
     port: int = 0
@@ -86,7 +86,8 @@ class Receiver:
                 )
                 body = await reader.readexactly(length)
                 self.requests.append(Received(path, headers, body))
-                if self.hang:
+                if self.hang > 0:
+                    self.hang -= 1
                     await self.released.wait()
                 status, extra, content = self._answer()
                 head = [f"HTTP/1.1 {status} X", f"Content-Length: {len(content)}"]
