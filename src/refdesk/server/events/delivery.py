@@ -1,12 +1,13 @@
 """Delivering webhooks (contract §19.2): claim due deliveries, write the attempt row, check
 the target again, POST the signed body, record the outcome, schedule the retry.
 
-Per batch: one transaction claims the due deliveries (a lease, ``events/claims.py``) and
-writes one ``WebhookAttempt`` per delivery (its id is ``X-Refdesk-Delivery``); then the
-requests run concurrently outside any transaction; then each outcome is written in its own
-transaction, only while this worker still holds the lease. A worker killed mid-request
-leaves its lease to expire; the delivery is then claimed again (the next attempt number) by
-any worker, so nothing is lost, and a receiver may see the event twice (at least once).
+One transaction claims due deliveries (a lease, ``events/claims.py``) and writes one
+``WebhookAttempt`` per delivery (its id is ``X-Refdesk-Delivery``); each request then runs
+outside any transaction (the worker keeps a bounded number in flight); each outcome is
+written, together with others that ended meanwhile, only while this worker still holds the
+lease. A worker killed mid-request leaves its lease to expire; the delivery is then claimed
+again (the next attempt number) by any worker, so nothing is lost, and a receiver may see
+the event twice (at least once).
 """
 
 from __future__ import annotations
@@ -256,19 +257,13 @@ async def finish(
         )
 
 
-async def deliver_due(
-    runtime: Runtime, client: httpx.AsyncClient, worker_id: str, limit: int
-) -> int:
-    """Claim up to ``limit`` due deliveries, send them concurrently, record the outcomes;
-    return how many attempts were made."""
-    jobs = await claim(runtime, worker_id, limit, utcnow())
-    if not jobs:
-        return 0
-
-    async def one(job: Job) -> None:
-        outcome = await send(runtime, client, job)
-        async with runtime.db.transaction() as session:
+async def finish_all(runtime: Runtime, worker_id: str, outcomes: list[tuple[Job, Outcome]]) -> None:
+    """Record several outcomes in one transaction (a group commit: on SQLite the commit, not
+    the statements, is what costs)."""
+    async with runtime.db.transaction() as session:
+        for job, outcome in outcomes:
             await finish(session, runtime, worker_id, job, outcome)
+    for job, outcome in outcomes:
         log.info(
             "webhook event %s to subscription %s attempt %s: %s",
             job.event.id,
@@ -276,18 +271,6 @@ async def deliver_due(
             job.attempt,
             outcome.error or outcome.status_code,
         )
-
-    results = await asyncio.gather(*(one(job) for job in jobs), return_exceptions=True)
-    for job, result in zip(jobs, results, strict=True):
-        if isinstance(result, Exception):
-            # The lease expires and the delivery is retried; the cause is for the operator.
-            log.error(
-                "webhook event %s to subscription %s: outcome not recorded (%s)",
-                job.event.id,
-                job.subscription_id,
-                type(result).__name__,
-            )
-    return len(jobs)
 
 
 async def prune_attempts(runtime: Runtime, now: datetime | None = None) -> int:

@@ -63,6 +63,10 @@ class Worker:
         self.concurrency = concurrency
         self._client: httpx.AsyncClient | None = None
         self._pruned_at = 0.0
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._outcomes: list[tuple[delivery.Job, delivery.Outcome]] = []
+        # This worker's write transactions one at a time (claims, outcomes, fan-out).
+        self._writes = asyncio.Lock()
         self.wake = asyncio.Event()
 
     @property
@@ -71,7 +75,13 @@ class Worker:
             self._client = make_client(self.runtime.settings.webhook_timeout, self.concurrency)
         return self._client
 
+    async def drain(self) -> None:
+        """Wait for the deliveries in flight to finish."""
+        while self._in_flight:
+            await asyncio.gather(*list(self._in_flight), return_exceptions=True)
+
     async def aclose(self) -> None:
+        await self.drain()
         if self._client is not None:
             await self._client.aclose()
             self._client = None
@@ -80,16 +90,50 @@ class Worker:
         """One round: dispatch new events, deliver due webhooks, send due e-mail, queue
         scheduled notifications."""
         done = Round()
-        done.dispatched = await dispatch.dispatch_pending(self.runtime, DISPATCH_BATCH)
-        done.delivered = await delivery.deliver_due(
-            self.runtime, self.client, self.worker_id, self.concurrency
-        )
+        async with self._writes:
+            done.dispatched = await dispatch.dispatch_pending(self.runtime, DISPATCH_BATCH)
+        done.delivered = await self._start_deliveries()
         done.mailed = await mail_sender.send_due(self.runtime, self.worker_id)
         done.scheduled = await schedules.run_due(self.runtime, utcnow())
         if time.monotonic() - self._pruned_at > PRUNE_EVERY_SECONDS:
             self._pruned_at = time.monotonic()
             await delivery.prune_attempts(self.runtime)
         return done
+
+    async def _start_deliveries(self) -> int:
+        """Claim as many due deliveries as there is room in flight for and start them; they
+        finish in the background (``wake`` is set as each one ends)."""
+        room = self.concurrency - len(self._in_flight)
+        if room <= 0:
+            return 0
+        async with self._writes:
+            jobs = await delivery.claim(self.runtime, self.worker_id, room, utcnow())
+        for job in jobs:
+            task = asyncio.create_task(self._deliver(job))
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+        return len(jobs)
+
+    async def _deliver(self, job: delivery.Job) -> None:
+        try:
+            outcome = await delivery.send(self.runtime, self.client, job)
+            self._outcomes.append((job, outcome))
+            await self._record_outcomes()
+        finally:
+            self.wake.set()
+
+    async def _record_outcomes(self) -> None:
+        """Write every outcome waiting, in one transaction; a task whose outcome another
+        task's write already took finds nothing left to do."""
+        async with self._writes:
+            batch, self._outcomes = self._outcomes, []
+            if not batch:
+                return
+            try:
+                await delivery.finish_all(self.runtime, self.worker_id, batch)
+            except Exception as exc:
+                # Their leases expire and the deliveries are retried; the cause is logged.
+                log.error("%d webhook outcomes not recorded (%s)", len(batch), type(exc).__name__)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Rounds until ``stop`` is set; a failing round is logged and retried after a pause
