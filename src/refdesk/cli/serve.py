@@ -32,7 +32,6 @@ from refdesk.server.logs import logging_config
 
 if TYPE_CHECKING:
     from refdesk.server.demo.seed import DemoOutcome
-    from refdesk.server.runtime import Runtime
 
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")
 log = logging.getLogger("refdesk.serve")
@@ -202,21 +201,6 @@ async def _serve_all(
             loop.remove_signal_handler(sig)
 
 
-async def _serve_with_worker(
-    servers: list[uvicorn.Server],
-    sockets: list[socket.socket] | None,
-    runtime: Runtime,
-    events_worker: bool,
-) -> int:
-    from refdesk.cli.worker import in_process_worker
-
-    try:
-        async with in_process_worker(runtime, events_worker):
-            return await _serve_all(servers, sockets)
-    finally:
-        await runtime.db.dispose()
-
-
 def _run_process(
     settings: Settings,
     host: str,
@@ -227,6 +211,7 @@ def _run_process(
     events_worker: bool = False,
 ) -> None:
     """Serve in this process; with ``events_worker``, run the events worker beside it."""
+    from refdesk.cli.worker import with_worker
     from refdesk.server.app import create_app
     from refdesk.server.runtime import Runtime
 
@@ -238,7 +223,7 @@ def _run_process(
     configs = _configs(app, host, listeners)
     servers: list[uvicorn.Server] = [_Server(config) for config in configs]
     with asyncio.Runner(loop_factory=configs[0].get_loop_factory()) as runner:
-        status = runner.run(_serve_with_worker(servers, sockets, runtime, events_worker))
+        status = runner.run(with_worker(_serve_all(servers, sockets), runtime, events_worker))
     if status:
         raise CliError("the server could not start (see the messages above)", status)
 
@@ -252,14 +237,8 @@ def _worker(
     events_worker: bool,
 ) -> None:
     try:
-        _run_process(
-            Settings(**settings_values),
-            host,
-            listeners,
-            sockets,
-            origin=origin,
-            events_worker=events_worker,
-        )
+        settings = Settings(**settings_values)
+        _run_process(settings, host, listeners, sockets, origin=origin, events_worker=events_worker)
     except CliError as exc:
         print(f"Error: {exc.message}", file=sys.stderr)
         sys.exit(exc.code)

@@ -8,7 +8,8 @@ import contextlib
 import logging
 import logging.config
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any, TypeVar
 
 from refdesk.server.config import Settings
 from refdesk.server.events.worker import Worker
@@ -16,6 +17,7 @@ from refdesk.server.logs import logging_config
 from refdesk.server.runtime import Runtime
 
 log = logging.getLogger("refdesk.worker")
+T = TypeVar("T")
 
 
 async def _run(settings: Settings, worker_id: str | None, once: bool) -> None:
@@ -62,3 +64,13 @@ async def in_process_worker(runtime: Runtime, enabled: bool) -> AsyncIterator[No
             await asyncio.wait_for(task, runtime.settings.webhook_timeout + 5)
         except TimeoutError:
             log.warning("events worker did not stop in time; its leases will expire")
+
+
+async def with_worker(serving: Coroutine[Any, Any, T], runtime: Runtime, enabled: bool) -> T:
+    """Run ``serving`` (the server) with the in-process worker beside it when ``enabled``;
+    the worker stops after the server, then the database pool is closed."""
+    try:
+        async with in_process_worker(runtime, enabled):
+            return await serving
+    finally:
+        await runtime.db.dispose()
