@@ -198,71 +198,59 @@ async def send(runtime: Runtime, client: httpx.AsyncClient, job: Job) -> Outcome
     return done(response.status_code, "http_error", excerpt)
 
 
-async def finish(
-    session: AsyncSession, runtime: Runtime, worker_id: str, job: Job, outcome: Outcome
-) -> None:
-    """Record ``outcome`` of ``job`` (in ``session``'s transaction), if the lease is still ours."""
-    now = utcnow()
-    await session.execute(
-        update(WebhookAttempt)
-        .where(WebhookAttempt.id == job.attempt_id)
-        .values(
-            status_code=outcome.status_code,
-            error=outcome.error,
-            response_excerpt=outcome.excerpt,
-            duration_ms=outcome.duration_ms,
-        )
-    )
-    delays = runtime.settings.retry_delays
-    last_attempt = job.attempt >= len(delays) + 1
+def _next_state(job: Job, outcome: Outcome, delays: tuple[float, ...]) -> tuple[str, float]:
+    """(status, seconds until the next attempt) of the delivery after this attempt."""
     if outcome.succeeded:
-        values: dict[str, object] = {"status": "succeeded", "finished_at": now}
-    elif last_attempt:
-        values = {"status": "failed", "finished_at": now}
-    else:
-        delay = delays[min(job.attempt, len(delays)) - 1]
-        values = {"status": "pending", "next_attempt_at": now + timedelta(seconds=delay)}
-    mine = await session.execute(
-        update(WebhookDelivery)
-        .where(claims.still_mine(WebhookDelivery, job.delivery_id, worker_id))
-        .values(locked_by=None, locked_until=None, **values)
-        .execution_options(synchronize_session=False)
-    )
-    if getattr(mine, "rowcount", 0) != 1:
-        return  # the lease ran out and another worker took it: its outcome counts
-    subscription = WebhookSubscription
-    changes: dict[str, object] = {
-        "last_delivery_at": now,
-        "last_delivery_status": outcome.status_code,
-    }
-    if outcome.succeeded:
-        changes["consecutive_failures"] = 0
-    elif last_attempt:
-        changes["consecutive_failures"] = subscription.consecutive_failures + 1
-    await session.execute(
-        update(subscription)
-        .where(subscription.id == job.subscription_id)
-        .values(**changes)
-        .execution_options(synchronize_session=False)
-    )
-    if not outcome.succeeded and last_attempt:
-        await session.execute(
-            update(subscription)
-            .where(
-                subscription.id == job.subscription_id,
-                subscription.consecutive_failures >= runtime.settings.webhook_deactivate_after,
-            )
-            .values(active=False)
-            .execution_options(synchronize_session=False)
-        )
+        return "succeeded", 0.0
+    if job.attempt >= len(delays) + 1:
+        return "failed", 0.0
+    return "pending", delays[min(job.attempt, len(delays)) - 1]
 
 
 async def finish_all(runtime: Runtime, worker_id: str, outcomes: list[tuple[Job, Outcome]]) -> None:
-    """Record several outcomes in one transaction (a group commit: on SQLite the commit, not
-    the statements, is what costs)."""
+    """Record the outcomes of several attempts in one transaction (a group commit, with one
+    statement per kind of change rather than per attempt). A delivery whose lease this worker
+    no longer holds keeps what the worker that took it over records."""
+    now = utcnow()
+    delays = runtime.settings.retry_delays
     async with runtime.db.transaction() as session:
+        await session.execute(
+            update(WebhookAttempt),
+            [
+                {
+                    "id": job.attempt_id,
+                    "status_code": outcome.status_code,
+                    "error": outcome.error,
+                    "response_excerpt": outcome.excerpt,
+                    "duration_ms": outcome.duration_ms,
+                }
+                for job, outcome in outcomes
+            ],
+        )
+        states: dict[tuple[str, float], list[int]] = {}
         for job, outcome in outcomes:
-            await finish(session, runtime, worker_id, job, outcome)
+            states.setdefault(_next_state(job, outcome, delays), []).append(job.delivery_id)
+        kept: set[int] = set()
+        for (status, delay), ids in states.items():
+            values: dict[str, object] = {"status": status, "locked_by": None, "locked_until": None}
+            if status == "pending":
+                values["next_attempt_at"] = now + timedelta(seconds=delay)
+            else:
+                values["finished_at"] = now
+            rows = await session.scalars(
+                update(WebhookDelivery)
+                .where(WebhookDelivery.id.in_(ids), WebhookDelivery.locked_by == worker_id)
+                .values(**values)
+                .returning(WebhookDelivery.id)
+                .execution_options(synchronize_session=False)
+            )
+            kept.update(rows.all())
+        by_subscription: dict[int, list[tuple[Job, Outcome]]] = {}
+        for job, outcome in outcomes:
+            if job.delivery_id in kept:
+                by_subscription.setdefault(job.subscription_id, []).append((job, outcome))
+        for subscription_id, done in by_subscription.items():
+            await _update_subscription(session, runtime, subscription_id, done, now)
     for job, outcome in outcomes:
         log.info(
             "webhook event %s to subscription %s attempt %s: %s",
@@ -270,6 +258,50 @@ async def finish_all(runtime: Runtime, worker_id: str, outcomes: list[tuple[Job,
             job.subscription_id,
             job.attempt,
             outcome.error or outcome.status_code,
+        )
+
+
+async def _update_subscription(
+    session: AsyncSession,
+    runtime: Runtime,
+    subscription_id: int,
+    done: list[tuple[Job, Outcome]],
+    now: datetime,
+) -> None:
+    """``last_delivery_*`` from the last attempt; ``consecutive_failures`` reset by a success
+    and raised by each event that used its last attempt; deactivation at the threshold."""
+    delays = runtime.settings.retry_delays
+    reset, failed = False, 0
+    for job, outcome in done:
+        state = _next_state(job, outcome, delays)[0]
+        if state == "succeeded":
+            reset, failed = True, 0
+        elif state == "failed":
+            failed += 1
+    sub = WebhookSubscription
+    changes: dict[str, object] = {
+        "last_delivery_at": now,
+        "last_delivery_status": done[-1][1].status_code,
+    }
+    if reset:
+        changes["consecutive_failures"] = failed
+    elif failed:
+        changes["consecutive_failures"] = sub.consecutive_failures + failed
+    await session.execute(
+        update(sub)
+        .where(sub.id == subscription_id)
+        .values(**changes)
+        .execution_options(synchronize_session=False)
+    )
+    if failed:
+        await session.execute(
+            update(sub)
+            .where(
+                sub.id == subscription_id,
+                sub.consecutive_failures >= runtime.settings.webhook_deactivate_after,
+            )
+            .values(active=False)
+            .execution_options(synchronize_session=False)
         )
 
 

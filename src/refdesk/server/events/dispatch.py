@@ -84,6 +84,13 @@ async def dispatch_batch(
 
 
 async def dispatch_pending(runtime: Runtime, limit: int = 200) -> int:
-    """Dispatch one batch of up to ``limit`` events in its own transaction."""
+    """Dispatch one batch of up to ``limit`` events in its own transaction (opened only when
+    a plain read sees undispatched events: an idle round costs no write transaction)."""
+    async with runtime.db.session() as session:
+        waiting = await session.scalar(
+            select(Event.id).where(Event.dispatched_at.is_(None)).limit(1)
+        )
+    if waiting is None:
+        return 0
     async with runtime.db.transaction() as session:
         return await dispatch_batch(session, runtime, limit)

@@ -104,7 +104,8 @@ class Worker:
         """Claim as many due deliveries as there is room in flight for and start them; they
         finish in the background (``wake`` is set as each one ends)."""
         room = self.concurrency - len(self._in_flight)
-        if room <= 0:
+        # Claim in batches (half the slots at least), not one claim transaction per slot.
+        if room <= 0 or (self._in_flight and room < max(1, self.concurrency // 2)):
             return 0
         async with self._writes:
             jobs = await delivery.claim(self.runtime, self.worker_id, room, utcnow())
