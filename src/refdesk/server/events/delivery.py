@@ -249,7 +249,9 @@ async def finish_all(runtime: Runtime, worker_id: str, outcomes: list[tuple[Job,
         for job, outcome in outcomes:
             if job.delivery_id in kept:
                 by_subscription.setdefault(job.subscription_id, []).append((job, outcome))
-        for subscription_id, done in by_subscription.items():
+        # In id order: two workers finishing at once lock the shared subscription rows in the
+        # same order, so they wait for each other instead of deadlocking.
+        for subscription_id, done in sorted(by_subscription.items()):
             await _update_subscription(session, runtime, subscription_id, done, now)
     for job, outcome in outcomes:
         log.info(
