@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import ssl
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from refdesk.server.events.record import record
 from refdesk.server.events.topics import RESOURCE_WEBHOOK_SUBSCRIPTION
 from refdesk.server.events.worker import Worker
 from refdesk.server.runtime import Runtime
+from refdesk.server.tls import ensure_local_tls
 from tests.factories import create_site
 from tests.support.receiver import Received, receiver
 from tests.support.webhooks import (
@@ -253,3 +255,26 @@ async def test_which_subscriptions_receive_an_event(runtime: Runtime) -> None:
     )
     assert ping_body["id"] == ping.id and "game" not in ping_body["_links"]
     assert ping_body["_links"]["resource"]["resource-type"] == "webhook-subscription"
+
+
+async def test_an_untrusted_certificate_is_a_tls_error(
+    runtime: Runtime, tmp_path: Path, database_url: str
+) -> None:
+    runtime.settings = delivery_settings(tmp_path, database_url, webhook_retry_delays="0")
+    local = ensure_local_tls(tmp_path / "receiver-tls")  # a CA nobody trusts
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(local.cert, local.key)
+    site = await create_site(runtime)
+    async with receiver(tls=context) as hook:
+        await create_subscription(runtime, site.id, hook.url())
+        await record_game_event(runtime, site.id)
+        worker = Worker(runtime, "w1")
+        try:
+            await run_until(worker, lambda: all_finished(runtime))
+        finally:
+            await worker.aclose()
+        assert hook.requests == []
+    assert [(r.status_code, r.error) for r in await attempts(runtime)] == [
+        (None, "tls_error"),
+        (None, "tls_error"),
+    ]

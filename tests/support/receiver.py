@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -36,13 +37,17 @@ class Receiver:
     requests: list[Received] = field(default_factory=list)
     port: int = 0
     released: asyncio.Event = field(default_factory=asyncio.Event)
+    tls: ssl.SSLContext | None = None  # serve HTTPS with this context
     _server: asyncio.Server | None = None
 
     def url(self, path: str = "/hook") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self.port}{path}"
 
     async def start(self) -> None:
-        self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
+        self._server = await asyncio.start_server(
+            self._handle, "127.0.0.1", self.port, ssl=self.tls
+        )
         self.port = int(self._server.sockets[0].getsockname()[1])
 
     async def stop(self) -> None:
