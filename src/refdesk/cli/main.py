@@ -26,6 +26,7 @@ from refdesk.cli.commands import (
     sites,
     statements,
     webhooks,
+    worker,
 )
 
 app = typer.Typer(
@@ -48,6 +49,7 @@ app.command()(assignments.accept)
 app.command()(assignments.decline)
 app.command()(statements.statements)
 app.command()(serve.serve)
+app.command()(worker.worker)
 app.command()(admin.maintenance)
 
 # Groups of sub-commands.

@@ -206,14 +206,24 @@ def _run_process(
     host: str,
     listeners: list[Listener],
     sockets: list[socket.socket] | None = None,
+    *,
+    origin: str | None = None,
+    events_worker: bool = False,
 ) -> None:
+    """Serve in this process; with ``events_worker``, run the events worker beside it."""
+    from refdesk.cli.worker import with_worker
     from refdesk.server.app import create_app
+    from refdesk.server.runtime import Runtime
 
-    app = create_app(settings)
+    runtime = Runtime.build(settings)
+    if origin:
+        # Links in webhook bodies and e-mail when public_base_url is unset (events/links.py).
+        runtime.extras["base_url"] = origin
+    app = create_app(settings, runtime)
     configs = _configs(app, host, listeners)
     servers: list[uvicorn.Server] = [_Server(config) for config in configs]
     with asyncio.Runner(loop_factory=configs[0].get_loop_factory()) as runner:
-        status = runner.run(_serve_all(servers, sockets))
+        status = runner.run(with_worker(_serve_all(servers, sockets), runtime, events_worker))
     if status:
         raise CliError("the server could not start (see the messages above)", status)
 
@@ -223,16 +233,23 @@ def _worker(
     host: str,
     listeners: list[Listener],
     sockets: list[socket.socket],
+    origin: str,
+    events_worker: bool,
 ) -> None:
     try:
-        _run_process(Settings(**settings_values), host, listeners, sockets)
+        settings = Settings(**settings_values)
+        _run_process(settings, host, listeners, sockets, origin=origin, events_worker=events_worker)
     except CliError as exc:
         print(f"Error: {exc.message}", file=sys.stderr)
         sys.exit(exc.code)
 
 
-def _run_workers(settings: Settings, host: str, listeners: list[Listener], workers: int) -> None:
-    """N processes sharing the listening sockets; the parent only supervises."""
+def _run_workers(
+    settings: Settings, host: str, listeners: list[Listener], workers: int, origin: str
+) -> None:
+    """N processes sharing the listening sockets; the parent only supervises. Only the first
+    runs the in-process events worker (when enabled): one is enough on SQLite, whose writers
+    queue anyway, and several would share safely but only add lock contention."""
     configs = _configs(_placeholder_app, host, listeners)
     try:
         sockets = [config.bind_socket() for config in configs]
@@ -241,8 +258,18 @@ def _run_workers(settings: Settings, host: str, listeners: list[Listener], worke
     context = multiprocessing.get_context("spawn")
     values = settings.model_dump()
     processes = [
-        context.Process(target=_worker, args=(values, host, listeners, sockets))
-        for _ in range(workers)
+        context.Process(
+            target=_worker,
+            args=(
+                values,
+                host,
+                listeners,
+                sockets,
+                origin,
+                settings.runs_worker_in_process and n == 0,
+            ),
+        )
+        for n in range(workers)
     ]
     for process in processes:
         process.start()
@@ -353,7 +380,15 @@ def serve(settings: Settings, options: ServeOptions) -> None:
             out.print(f"demo client secrets rotated: {', '.join(outcome.rotated)}")
     sys.stdout.flush()
 
+    if settings.runs_worker_in_process:
+        out.print("events worker: in-process (webhooks and e-mail are sent by this server)")
     if options.workers == 1:
-        _run_process(settings, options.host, listeners)
+        _run_process(
+            settings,
+            options.host,
+            listeners,
+            origin=origin,
+            events_worker=settings.runs_worker_in_process,
+        )
     else:
-        _run_workers(settings, options.host, listeners, options.workers)
+        _run_workers(settings, options.host, listeners, options.workers, origin)

@@ -1,0 +1,169 @@
+"""The events worker: fans events out, delivers webhooks, sends e-mail, queues reminders.
+
+``run_once`` does one round of everything; ``run`` repeats it until told to stop, sleeping
+``worker_poll_seconds`` between rounds that found nothing to do (a busy round loops at
+once). Several workers (processes, hosts) may run against one database: dispatching locks
+its events, deliveries and e-mails are claimed with leases (``claims.py``), reminders are
+guarded by ``NotificationMark``. Log lines name events and subscriptions by id only, never a
+secret, a body or a target URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+from dataclasses import dataclass
+
+import httpx
+
+from refdesk.server.db.base import utcnow
+from refdesk.server.events import delivery, dispatch, mail_sender, schedules
+from refdesk.server.events.transport import make_client
+from refdesk.server.runtime import Runtime
+
+log = logging.getLogger("refdesk.worker")
+# Deliveries in flight at once per worker (also the connection pool's size).
+DEFAULT_CONCURRENCY = 16
+DISPATCH_BATCH = 200
+PRUNE_EVERY_SECONDS = 3600.0
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}"
+
+
+@dataclass
+class Round:
+    """What one round did."""
+
+    dispatched: int = 0
+    delivered: int = 0
+    mailed: int = 0
+    scheduled: int = 0
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.dispatched or self.delivered or self.mailed or self.scheduled)
+
+
+class Worker:
+    def __init__(
+        self,
+        runtime: Runtime,
+        worker_id: str | None = None,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+    ) -> None:
+        self.runtime = runtime
+        self.worker_id = worker_id or default_worker_id()
+        self.concurrency = concurrency
+        self._client: httpx.AsyncClient | None = None
+        self._pruned_at = 0.0
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._outcomes: list[tuple[delivery.Job, delivery.Outcome]] = []
+        # This worker's write transactions one at a time (claims, outcomes, fan-out).
+        self._writes = asyncio.Lock()
+        self.wake = asyncio.Event()
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = make_client(self.runtime.settings.webhook_timeout, self.concurrency)
+        return self._client
+
+    async def drain(self) -> None:
+        """Wait for the deliveries in flight to finish."""
+        while self._in_flight:
+            await asyncio.gather(*list(self._in_flight), return_exceptions=True)
+
+    async def aclose(self) -> None:
+        await self.drain()
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def run_once(self) -> Round:
+        """One round: dispatch new events, deliver due webhooks, send due e-mail, queue
+        scheduled notifications."""
+        done = Round()
+        async with self._writes:
+            done.dispatched = await dispatch.dispatch_pending(self.runtime, DISPATCH_BATCH)
+        done.delivered = await self._start_deliveries()
+        done.mailed = await mail_sender.send_due(self.runtime, self.worker_id)
+        done.scheduled = await schedules.run_due(self.runtime, utcnow())
+        if time.monotonic() - self._pruned_at > PRUNE_EVERY_SECONDS:
+            self._pruned_at = time.monotonic()
+            await delivery.prune_attempts(self.runtime)
+        return done
+
+    async def _start_deliveries(self) -> int:
+        """Claim as many due deliveries as there is room in flight for and start them; they
+        finish in the background (``wake`` is set as each one ends)."""
+        room = self.concurrency - len(self._in_flight)
+        # Claim in batches (half the slots at least), not one claim transaction per slot.
+        if room <= 0 or (self._in_flight and room < max(1, self.concurrency // 2)):
+            return 0
+        async with self._writes:
+            jobs = await delivery.claim(self.runtime, self.worker_id, room, utcnow())
+        for job in jobs:
+            task = asyncio.create_task(self._deliver(job))
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+        return len(jobs)
+
+    async def _deliver(self, job: delivery.Job) -> None:
+        try:
+            outcome = await delivery.send(self.runtime, self.client, job)
+            self._outcomes.append((job, outcome))
+            await self._record_outcomes()
+        finally:
+            self.wake.set()
+
+    async def _record_outcomes(self) -> None:
+        """Write every outcome waiting, in one transaction; a task whose outcome another
+        task's write already took finds nothing left to do."""
+        async with self._writes:
+            batch, self._outcomes = self._outcomes, []
+            if not batch:
+                return
+            try:
+                await delivery.finish_all(self.runtime, self.worker_id, batch)
+            except Exception as exc:
+                # Their leases expire and the deliveries are retried; the cause is logged.
+                log.error("%d webhook outcomes not recorded (%s)", len(batch), type(exc).__name__)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Rounds until ``stop`` is set; a failing round is logged and retried after a pause
+        (e.g. the database is down), it does not end the worker."""
+        poll = self.runtime.settings.worker_poll_seconds
+        log.info("events worker %s started", self.worker_id)
+        try:
+            while not stop.is_set():
+                busy = False
+                try:
+                    busy = (await self.run_once()).busy
+                except Exception as exc:
+                    log.error("events worker round failed: %s", type(exc).__name__)
+                if busy:
+                    await asyncio.sleep(0)
+                    continue
+                await self._pause(stop, poll)
+        finally:
+            await self.aclose()
+            log.info("events worker %s stopped", self.worker_id)
+
+    async def _pause(self, stop: asyncio.Event, seconds: float) -> None:
+        """Sleep ``seconds``, or less when stopped or woken (``self.wake``)."""
+        waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self.wake.wait())]
+        try:
+            await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await waiter
+            self.wake.clear()
