@@ -96,8 +96,12 @@ async def test_kill_9_mid_delivery_loses_nothing(runtime: Runtime, workers: Work
     (delivery,) = await deliveries(runtime)
     assert (delivery.status, delivery.attempts) == ("succeeded", 2)
     rows = await attempts(runtime)
-    # The killed attempt keeps its row with no outcome; the restart's attempt succeeded.
-    assert [(r.attempt, r.status_code) for r in rows] == [(1, None), (2, 200)]
+    # The killed attempt's row is marked a timeout when the delivery is claimed again; the
+    # restart's attempt succeeded.
+    assert [(r.attempt, r.status_code, r.error) for r in rows] == [
+        (1, None, "timeout"),
+        (2, 200, None),
+    ]
     assert second.stop() == 0  # SIGTERM: a clean exit
 
 

@@ -92,6 +92,18 @@ async def claim(runtime: Runtime, worker_id: str, limit: int, now: datetime) -> 
         )
         if not deliveries:
             return []
+        # An earlier attempt still without a result was cut off (its worker died or lost its
+        # lease): in the log it is a ``timeout``, not a blank that reads like a success.
+        await session.execute(
+            update(WebhookAttempt)
+            .where(
+                WebhookAttempt.delivery_id.in_([d.id for d in deliveries]),
+                WebhookAttempt.status_code.is_(None),
+                WebhookAttempt.error.is_(None),
+            )
+            .values(error="timeout")
+            .execution_options(synchronize_session=False)
+        )
         events = {
             e.id: e
             for e in await session.scalars(
