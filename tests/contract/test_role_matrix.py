@@ -132,6 +132,12 @@ ROWS: list[tuple[str, str, Any, str]] = [
     ("PUT", "/users/{o}", {"grade": "8"}, "X:403 Ob:403 O:403 M:403 A:200"),
     ("GET", "/users/{o}/availability", None, "X:403 Ob:403 O:200 M:200 A:200"),
     ("POST", "/users/{o}/availability", {"date": "2030-01-01"}, "X:403 Ob:403 M:403 O:201 A:201"),
+    (
+        "POST",
+        "/users/{o}/availability/weekly",
+        {"days": ["sat"], "start_date": "2030-01-01", "end_date": "2030-01-31"},
+        "X:403 Ob:403 M:403 O:200 A:200",
+    ),
     ("GET", "/users/{o}/conflicts", None, ADMIN_READ),
     ("GET", "/users/{o}/abilities", None, ADMIN_READ),
     ("PUT", "/users/{o}/abilities", {"abilities": []}, "X:403 Ob:403 O:403 M:403 A:200"),

@@ -342,6 +342,8 @@ def base_body(method: str, path: str, field: str, h: dict[str, int]) -> dict[str
         body.update(recipient_ids=[h["user"]], subject=f"Subject {n}", body="Text")
     elif path.endswith("/availability"):
         body["date"] = "2031-01-02"
+    elif path.endswith("/availability/weekly"):
+        body.update(days=["sat"], start_date="2031-01-01", end_date="2031-01-31")
     elif path.endswith("/users") and method == "POST":
         body.update(first_name="F", last_name="L", email=f"new{n}@example.org")
     return body

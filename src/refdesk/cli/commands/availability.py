@@ -88,3 +88,57 @@ def availability_clear(
     with api_errors(), open_client(profile) as client:
         client.availability.delete(user_id, entry_id)
     typer.echo(f"deleted availability entry {entry_id} of user {user_id}")
+
+
+@availability_app.command("weekly")
+def availability_weekly(
+    user_id: Annotated[int, typer.Option("--user", help="User id.", min=1)],
+    days: Annotated[str, typer.Option(help="Weekdays, comma separated (sat,sun or saturday).")],
+    start_date: Annotated[
+        datetime, typer.Option("--start", formats=["%Y-%m-%d"], help="First date (YYYY-MM-DD).")
+    ],
+    until: Annotated[
+        datetime,
+        typer.Option(formats=["%Y-%m-%d"], help="Last date, inclusive (YYYY-MM-DD)."),
+    ],
+    time_from: Annotated[
+        str | None,
+        typer.Option("--from", help="Window start, site time (08:00); omit for all day."),
+    ] = None,
+    time_to: Annotated[str | None, typer.Option("--to", help="Window end.")] = None,
+    unavailable: Annotated[
+        bool, typer.Option("--unavailable", help="Clear the days instead (all day only).")
+    ] = False,
+    merge: Annotated[
+        bool, typer.Option("--merge", help="Keep the days' other entries (default: replace).")
+    ] = False,
+    description: Annotated[str | None, typer.Option(help="Label (max 255).")] = None,
+    profile: ProfileOption = None,
+    output: OutputOption = OutputFormat.table,
+) -> None:
+    """Apply a weekly pattern: every matching date gets the window (or all day)."""
+    if (time_from is None) != (time_to is None):
+        fail("give both --from and --to, or neither for all day", 2)
+    window = (time_from, time_to) if time_from is not None and time_to is not None else None
+    with api_errors(), open_client(profile) as client:
+        result = client.availability.weekly(
+            user_id,
+            days,
+            start_date.date(),
+            until.date(),
+            window=window,
+            available=False if unavailable else None,
+            mode="merge" if merge else None,
+            description=description,
+        )
+    entries = result.embedded_list("availability")
+    counts = f"{result['created']} created, {result['deleted']} deleted, {result['kept']} kept"
+    if output is OutputFormat.table:
+        typer.echo(f"user {user_id}, {start_date.date()} to {until.date()}: {counts}")
+    emit(
+        entries,
+        AVAILABILITY_COLUMNS,
+        output,
+        title="Availability",
+        empty="no entries on those days",
+    )

@@ -3,8 +3,8 @@ Assignr's; single entries and writes are refdesk extensions."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
-from datetime import date
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from datetime import date, time
 from typing import Any
 
 from refdesk.client._core import Call, Flow, no_content, page_of, single
@@ -43,6 +43,29 @@ def _list(
 
 def _create(user_id: int | str, fields: Mapping[str, Any]) -> Call:
     return Call("POST", _base(user_id), json=wrapped(KEY, fields))
+
+
+def _weekly(
+    user_id: int | str,
+    days: str | Iterable[str],
+    start_date: date | str,
+    end_date: date | str,
+    window: tuple[time | str, time | str] | None,
+    extra: Mapping[str, Any],
+) -> Call:
+    """The weekly pattern's body: ``days`` as names (``sat``) or one comma-separated string;
+    dates and times in ISO form; ``None`` extras are left out."""
+    body: dict[str, Any] = {
+        "days": days if isinstance(days, str) else list(days),
+        "start_date": start_date.isoformat() if isinstance(start_date, date) else start_date,
+        "end_date": end_date.isoformat() if isinstance(end_date, date) else end_date,
+    }
+    if window is not None:
+        body["start_time"], body["end_time"] = (
+            t.strftime("%H:%M") if isinstance(t, time) else t for t in window
+        )
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return Call("POST", f"{_base(user_id)}/weekly", json=wrapped("weekly", body))
 
 
 def _update(
@@ -111,6 +134,27 @@ class Availability(SyncNamespace):
     def delete(self, user_id: int | str, entry_id: int | str) -> None:
         self._client._run(no_content(Call("DELETE", _one(user_id, entry_id))))
 
+    def weekly(
+        self,
+        user_id: int | str,
+        days: str | Iterable[str],
+        start_date: date | str,
+        end_date: date | str,
+        *,
+        window: tuple[time | str, time | str] | None = None,
+        available: bool | None = None,
+        mode: str | None = None,
+        description: str | None = None,
+    ) -> Resource:
+        """Apply a weekly pattern (refdesk extension): all day unless ``window`` is given;
+        ``available=False`` clears the days; ``mode`` ``replace`` (default) or ``merge``.
+        Returns the answer: ``created``/``deleted``/``kept`` and
+        ``embedded("availability")``, the dates' entries afterwards."""
+        extra = {"available": available, "mode": mode, "description": description}
+        return self._client._run(
+            single(_weekly(user_id, days, start_date, end_date, window, extra))
+        )
+
 
 class AsyncAvailability(AsyncNamespace):
     """``client.availability`` of an ``AsyncClient``; same methods as :class:`Availability`."""
@@ -160,3 +204,20 @@ class AsyncAvailability(AsyncNamespace):
 
     async def delete(self, user_id: int | str, entry_id: int | str) -> None:
         await self._client._run(no_content(Call("DELETE", _one(user_id, entry_id))))
+
+    async def weekly(
+        self,
+        user_id: int | str,
+        days: str | Iterable[str],
+        start_date: date | str,
+        end_date: date | str,
+        *,
+        window: tuple[time | str, time | str] | None = None,
+        available: bool | None = None,
+        mode: str | None = None,
+        description: str | None = None,
+    ) -> Resource:
+        extra = {"available": available, "mode": mode, "description": description}
+        return await self._client._run(
+            single(_weekly(user_id, days, start_date, end_date, window, extra))
+        )

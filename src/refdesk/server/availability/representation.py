@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from refdesk.server.api.hal import link
+from refdesk.server.api.hal import api_url, link
 from refdesk.server.availability.models import Availability
 from refdesk.server.sites.models import Site
 from refdesk.server.timefmt import bool_string, localized_time, timestamp
+
+if TYPE_CHECKING:
+    from refdesk.server.availability.recurring import WeeklyResult
 
 
 def short_time(value: time) -> str:
@@ -54,3 +57,25 @@ def availability_repr(entry: Availability, site: Site, base: str) -> dict[str, A
         }
     )
     return body
+
+
+def weekly_repr(result: WeeklyResult, base: str) -> dict[str, Any]:
+    """The answer to a weekly apply: the counts, the range, ``_links.self`` = the list of the
+    range, and ``_embedded.availability`` = the entries of the pattern's dates afterwards."""
+    user_id = result.user.id
+    query = {
+        "search[start_date]": result.start.isoformat(),
+        "search[end_date]": result.until.isoformat(),
+    }
+    return {
+        "user_id": user_id,
+        "start_date": result.start.isoformat(),
+        "end_date": result.until.isoformat(),
+        "created": result.created,
+        "deleted": result.deleted,
+        "kept": result.kept,
+        "_links": {"self": {"href": api_url(base, f"/users/{user_id}/availability", query)}},
+        "_embedded": {
+            "availability": [availability_repr(e, result.member.site, base) for e in result.entries]
+        },
+    }

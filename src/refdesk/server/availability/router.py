@@ -8,13 +8,15 @@ from starlette.responses import Response
 from refdesk.server.api.deps import API_DEPENDENCIES, CtxDep
 from refdesk.server.api.openapi import body_doc
 from refdesk.server.api.pagination import collection, supplied_filters
-from refdesk.server.availability import service
-from refdesk.server.availability.representation import availability_repr
+from refdesk.server.availability import recurring, service
+from refdesk.server.availability.representation import availability_repr, weekly_repr
 from refdesk.server.availability.schemas import (
     AVAILABILITY_BODY,
     FILTERS,
+    WEEKLY_BODY,
     parse_availability,
     parse_availability_query,
+    parse_weekly,
 )
 
 router = APIRouter(
@@ -45,6 +47,14 @@ async def create_availability(user_id: int, ctx: CtxDep) -> Response:
     write = parse_availability(await ctx.body("availability"))
     entry, member = await service.create_entry(ctx.session, ctx.principal, user_id, write)
     return ctx.created(availability_repr(entry, member.site, ctx.base))
+
+
+@router.post("/weekly", openapi_extra=body_doc(WEEKLY_BODY))
+async def apply_weekly(user_id: int, ctx: CtxDep) -> Response:
+    """Apply a weekly pattern (refdesk extension): 200 with the dates' entries afterwards."""
+    write = parse_weekly(await ctx.body("weekly"))
+    result = await recurring.apply_weekly(ctx.session, ctx.principal, user_id, write)
+    return ctx.respond(weekly_repr(result, ctx.base))
 
 
 @router.get("/{availability_id:int}")

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
-from refdesk.server.days import Day, read_day
+from refdesk.server.availability.weekly import parse_weekday
+from refdesk.server.days import Day, read_day, read_day_or_none
 from refdesk.server.errors import ErrorCollector
 from refdesk.server.fields import (
     INVALID,
@@ -111,3 +112,108 @@ def parse_availability_query(query: dict[str, Any]) -> AvailabilityQuery:
                 if day is not INVALID:
                     days[key] = day
     return AvailabilityQuery(page=page, **days, problems=problems_of(errors))
+
+
+MODES = ("replace", "merge")
+
+
+@dataclass(frozen=True, kw_only=True)
+class WeeklyWrite(Input):
+    """A weekly pattern to apply (refdesk extension): ``days`` as ``date.weekday()`` numbers;
+    ``start_date``..``end_date`` inclusive; all day unless times are sent; ``available``
+    false clears the days (all day only); ``mode`` ``replace`` (default) or ``merge``."""
+
+    days: frozenset[int] = frozenset()
+    start_date: Day | None = None
+    end_date: Day | None = None
+    all_day: bool = True
+    start_time: time | None = None
+    end_time: time | None = None
+    available: bool = True
+    mode: str = "replace"
+    description: str | None = None
+
+
+WEEKLY_BODY = Body(
+    "Weekly availability",
+    (
+        Field(
+            "days",
+            "array",
+            "Weekdays: mon..sun or monday..sunday (any case); also one comma-separated string",
+            required=True,
+            items={"type": "string"},
+        ),
+        Field("start_date", "date", "First date (§11.4 forms, today/tomorrow)", required=True),
+        Field("end_date", "date", "Last date, inclusive; at most 366 days", required=True),
+        Field("all_day", "boolean", "Default: true unless start_time/end_time are sent"),
+        Field("start_time", "time", "Site-local wall time; required when not all day"),
+        Field("end_time", "time", "Required when not all day; after start_time"),
+        Field("available", "boolean", "Default true; false clears the days (all day only)"),
+        Field(
+            "mode",
+            description="replace (default): the day holds only the pattern's "
+            "entry; merge: other entries of the day are kept",
+            enum=MODES,
+        ),
+        Field("description", max_length=255, description="Default: generated from the times"),
+    ),
+    root="weekly",
+)
+
+
+def _read_days(value: Any, errors: ErrorCollector) -> frozenset[int]:
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list) or all(is_blank(item) for item in items):
+        errors.add("days", "can't be blank" if is_blank(value) or items == [] else "is invalid")
+        return frozenset()
+    found = set()
+    for item in items:
+        day = parse_weekday(item) if isinstance(item, str) else None
+        if day is None:
+            errors.add("days", "is not included in the list")
+            return frozenset()
+        found.add(day)
+    return frozenset(found)
+
+
+def parse_weekly(data: dict[str, Any]) -> WeeklyWrite:
+    """The rows of :data:`WEEKLY_BODY`, in order; the pattern's own rules (end after start,
+    the span) are checked by :mod:`.weekly` in the service."""
+    errors = ErrorCollector()
+    values: dict[str, Any] = {"days": _read_days(data.get("days"), errors)}
+    for key in ("start_date", "end_date"):
+        if is_blank(data.get(key)):
+            errors.add(key, "can't be blank")
+        else:
+            values[key] = read_day_or_none(data[key], key, errors)
+    times_sent = any(not is_blank(data.get(k)) for k in TIMES)
+    all_day: Any = not times_sent
+    if not is_blank(data.get("all_day")):
+        all_day = read_bool(data["all_day"], "all_day", errors)
+    if all_day is not INVALID:
+        values["all_day"] = all_day
+        if all_day is False:
+            for field in TIMES:
+                value = data.get(field)
+                if is_blank(value):
+                    errors.add(field, "can't be blank")
+                elif (read := read_time(value, field, errors)) is not INVALID:
+                    values[field] = read
+    if not is_blank(data.get("available")):
+        available = read_bool(data["available"], "available", errors)
+        if available is not INVALID:
+            values["available"] = available
+            if available is False and all_day is False:
+                errors.add("available", "is invalid")  # a partly unavailable day: not a thing
+    if not is_blank(data.get("mode")):
+        mode = data["mode"]
+        if mode in MODES:
+            values["mode"] = mode
+        else:
+            errors.add("mode", "is not included in the list")
+    if "description" in data:
+        description = read_str(data["description"], "description", errors, 255)
+        if description is not INVALID:
+            values["description"] = description
+    return WeeklyWrite(**values, problems=problems_of(errors))

@@ -33,9 +33,14 @@ from refdesk.server.users.service import is_own, load_user
 
 
 async def _official(
-    session: AsyncSession, principal: Principal, user_id: int, *, write: bool
+    session: AsyncSession,
+    principal: Principal,
+    user_id: int,
+    *,
+    write: bool,
+    for_update: bool = False,
 ) -> tuple[User, Membership]:
-    user, member = await load_user(session, principal, user_id)
+    user, member = await load_user(session, principal, user_id, for_update=for_update)
     own = is_own(member, user)
     if write:
         member.require(member.assignor or own, "change this user's availability")
@@ -139,18 +144,60 @@ def checked_values(
 async def create_entry(
     session: AsyncSession, principal: Principal, user_id: int, write: AvailabilityWrite
 ) -> tuple[Availability, Membership]:
-    user, member = await _official(session, principal, user_id, write=True)
-    if not user.official:
-        raise ValidationFailed({"base": ["only officials can have availability"]})
+    user, member = await writable_official(session, principal, user_id)
     values, errors = checked_values(write, None, site_today(member.site).date())
     errors.raise_if_any()
+    return await add_entry(session, principal, member, user, values), member
+
+
+async def writable_official(
+    session: AsyncSession, principal: Principal, user_id: int, *, for_update: bool = False
+) -> tuple[User, Membership]:
+    """The checks of every write: 404, 402, 403 (the official or an assignor), then the user
+    must be an official (422 ``base``). ``for_update`` locks the user's row (PostgreSQL)."""
+    user, member = await _official(session, principal, user_id, write=True, for_update=for_update)
+    if not user.official:
+        raise ValidationFailed({"base": ["only officials can have availability"]})
+    return user, member
+
+
+async def add_entry(
+    session: AsyncSession,
+    principal: Principal,
+    member: Membership,
+    user: User,
+    values: dict[str, Any],
+) -> Availability:
+    """Insert checked column values (a blank description is generated) and record
+    ``availability.changed`` ``created``."""
     entry = Availability(user_id=user.id, **values)
     if not values.get("description"):
         entry.description = default_description(entry)
     session.add(entry)
     await session.flush()
     _changed(session, entry, member, "created", principal)
-    return entry, member
+    return entry
+
+
+async def remove_entry(
+    session: AsyncSession, principal: Principal, member: Membership, entry: Availability
+) -> None:
+    """Delete an entry and record ``availability.changed`` ``deleted``."""
+    _changed(session, entry, member, "deleted", principal)
+    await session.delete(entry)
+    await session.flush()
+
+
+async def describe_entry(
+    session: AsyncSession,
+    principal: Principal,
+    member: Membership,
+    entry: Availability,
+    description: str,
+) -> None:
+    """Set an entry's description (``updated`` when it changes), as :func:`update_entry`."""
+    if await apply_changes(session, entry, {"description": description}, None):
+        _changed(session, entry, member, "updated", principal)
 
 
 async def update_entry(
@@ -181,9 +228,7 @@ async def delete_entry(
     session: AsyncSession, principal: Principal, user_id: int, entry_id: int
 ) -> None:
     entry, member = await load_entry(session, principal, user_id, entry_id, write=True)
-    _changed(session, entry, member, "deleted", principal)
-    await session.delete(entry)
-    await session.flush()
+    await remove_entry(session, principal, member, entry)
 
 
 def _changed(
