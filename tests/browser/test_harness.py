@@ -1,5 +1,6 @@
 """The harness checks itself: Chromium starts from Debian's package, axe-core loads into a
-page that forbids every script and fails a page with serious violations, readably."""
+page that forbids every script and fails a page with serious violations, readably; `check`
+saves screenshots and reports; without Chromium the tests skip, or fail when required."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page
 
+from tests.support import browser
 from tests.support.browser import AXE_VERSION, Check, assert_accessible, run_axe, screenshot
 
 pytestmark = pytest.mark.browser
@@ -85,3 +87,15 @@ async def test_check_saves_a_screenshot_and_the_report_and_strict_fails_moderate
     assert {v["impact"] for v in report["violations"]} == {"moderate"}
     with pytest.raises(AssertionError, match=r"\[moderate\] landmark-one-main"):
         await check.strict()(page, "harness-no-main")
+
+
+def test_without_chromium_skips_with_a_reason_unless_required(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(browser, "CHROMIUM", tmp_path / "no-such-chromium")
+    monkeypatch.delenv("REFDESK_REQUIRE_BROWSER", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no-such-chromium is missing"):
+        browser.require_chromium()
+    monkeypatch.setenv("REFDESK_REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="REFDESK_REQUIRE_BROWSER is set but"):
+        browser.require_chromium()

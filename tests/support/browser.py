@@ -38,7 +38,7 @@ from refdesk.server.runtime import Runtime
 from tests.support.app import make_settings
 from tests.support.serve import running_server
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's package
 # As root and on a machine without a network: no sandbox, no GPU, no background traffic.
 CHROMIUM_ARGS = [
     "--headless",
