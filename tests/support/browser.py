@@ -27,6 +27,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +115,8 @@ class BrowserServer:
             for path in self.mail_files():
                 message = message_from_bytes(path.read_bytes(), policy=policy.default)
                 assert isinstance(message, EmailMessage)
-                if to in str(message["To"]) and message["X-Refdesk-Kind"] == kind:
+                addresses = [a.lower() for _, a in getaddresses([str(message["To"])])]
+                if to.lower() in addresses and message["X-Refdesk-Kind"] == kind:
                     return message
             if time.monotonic() > deadline:
                 names = [p.name for p in self.mail_files()]
