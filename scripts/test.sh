@@ -7,6 +7,27 @@ cd "$(dirname "$0")/.."
 bash scripts/install.sh dev
 export PATH="$PWD/.venv/bin:$PATH"
 
+# The browser tests (tests/browser) drive Debian's Chromium through Playwright; Playwright's
+# own browser download is never used. Install the package when it is missing, and make the
+# tests fail rather than skip if Chromium still cannot be found.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "== installing Debian's chromium and chromium-driver (browser tests)"
+  apt_log=$(mktemp)
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -qq chromium chromium-driver; } >"$apt_log" 2>&1; then
+    tail -n 30 "$apt_log" >&2
+    echo "cannot install chromium with apt-get (above); the browser tests need" \
+      "/usr/bin/chromium" >&2
+    exit 1
+  fi
+  rm -f "$apt_log"
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "apt-get installed chromium but /usr/bin/chromium is missing" >&2
+    exit 1
+  fi
+fi
+export REFDESK_REQUIRE_BROWSER=1
+
 bash scripts/services.sh
 
 echo "== ruff"
