@@ -1,0 +1,126 @@
+"""The events worker keeps going when part of its work fails (issue 11 review): a database
+error in one part of a round (here: the ``events`` table gone, a real error from the real
+database) neither stops the other parts (e-mail still goes out) nor ends ``Worker.run``, which
+picks the work up again once the database answers; and a delivery whose request cannot even
+be built is recorded as a failed attempt and retried on the schedule, not left claimed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+
+from refdesk.server.config import Settings
+from refdesk.server.events.mail_queue import enqueue_mail
+from refdesk.server.events.models import Event, MailJob
+from refdesk.server.events.worker import RoundFailed, Worker
+from refdesk.server.runtime import Runtime
+from tests.factories import create_site
+from tests.support.webhooks import (
+    all_finished,
+    attempts,
+    create_subscription,
+    deliveries,
+    delivery_settings,
+    record_game_event,
+    run_until,
+)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return delivery_settings(tmp_path, database_url, worker_poll_seconds=0.05)
+
+
+@contextlib.asynccontextmanager
+async def events_table_gone(runtime: Runtime) -> AsyncIterator[None]:
+    """The ``events`` table renamed away for the block: every statement on it fails."""
+    async with runtime.db.transaction() as session:
+        await session.execute(text("ALTER TABLE events RENAME TO events_away"))
+    try:
+        yield
+    finally:
+        async with runtime.db.transaction() as session:
+            await session.execute(text("ALTER TABLE events_away RENAME TO events"))
+
+
+async def _mail_status(runtime: Runtime, job_id: int) -> str:
+    async with runtime.db.session() as session:
+        status = await session.scalar(select(MailJob.status).where(MailJob.id == job_id))
+    assert status is not None
+    return status
+
+
+async def _dispatched(runtime: Runtime, event_id: int) -> bool:
+    async with runtime.db.session() as session:
+        at = await session.scalar(select(Event.dispatched_at).where(Event.id == event_id))
+    return at is not None
+
+
+async def test_a_failing_part_does_not_stop_the_others_nor_the_worker(runtime: Runtime) -> None:
+    site = await create_site(runtime)
+    event = await record_game_event(runtime, site.id)
+    async with runtime.db.transaction() as session:
+        job = enqueue_mail(
+            session,
+            kind="message",
+            to_address="official@example.org",
+            subject="Field change",
+            text_body="Games at Riverside move to Field 3.",
+            site_id=site.id,
+        )
+        await session.flush()
+        job_id = job.id
+    worker = Worker(runtime, "resilient")
+    stop = asyncio.Event()
+    task: asyncio.Task[None] | None = None
+    try:
+        async with events_table_gone(runtime):
+            with pytest.raises(RoundFailed) as failed:
+                await worker.run_once()
+            assert failed.value.parts == ["dispatch"]
+            # Dispatching failed, yet the same round sent the e-mail (to a file: no server).
+            assert await _mail_status(runtime, job_id) == "not_configured"
+
+            task = asyncio.create_task(worker.run(stop))
+            await asyncio.sleep(0.5)  # several failing rounds (poll 0.05 s)
+            assert not task.done(), task
+        # The database answers again: the running worker dispatches the event by itself.
+        deadline = time.monotonic() + 15
+        while not await _dispatched(runtime, event.id):
+            assert task is not None and not task.done(), task
+            assert time.monotonic() < deadline, "the worker did not recover"
+            await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        if task is not None:
+            await asyncio.wait_for(task, 10)
+        await worker.aclose()
+
+
+async def test_a_target_that_cannot_be_requested_is_a_failed_attempt_not_a_stuck_claim(
+    runtime: Runtime,
+) -> None:
+    """A subscription stored before ``target_url`` was checked for control characters: httpx
+    cannot build the request. Each attempt is logged as failed and the delivery ends
+    ``failed`` after the schedule (before: the attempt was never recorded and the delivery
+    was claimed again, without result, every time its lease ran out)."""
+    site = await create_site(runtime)
+    await create_subscription(runtime, site.id, "http://127.0.0.1:9/hook\x7f")
+    await record_game_event(runtime, site.id)
+    worker = Worker(runtime, "bad-target")
+    try:
+        await run_until(worker, lambda: all_finished(runtime), within=15)
+    finally:
+        await worker.aclose()
+    [delivery] = await deliveries(runtime)
+    assert (delivery.status, delivery.attempts, delivery.locked_by) == ("failed", 7, None)
+    logged = await attempts(runtime)
+    assert [(a.attempt, a.status_code, a.error) for a in logged] == [
+        (n, None, "connection_failed") for n in range(1, 8)
+    ]
