@@ -16,7 +16,7 @@ import asyncio
 import logging
 import ssl
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -46,8 +46,8 @@ class Job:
     attempt_id: int
     attempt: int
     subscription_id: int
-    target_url: str
-    secret: str | None
+    target_url: str = field(repr=False)  # may carry a receiver's token in its query
+    secret: str | None = field(repr=False)  # never in a repr, a log or an error text
     event: signing.EventFacts
 
 
