@@ -1,7 +1,8 @@
 """The events worker keeps going when part of its work fails (issue 11 review): a database
 error in one part of a round (here: the ``events`` table gone, a real error from the real
 database) neither stops the other parts (e-mail still goes out) nor ends ``Worker.run``, which
-picks the work up again once the database answers; and a delivery whose request cannot even
+picks the work up again once the database answers; a corrupt event row does not hold up
+the deliveries of others; and a delivery whose request cannot even
 be built is recorded as a failed attempt and retried on the schedule, not left claimed."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from refdesk.server.config import Settings
 from refdesk.server.events.mail_queue import enqueue_mail
@@ -123,4 +124,31 @@ async def test_a_target_that_cannot_be_requested_is_a_failed_attempt_not_a_stuck
     logged = await attempts(runtime)
     assert [(a.attempt, a.status_code, a.error) for a in logged] == [
         (n, None, "connection_failed") for n in range(1, 8)
+    ]
+
+
+async def test_a_corrupt_event_row_does_not_hold_up_the_other_deliveries(
+    runtime: Runtime,
+) -> None:
+    """An event row whose ``data`` is not an object (edited by hand): its e-mail planning
+    fails alone (a savepoint), and claiming its delivery must not fail the claim of every
+    delivery in the batch; both events reach the receiver."""
+    site = await create_site(runtime)
+    await create_subscription(runtime, site.id, "http://127.0.0.1:9/hook")
+    bad = await record_game_event(runtime, site.id, topic="game.official.changed")
+    async with runtime.db.transaction() as session:
+        await session.execute(update(Event).where(Event.id == bad.id).values(data=["corrupt"]))
+    good = await record_game_event(runtime, site.id)
+    worker = Worker(runtime, "corrupt")
+    try:
+        await worker.run_once()
+        await worker.drain()
+    finally:
+        await worker.aclose()
+    assert await _dispatched(runtime, good.id) and await _dispatched(runtime, bad.id)
+    logged = await attempts(runtime)
+    # Port 9 refuses: what matters is that both were attempted (and the outcome recorded).
+    assert sorted((a.event_id, a.error) for a in logged) == [
+        (bad.id, "connection_failed"),
+        (good.id, "connection_failed"),
     ]

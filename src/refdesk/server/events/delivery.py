@@ -72,7 +72,9 @@ def _facts(event: Event) -> signing.EventFacts:
         resource_type=event.resource_type,
         resource_id=event.resource_id,
         game_id=event.game_id,
-        data=dict(event.data or {}),
+        # An object by construction (record.py); a row edited by hand must not stop the claim
+        # of every other delivery in its batch.
+        data=dict(event.data) if isinstance(event.data, dict) else {},
     )
 
 
