@@ -116,6 +116,7 @@ async def test_http_only_with_the_setting() -> None:
         "https://93.184.216.34:99999/x",  # port out of range
         "https://93.184.216.34:port/x",
         "https://93.184.216.34:-1/x",
+        "https://93.184.216.34:0/x",
         "https://93.184.216.34/a b",  # whitespace
         "https://93.184.216.34/\tx",
         "https://93.184.216.34/\x7f",  # control characters (httpx refuses them at send time)

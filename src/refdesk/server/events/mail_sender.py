@@ -102,6 +102,9 @@ async def _attempt(
         return Outcome("failed", str(exc))
     except BadSender as exc:
         return Outcome("retry", str(exc), connection_lost=True)
+    except Exception as exc:  # the same job fails the same way every time: give up on it
+        log.error("mail job %s: message not built: %s", mail.job_id, type(exc).__name__)
+        return Outcome("failed", f"message not built ({type(exc).__name__})")
     try:
         if transport is None:
             return await to_thread.run_sync(write_eml, settings, mail.file_name, message.data)

@@ -84,6 +84,8 @@ def syntax_problem(url: str, settings: Settings) -> str | None:
         return "invalid"
     if parts.username is not None or parts.password is not None:
         return "invalid"
+    if parts.port == 0:  # nothing listens on port 0 (and connecting there is refused)
+        return "invalid"
     return None
 
 
