@@ -2,7 +2,8 @@
 error in one part of a round (here: the ``events`` table gone, a real error from the real
 database) neither stops the other parts (e-mail still goes out) nor ends ``Worker.run``, which
 picks the work up again once the database answers; a corrupt event row does not hold up
-the deliveries of others; and a delivery whose request cannot even
+the deliveries of others; an outcome the database missed is written later, not sent again;
+and a delivery whose request cannot even
 be built is recorded as a failed attempt and retried on the schedule, not left claimed."""
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from refdesk.server.events.models import Event, MailJob
 from refdesk.server.events.worker import RoundFailed, Worker
 from refdesk.server.runtime import Runtime
 from tests.factories import create_site
+from tests.support.receiver import receiver
 from tests.support.webhooks import (
     all_finished,
     attempts,
@@ -39,15 +41,15 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 
 @contextlib.asynccontextmanager
-async def events_table_gone(runtime: Runtime) -> AsyncIterator[None]:
-    """The ``events`` table renamed away for the block: every statement on it fails."""
+async def table_gone(runtime: Runtime, table: str = "events") -> AsyncIterator[None]:
+    """``table`` renamed away for the block: every statement on it fails."""
     async with runtime.db.transaction() as session:
-        await session.execute(text("ALTER TABLE events RENAME TO events_away"))
+        await session.execute(text(f"ALTER TABLE {table} RENAME TO {table}_away"))
     try:
         yield
     finally:
         async with runtime.db.transaction() as session:
-            await session.execute(text("ALTER TABLE events_away RENAME TO events"))
+            await session.execute(text(f"ALTER TABLE {table}_away RENAME TO {table}"))
 
 
 async def _mail_status(runtime: Runtime, job_id: int) -> str:
@@ -81,7 +83,7 @@ async def test_a_failing_part_does_not_stop_the_others_nor_the_worker(runtime: R
     stop = asyncio.Event()
     task: asyncio.Task[None] | None = None
     try:
-        async with events_table_gone(runtime):
+        async with table_gone(runtime):
             with pytest.raises(RoundFailed) as failed:
                 await worker.run_once()
             assert failed.value.parts == ["dispatch"]
@@ -152,3 +154,34 @@ async def test_a_corrupt_event_row_does_not_hold_up_the_other_deliveries(
         (bad.id, "connection_failed"),
         (good.id, "connection_failed"),
     ]
+
+
+async def test_an_outcome_the_database_missed_is_written_next_round_not_sent_again(
+    runtime: Runtime,
+) -> None:
+    """The receiver answered 200 while the database was failing: the worker keeps the outcome
+    and writes it in its next round (its lease still holds), instead of dropping it and,
+    once the lease runs out, sending the event again."""
+    site = await create_site(runtime)
+    async with receiver(hang=1) as hook:
+        await create_subscription(runtime, site.id, hook.url())
+        await record_game_event(runtime, site.id)
+        worker = Worker(runtime, "blip")
+        try:
+            await worker.run_once()
+            await hook.wait_for(lambda got: len(got) == 1)
+            async with table_gone(runtime, "webhook_attempts"):
+                hook.released.set()
+                await worker.drain()  # the outcome write fails (logged), the lease holds
+                [held] = await deliveries(runtime)
+                assert (held.status, held.locked_by) == ("pending", "blip")
+            await worker.run_once()
+            await worker.drain()
+        finally:
+            await worker.aclose()
+        [done] = await deliveries(runtime)
+        assert (done.status, done.attempts, done.locked_by) == ("succeeded", 1, None)
+        assert [(a.attempt, a.status_code, a.error) for a in await attempts(runtime)] == [
+            (1, 200, None)
+        ]
+        assert len(hook.requests) == 1

@@ -77,6 +77,8 @@ class Worker:
         # This worker's write transactions one at a time (claims, outcomes, fan-out).
         self._writes = asyncio.Lock()
         self.wake = asyncio.Event()
+        # When outcomes kept after a failed write were first kept (``_record_outcomes``).
+        self._outcomes_kept_since: float | None = None
         # The parts of the current round that failed (``run_once`` raises RoundFailed).
         self.failures: list[str] = []
 
@@ -104,6 +106,7 @@ class Worker:
         that failed."""
         done = Round()
         self.failures = []
+        await self._step("webhook outcomes", self._retry_outcomes)
         done.dispatched = await self._step("dispatch", self._dispatch)
         done.delivered = await self._step("webhook claim", self._start_deliveries)
         done.mailed = await self._step(
@@ -176,8 +179,29 @@ class Worker:
             try:
                 await delivery.finish_all(self.runtime, self.worker_id, batch)
             except Exception as exc:
-                # Their leases expire and the deliveries are retried; the cause is logged.
                 log.error("%d webhook outcomes not recorded (%s)", len(batch), type(exc).__name__)
+                # Kept for the next round, while their leases surely hold: a short database
+                # failure then costs no second request. Past that, dropped: the deliveries
+                # are claimed again when their leases run out (at least once).
+                if time.monotonic() < self._keep_outcomes_until():
+                    self._outcomes = batch + self._outcomes
+                else:
+                    self._outcomes_kept_since = None
+                    return
+                if self._outcomes_kept_since is None:
+                    self._outcomes_kept_since = time.monotonic()
+                return
+            self._outcomes_kept_since = None
+
+    def _keep_outcomes_until(self) -> float:
+        since = self._outcomes_kept_since or time.monotonic()
+        return since + self.runtime.settings.worker_lease_seconds / 2
+
+    async def _retry_outcomes(self) -> int:
+        """Write the outcomes an earlier round could not (see ``_record_outcomes``)."""
+        if self._outcomes:
+            await self._record_outcomes()
+        return 0
 
     async def run(self, stop: asyncio.Event) -> None:
         """Rounds until ``stop`` is set; a failing round is logged and retried after a pause
