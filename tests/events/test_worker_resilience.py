@@ -3,7 +3,7 @@ error in one part of a round (here: the ``events`` table gone, a real error from
 database) neither stops the other parts (e-mail still goes out) nor ends ``Worker.run``, which
 picks the work up again once the database answers; a corrupt event row does not hold up
 the deliveries of others; an outcome the database missed is written later, not sent again;
-and a delivery whose request cannot even
+an endless response body is not read; and a delivery whose request cannot even
 be built is recorded as a failed attempt and retried on the schedule, not left claimed."""
 
 from __future__ import annotations
@@ -185,3 +185,21 @@ async def test_an_outcome_the_database_missed_is_written_next_round_not_sent_aga
             (1, 200, None)
         ]
         assert len(hook.requests) == 1
+
+
+async def test_an_endless_response_body_is_not_read_beyond_the_excerpt(runtime: Runtime) -> None:
+    """The receiver answers 200 with a body that never ends: the attempt succeeds with the
+    first 1 KiB as its excerpt (before: the worker read the body until the timeout, into
+    memory, and logged a success as a ``timeout``)."""
+    site = await create_site(runtime)
+    async with receiver(endless=True) as hook:
+        await create_subscription(runtime, site.id, hook.url())
+        await record_game_event(runtime, site.id)
+        worker = Worker(runtime, "endless")
+        try:
+            await run_until(worker, lambda: all_finished(runtime), within=15)
+        finally:
+            await worker.aclose()
+    [attempt] = await attempts(runtime)
+    assert (attempt.status_code, attempt.error) == (200, None)
+    assert attempt.response_excerpt == ("endless " * 128)[:1024]
