@@ -1,8 +1,9 @@
 """A real HTTP receiver on 127.0.0.1 for the webhook delivery tests.
 
 It records every request (path, headers, raw body) and answers according to its script:
-fail the first ``fail`` requests with 500, answer ``redirect`` with a 302, or ``hang`` (hold
-the first ``hang`` requests until released). Runs on the test's event loop.
+fail the first ``fail`` requests with 500, answer ``redirect`` with a 302, ``hang`` (hold
+the first ``hang`` requests until released), or answer with an ``endless`` body. Runs on the
+test's event loop.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class Receiver:
     redirect: bool = False
     hang: int = 0  # hold this many requests (until released), then answer normally
     status: int = 200
+    endless: bool = False  # answer with a body that never ends (a huge Content-Length)
     requests: list[Received] = field(default_factory=list)
     port: int = 0
     released: asyncio.Event = field(default_factory=asyncio.Event)
@@ -75,6 +77,14 @@ class Receiver:
             return 500, {}, b"receiver says no " + b"x" * 2000
         return self.status, {}, b"ok"
 
+    async def _endless(self, writer: asyncio.StreamWriter) -> None:
+        """200 and body bytes until the client hangs up."""
+        writer.write(f"HTTP/1.1 200 X\r\nContent-Length: {10**12}\r\n\r\n".encode())
+        chunk = b"endless " * 8192
+        while not writer.is_closing():
+            writer.write(chunk)
+            await writer.drain()
+
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         with contextlib.suppress(ConnectionError, asyncio.IncompleteReadError):
             while True:
@@ -94,6 +104,9 @@ class Receiver:
                 if self.hang > 0:
                     self.hang -= 1
                     await self.released.wait()
+                if self.endless:
+                    await self._endless(writer)
+                    break
                 status, extra, content = self._answer()
                 head = [f"HTTP/1.1 {status} X", f"Content-Length: {len(content)}"]
                 head += [f"{k}: {v}" for k, v in extra.items()]

@@ -48,8 +48,24 @@ REFUSED_ADDRESSES = [
     "[::ffff:127.0.0.1]",  # IPv4-mapped loopback
     "[::ffff:10.1.2.3]",  # IPv4-mapped private
     "[::ffff:169.254.169.254]",
+    # IPv6 forms that carry a non-public IPv4 address, and deprecated site-local.
+    "[::127.0.0.1]",  # IPv4-compatible loopback
+    "[::7f00:1]",
+    "[::ffff:0:127.0.0.1]",  # SIIT IPv4-translated
+    "[64:ff9b::127.0.0.1]",  # NAT64 well-known prefix
+    "[64:ff9b::a9fe:a9fe]",  # NAT64 of 169.254.169.254
+    "[2002:7f00:1::1]",  # 6to4 of 127.0.0.1
+    "[2002:c0a8:101::1]",  # 6to4 of 192.168.1.1
+    "[fec0::1]",  # site-local
 ]
-PUBLIC_ADDRESSES = ["93.184.216.34", "8.8.8.8", "[2606:4700:4700::1111]", "[::ffff:8.8.4.4]"]
+PUBLIC_ADDRESSES = [
+    "93.184.216.34",
+    "8.8.8.8",
+    "[2606:4700:4700::1111]",
+    "[::ffff:8.8.4.4]",
+    "[64:ff9b::808:808]",  # NAT64 of 8.8.8.8
+    "[2002:808:808::1]",  # 6to4 of 8.8.8.8
+]
 
 
 @pytest.mark.parametrize("host", REFUSED_ADDRESSES)
@@ -100,8 +116,12 @@ async def test_http_only_with_the_setting() -> None:
         "https://93.184.216.34:99999/x",  # port out of range
         "https://93.184.216.34:port/x",
         "https://93.184.216.34:-1/x",
+        "https://93.184.216.34:0/x",
         "https://93.184.216.34/a b",  # whitespace
         "https://93.184.216.34/\tx",
+        "https://93.184.216.34/\x7f",  # control characters (httpx refuses them at send time)
+        "https://93.184.216.34/\x01x",
+        "https://93.184.216.34/\u200bx",  # zero-width space (a format character)
         "https://93.184.216.34/" + "x" * 2000,  # longer than 2000
     ],
 )

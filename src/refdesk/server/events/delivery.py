@@ -16,7 +16,7 @@ import asyncio
 import logging
 import ssl
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -46,8 +46,8 @@ class Job:
     attempt_id: int
     attempt: int
     subscription_id: int
-    target_url: str
-    secret: str | None
+    target_url: str = field(repr=False)  # may carry a receiver's token in its query
+    secret: str | None = field(repr=False)  # never in a repr, a log or an error text
     event: signing.EventFacts
 
 
@@ -72,7 +72,9 @@ def _facts(event: Event) -> signing.EventFacts:
         resource_type=event.resource_type,
         resource_id=event.resource_id,
         game_id=event.game_id,
-        data=dict(event.data or {}),
+        # An object by construction (record.py); a row edited by hand must not stop the claim
+        # of every other delivery in its batch.
+        data=dict(event.data) if isinstance(event.data, dict) else {},
     )
 
 
@@ -155,6 +157,17 @@ def _excerpt(content: bytes) -> str | None:
     return content[:EXCERPT_BYTES].decode("utf-8", errors="replace")
 
 
+async def _head_of(response: httpx.Response) -> bytes:
+    """The first ``EXCERPT_BYTES`` of the body, and no more read: a receiver answering with
+    an endless or huge body must not fill the worker's memory (the body is ignored)."""
+    head = b""
+    async for chunk in response.aiter_bytes():
+        head += chunk
+        if len(head) >= EXCERPT_BYTES:
+            break
+    return head[:EXCERPT_BYTES]
+
+
 def _classify(exc: Exception) -> str:
     if isinstance(exc, httpx.TimeoutException | TimeoutError):
         return "timeout"
@@ -199,10 +212,17 @@ async def send(runtime: Runtime, client: httpx.AsyncClient, job: Job) -> Outcome
     try:
         async with asyncio.timeout(settings.webhook_timeout):
             with pinned(host, addresses):
-                response = await client.post(job.target_url, content=body, headers=headers)
+                request = client.build_request(
+                    "POST", job.target_url, content=body, headers=headers
+                )
+                response = await client.send(request, stream=True)
+                try:
+                    content = await _head_of(response)
+                finally:
+                    await response.aclose()
     except (httpx.HTTPError, OSError, TimeoutError) as exc:
         return done(None, _classify(exc))
-    excerpt = _excerpt(response.content)
+    excerpt = _excerpt(content)
     if 200 <= response.status_code < 300:
         return done(response.status_code, None, excerpt)
     if 300 <= response.status_code < 400:

@@ -8,7 +8,7 @@ receiving server that saw a first attempt whose reply was lost can recognise the
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
 from email.charset import QP, Charset
@@ -50,8 +50,9 @@ class OutgoingMail:
     created: datetime
     to_address: str
     subject: str
-    text_body: str
-    html_body: str | None
+    # The bodies carry capability links (respond, invitation): never in a repr or a log.
+    text_body: str = field(repr=False)
+    html_body: str | None = field(repr=False)
     message_id: int | None
     attempts: int  # this one included (counted when claimed)
     # A site message's sender (messages/mail.reply_address); None for everything else.
@@ -83,7 +84,7 @@ class Envelope:
 
     sender: str
     recipient: str
-    data: bytes
+    data: bytes = field(repr=False)
 
 
 def _utc(moment: datetime) -> datetime:

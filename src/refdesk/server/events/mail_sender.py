@@ -102,9 +102,20 @@ async def _attempt(
         return Outcome("failed", str(exc))
     except BadSender as exc:
         return Outcome("retry", str(exc), connection_lost=True)
-    if transport is None:
-        return await to_thread.run_sync(write_eml, settings, mail.file_name, message.data)
-    return await to_thread.run_sync(transport.send, message)
+    except Exception as exc:  # the same job fails the same way every time: give up on it
+        log.error("mail job %s: message not built: %s", mail.job_id, type(exc).__name__)
+        return Outcome("failed", f"message not built ({type(exc).__name__})")
+    try:
+        if transport is None:
+            return await to_thread.run_sync(write_eml, settings, mail.file_name, message.data)
+        return await to_thread.run_sync(transport.send, message)
+    except Exception as exc:
+        # Finished as a retry like any connection failure, not left claimed (the batch with
+        # it) until the lease runs out, round after round, its attempts never running out.
+        log.error("mail job %s: sending failed: %s", mail.job_id, type(exc).__name__)
+        if transport is not None:
+            await to_thread.run_sync(transport.close)
+        return Outcome("retry", f"sending failed ({type(exc).__name__})", connection_lost=True)
 
 
 def _finished_values(runtime: Runtime, mail: OutgoingMail, outcome: Outcome) -> dict[str, Any]:

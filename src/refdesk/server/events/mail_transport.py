@@ -131,6 +131,11 @@ class SmtpTransport:
         except (OSError, smtplib.SMTPException) as exc:
             self.close()
             return _lost(describe(exc))
+        except UnicodeError:
+            # smtplib sends commands and AUTH in ASCII. The codec's message quotes the
+            # character it could not encode: a piece of the password, so not repeated here.
+            self.close()
+            return _lost("the mail user, password or sender address is not ASCII")
         return SENT
 
     def close(self) -> None:

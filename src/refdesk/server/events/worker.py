@@ -16,6 +16,7 @@ import logging
 import os
 import socket
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
@@ -34,6 +35,14 @@ PRUNE_EVERY_SECONDS = 3600.0
 
 def default_worker_id() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}"
+
+
+class RoundFailed(Exception):
+    """Parts of a round failed (each already logged); the others ran."""
+
+    def __init__(self, parts: list[str]) -> None:
+        super().__init__(", ".join(parts))
+        self.parts = parts
 
 
 @dataclass
@@ -68,6 +77,10 @@ class Worker:
         # This worker's write transactions one at a time (claims, outcomes, fan-out).
         self._writes = asyncio.Lock()
         self.wake = asyncio.Event()
+        # When outcomes kept after a failed write were first kept (``_record_outcomes``).
+        self._outcomes_kept_since: float | None = None
+        # The parts of the current round that failed (``run_once`` raises RoundFailed).
+        self.failures: list[str] = []
 
     @property
     def client(self) -> httpx.AsyncClient:
@@ -88,17 +101,40 @@ class Worker:
 
     async def run_once(self) -> Round:
         """One round: dispatch new events, deliver due webhooks, send due e-mail, queue
-        scheduled notifications."""
+        scheduled notifications. Each part runs even when another fails (a bad event must not
+        stop e-mail, nor a mail server webhooks); then :class:`RoundFailed` names the parts
+        that failed."""
         done = Round()
-        async with self._writes:
-            done.dispatched = await dispatch.dispatch_pending(self.runtime, DISPATCH_BATCH)
-        done.delivered = await self._start_deliveries()
-        done.mailed = await mail_sender.send_due(self.runtime, self.worker_id)
-        done.scheduled = await schedules.run_due(self.runtime, utcnow())
+        self.failures = []
+        await self._step("webhook outcomes", self._retry_outcomes)
+        done.dispatched = await self._step("dispatch", self._dispatch)
+        done.delivered = await self._step("webhook claim", self._start_deliveries)
+        done.mailed = await self._step(
+            "mail", lambda: mail_sender.send_due(self.runtime, self.worker_id)
+        )
+        done.scheduled = await self._step(
+            "schedules", lambda: schedules.run_due(self.runtime, utcnow())
+        )
         if time.monotonic() - self._pruned_at > PRUNE_EVERY_SECONDS:
             self._pruned_at = time.monotonic()
-            await delivery.prune_attempts(self.runtime)
+            await self._step("prune", lambda: delivery.prune_attempts(self.runtime))
+        if self.failures:
+            raise RoundFailed(self.failures)
         return done
+
+    async def _step(self, name: str, step: Callable[[], Awaitable[int]]) -> int:
+        """Run one part of a round; a failure (the database is down, one bad row) is logged
+        and noted, and does not keep the other parts from running."""
+        try:
+            return await step()
+        except Exception as exc:
+            log.error("events worker %s failed: %s", name, type(exc).__name__)
+            self.failures.append(name)
+            return 0
+
+    async def _dispatch(self) -> int:
+        async with self._writes:
+            return await dispatch.dispatch_pending(self.runtime, DISPATCH_BATCH)
 
     async def _start_deliveries(self) -> int:
         """Claim as many due deliveries as there is room in flight for and start them; they
@@ -117,7 +153,17 @@ class Worker:
 
     async def _deliver(self, job: delivery.Job) -> None:
         try:
-            outcome = await delivery.send(self.runtime, self.client, job)
+            try:
+                outcome = await delivery.send(self.runtime, self.client, job)
+            except Exception as exc:
+                # Recorded as a failed attempt (retried on the schedule), not left claimed
+                # until the lease runs out, again and again, without a result.
+                log.error(
+                    "webhook subscription %s: attempt failed: %s",
+                    job.subscription_id,
+                    type(exc).__name__,
+                )
+                outcome = delivery.Outcome(None, "connection_failed", None, 0)
             self._outcomes.append((job, outcome))
             await self._record_outcomes()
         finally:
@@ -133,8 +179,29 @@ class Worker:
             try:
                 await delivery.finish_all(self.runtime, self.worker_id, batch)
             except Exception as exc:
-                # Their leases expire and the deliveries are retried; the cause is logged.
                 log.error("%d webhook outcomes not recorded (%s)", len(batch), type(exc).__name__)
+                # Kept for the next round, while their leases surely hold: a short database
+                # failure then costs no second request. Past that, dropped: the deliveries
+                # are claimed again when their leases run out (at least once).
+                if time.monotonic() < self._keep_outcomes_until():
+                    self._outcomes = batch + self._outcomes
+                else:
+                    self._outcomes_kept_since = None
+                    return
+                if self._outcomes_kept_since is None:
+                    self._outcomes_kept_since = time.monotonic()
+                return
+            self._outcomes_kept_since = None
+
+    def _keep_outcomes_until(self) -> float:
+        since = self._outcomes_kept_since or time.monotonic()
+        return since + self.runtime.settings.worker_lease_seconds / 2
+
+    async def _retry_outcomes(self) -> int:
+        """Write the outcomes an earlier round could not (see ``_record_outcomes``)."""
+        if self._outcomes:
+            await self._record_outcomes()
+        return 0
 
     async def run(self, stop: asyncio.Event) -> None:
         """Rounds until ``stop`` is set; a failing round is logged and retried after a pause

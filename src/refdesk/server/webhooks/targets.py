@@ -36,17 +36,44 @@ def _parts(url: str) -> SplitResult | None:
     return parts
 
 
+# IPv6 ranges that carry an IPv4 address (judged by that address) or that Python 3.11's
+# ``is_global`` still counts as global although they are not (deprecated site-local).
+_EMBEDDING = (
+    ipaddress.ip_network("::/96"),  # IPv4-compatible (deprecated), e.g. ::127.0.0.1
+    ipaddress.ip_network("::ffff:0:0:0/96"),  # SIIT IPv4-translated
+    ipaddress.ip_network("64:ff9b::/96"),  # NAT64 well-known prefix
+)
+_SIX_TO_FOUR = ipaddress.ip_network("2002::/16")
+_NOT_GLOBAL_V6 = (ipaddress.ip_network("fec0::/10"),)  # site-local (deprecated)
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address in _SIX_TO_FOUR:
+        return address.sixtofour
+    for network in _EMBEDDING:
+        if address in network:
+            return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
 def is_public(address: Address) -> bool:
     """True for a globally routable unicast address (not loopback, private, link-local,
-    shared, reserved, multicast or unspecified; IPv4-mapped IPv6 judged as IPv4)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    shared, reserved, multicast or unspecified). An IPv6 address that carries an IPv4 one
+    (IPv4-mapped or -compatible, SIIT, NAT64, 6to4) is judged by that IPv4 address."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if any(address in network for network in _NOT_GLOBAL_V6):
+            return False
+        embedded = _embedded_ipv4(address)
+        if embedded is not None:
+            address = embedded
     return address.is_global and not address.is_multicast
 
 
 def syntax_problem(url: str, settings: Settings) -> str | None:
     """Why ``url`` cannot be a target without looking it up, or None."""
-    if not url or len(url) > MAX_URL_LENGTH or any(c.isspace() for c in url):
+    if not url or len(url) > MAX_URL_LENGTH or not url.isprintable() or " " in url:
         return "invalid"
     parts = _parts(url)
     if parts is None or not parts.hostname:
@@ -56,6 +83,8 @@ def syntax_problem(url: str, settings: Settings) -> str | None:
     if parts.scheme not in ("http", "https"):
         return "invalid"
     if parts.username is not None or parts.password is not None:
+        return "invalid"
+    if parts.port == 0:  # nothing listens on port 0 (and connecting there is refused)
         return "invalid"
     return None
 
