@@ -43,9 +43,11 @@ async def sign_in(
     return await client.post("/sign-in", data=data)
 
 
-async def signed_in_client(client: httpx.AsyncClient, login: str) -> httpx.Response:
+async def signed_in_client(
+    client: httpx.AsyncClient, login: str, password: str = PASSWORD
+) -> httpx.Response:
     """Sign in and return the home page."""
-    answer = await sign_in(client, login)
+    answer = await sign_in(client, login, password)
     assert answer.status_code == 303, answer.text
     home = await client.get("/")
     assert signed_in_page(home), home.text
