@@ -133,3 +133,14 @@ async def test_the_vendored_assets_are_served_from_the_package(client: httpx.Asy
     assert b"htmx" in (await client.get("/static/htmx-2.0.4.min.js")).content
     for missing in ("/static/VENDORED.md", "/static/nothing.js", "/static/..%2Fhome.py"):
         assert (await client.get(missing)).status_code == 404, missing
+
+
+async def test_the_pages_stay_out_of_the_api_document_and_the_api_answers_as_before(
+    client: httpx.AsyncClient,
+) -> None:
+    paths = (await client.get("/openapi.json")).json()["paths"]
+    assert not {"/", "/sign-in", "/sign-out", "/site", "/static/{name}"} & set(paths)
+    unknown = await client.get("/api/v2/nothing-here")
+    assert unknown.status_code == 404 and unknown.json()["error"] == "not_found"
+    wrong_method = await client.delete("/")
+    assert wrong_method.status_code == 405 and wrong_method.headers["allow"] == "GET, HEAD, OPTIONS"
