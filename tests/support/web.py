@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -125,7 +125,3 @@ async def official_with_games(
         assert assigned.status_code == 200, assigned.text
         games.append(game)
     return OfficialSite(site_id, assignor, person, games)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
