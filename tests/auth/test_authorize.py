@@ -106,7 +106,7 @@ async def test_login_with_email_and_wrong_password(
     assert wrong.status_code == 200
     assert "incorrect" in wrong.text
     assert 'name="password"' in wrong.text
-    assert "refdesk_oauth_session" not in wrong.headers.get("set-cookie", "")
+    assert "refdesk_session" not in wrong.headers.get("set-cookie", "")
     form["password"] = PASSWORD
     right = await client.post("/oauth/authorize", data=form)
     assert 'value="approve"' in right.text

@@ -72,7 +72,7 @@ async def test_hole_7_account_without_password_runs_argon2_and_cannot_log_in(
     argon2 = count_argon2(runtime)
     for guess in ("", "wrong password"):
         response = await sign_in(client, form, invited.login, guess)
-        assert 'name="password"' in response.text and "refdesk_oauth_session" not in (
+        assert 'name="password"' in response.text and "refdesk_session" not in (
             response.headers.get("set-cookie", "")
         )
     # The blank password never reaches argon2 (nothing to check); the guess does, once.

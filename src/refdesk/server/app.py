@@ -134,6 +134,7 @@ def _include_routers(app: FastAPI) -> None:
     from refdesk.server.sites.router import router as sites_router
     from refdesk.server.statements.router import router as statements_router
     from refdesk.server.users.router import router as users_router
+    from refdesk.server.web.pages import ROUTERS as web_routers
     from refdesk.server.webhooks.router import router as webhooks_router
 
     # Routing tries routers in this order and stops at the first match: the busiest paths
@@ -160,6 +161,7 @@ def _include_routers(app: FastAPI) -> None:
         respond_router,
         webhooks_router,
         messages_router,
+        *web_routers,  # the web app (server/web/): HTML pages under /, not in the OpenAPI
     ):
         app.include_router(router)
 

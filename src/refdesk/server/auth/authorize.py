@@ -1,14 +1,15 @@
 """The authorization endpoint (contract §6.4): parameter validation, the browser session and
 CSRF token, and issuing authorization codes.
 
-Browser state lives in two cookies scoped to ``/oauth``: a random CSRF nonce (forms carry the
-HMAC of it) and, after a successful login, a signed session naming the account.
+Browser state lives in two cookies: a random CSRF nonce scoped to ``/oauth`` (forms carry the
+HMAC of it) and, after a successful login, the browser session shared with the web app
+(``auth/browser_session.py``, Path=/): signing in here signs in the web app, and a person
+signed in to the web app sees the consent page directly.
 """
 
 from __future__ import annotations
 
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -19,6 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.accounts.models import Account
 from refdesk.server.accounts.service import find_by_login_or_email
+from refdesk.server.auth import browser_session
+from refdesk.server.auth.browser_session import BrowserSession
 from refdesk.server.auth.errors import OAuthError, invalid_request
 from refdesk.server.auth.models import Application, AuthorizationCode
 from refdesk.server.auth.oauth import CHALLENGE_RE, parse_scopes
@@ -30,10 +33,8 @@ from refdesk.server.db.base import utcnow
 from refdesk.server.runtime import Runtime
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
-SESSION_COOKIE = "refdesk_oauth_session"
 CSRF_COOKIE = "refdesk_oauth_csrf"
 COOKIE_PATH = "/oauth"
-SESSION_TTL = 3600
 
 
 class RedirectedError(Exception):
@@ -151,30 +152,11 @@ def csrf_valid(hasher: SecretHasher, nonce: str | None, token: str | None) -> bo
     return bool(nonce) and isinstance(token, str) and hasher.verify(f"oauth-csrf:{nonce}", token)
 
 
-def session_value(hasher: SecretHasher, account_id: int) -> str:
-    payload = f"{account_id}.{int(time.time()) + SESSION_TTL}.{new_nonce()}"
-    return f"{payload}.{hasher.hash(f'oauth-session:{payload}')}"
-
-
-def session_account_id(hasher: SecretHasher, value: str | None) -> int | None:
-    if not value:
-        return None
-    payload, _, signature = value.rpartition(".")
-    if not payload or not hasher.verify(f"oauth-session:{payload}", signature):
-        return None
-    parts = payload.split(".")
-    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
-        return None
-    if int(parts[1]) <= time.time():
-        return None
-    return int(parts[0])
-
-
-async def active_account(session: AsyncSession, account_id: int | None) -> Account | None:
-    if account_id is None:
-        return None
-    account = await session.get(Account, account_id)
-    return account if account is not None and account.active else None
+async def active_account(
+    session: AsyncSession, hasher: SecretHasher, browser: BrowserSession | None
+) -> Account | None:
+    """The signed-in account of the shared browser session (active, password unchanged)."""
+    return await browser_session.signed_in_account(session, hasher, browser)
 
 
 async def check_login(runtime: Runtime, login: str | None, password: str | None) -> Account | None:
@@ -245,11 +227,14 @@ def _require_csrf(csrf_ok: bool) -> None:
 
 
 async def start(
-    session: AsyncSession, data: AuthorizeInput, session_account_id: int | None
+    session: AsyncSession,
+    hasher: SecretHasher,
+    data: AuthorizeInput,
+    browser: BrowserSession | None,
 ) -> Step:
     """``GET /oauth/authorize``: validate the request, then the login or the consent page."""
     request = await validate(session, data)
-    return Step(request, await active_account(session, session_account_id))
+    return Step(request, await active_account(session, hasher, browser))
 
 
 async def sign_in(runtime: Runtime, form: AuthorizeForm, csrf_ok: bool) -> Step:
@@ -269,13 +254,13 @@ async def decide(
     runtime: Runtime,
     form: AuthorizeForm,
     csrf_ok: bool,
-    session_account_id: int | None,
+    browser: BrowserSession | None,
 ) -> Step:
     """The consent form (in the caller's transaction): approve issues a code, deny sends
     ``access_denied`` back (a JSON 403 for the out-of-band redirect URI)."""
     request = await validate(session, form.request)
     _require_csrf(csrf_ok)
-    account = await active_account(session, session_account_id)
+    account = await active_account(session, runtime.hasher, browser)
     if account is None or form.decision is None:
         return Step(request, account)
     if form.decision == "deny":

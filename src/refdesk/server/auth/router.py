@@ -16,7 +16,8 @@ from refdesk.server.api.media import JSON_CT
 from refdesk.server.api.origin import is_https
 from refdesk.server.api.responses import ApiResponse
 from refdesk.server.auth import authorize as authz
-from refdesk.server.auth import oauth, pages
+from refdesk.server.auth import browser_session, oauth, pages
+from refdesk.server.auth.browser_session import BrowserSession
 from refdesk.server.auth.errors import OAuthError
 from refdesk.server.auth.schemas import (
     parse_authorize,
@@ -94,6 +95,20 @@ def _redirect_error(exc: authz.RedirectedError) -> Response:
     return _redirect(exc.request.redirect_to({"error": exc.code, "error_description": exc.message}))
 
 
+def set_session_cookie(response: Response, value: str, *, secure: bool) -> None:
+    """The shared browser session cookie (``auth/browser_session.py``): the web app sets it
+    on sign-in too."""
+    response.set_cookie(
+        browser_session.COOKIE,
+        value,
+        max_age=browser_session.TTL,
+        path="/",
+        secure=secure,
+        httponly=True,
+        samesite="lax",
+    )
+
+
 class _Browser:
     """The request's cookies: CSRF nonce (created when missing) and session."""
 
@@ -112,9 +127,10 @@ class _Browser:
     def csrf_valid(self, token: str | None) -> bool:
         return self.had_nonce and authz.csrf_valid(self.runtime.hasher, self.nonce, token)
 
-    def session_account_id(self) -> int | None:
-        return authz.session_account_id(
-            self.runtime.hasher, self.request.cookies.get(authz.SESSION_COOKIE)
+    def session(self) -> BrowserSession | None:
+        """The browser session shared with the web app (checked against the account later)."""
+        return browser_session.decode(
+            self.runtime.hasher, self.request.cookies.get(browser_session.COOKIE)
         )
 
     def html(self, content: str, status: int = 200) -> Response:
@@ -130,15 +146,7 @@ class _Browser:
                 samesite="lax",
             )
         if self.new_session:
-            response.set_cookie(
-                authz.SESSION_COOKIE,
-                self.new_session,
-                max_age=authz.SESSION_TTL,
-                path=authz.COOKIE_PATH,
-                secure=secure,
-                httponly=True,
-                samesite="lax",
-            )
+            set_session_cookie(response, self.new_session, secure=secure)
         return response
 
 
@@ -183,7 +191,10 @@ def _answer(browser: _Browser, step: authz.Step) -> Response:
     if step.account is None:
         return _login(browser, request, step.login_error, step.login)
     if step.signed_in:
-        browser.new_session = authz.session_value(browser.runtime.hasher, step.account.id)
+        hasher = browser.runtime.hasher
+        browser.new_session = browser_session.encode(
+            hasher, browser_session.start(hasher, step.account)
+        )
     return _consent(browser, request, step.account.login)
 
 
@@ -195,7 +206,7 @@ async def authorize_page(request: Request) -> Response:
     data = parse_authorize(query_dict(request))
     try:
         async with session_for(request.scope, runtime.db) as session:
-            step = await authz.start(session, data, browser.session_account_id())
+            step = await authz.start(session, runtime.hasher, data, browser.session())
     except authz.RedirectedError as exc:
         return _redirect_error(exc)
     return _answer(browser, step)
@@ -214,9 +225,7 @@ async def authorize_submit(request: Request) -> Response:
             step = await authz.sign_in(runtime, form, csrf_ok)
         else:
             async with runtime.db.transaction() as session:
-                step = await authz.decide(
-                    session, runtime, form, csrf_ok, browser.session_account_id()
-                )
+                step = await authz.decide(session, runtime, form, csrf_ok, browser.session())
     except authz.RedirectedError as exc:
         return _redirect_error(exc)
     return _answer(browser, step)
