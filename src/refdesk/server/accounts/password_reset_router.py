@@ -23,6 +23,7 @@ from starlette.responses import HTMLResponse, Response
 from refdesk.server.accounts import account_links, password_resets
 from refdesk.server.accounts.invitation_mail import duration_words
 from refdesk.server.api.body import query_dict, read_body
+from refdesk.server.api.errors import ApiError
 from refdesk.server.api.openapi import body_doc
 from refdesk.server.api.origin import base_url, is_https
 from refdesk.server.auth import pages
@@ -55,14 +56,14 @@ NEW_PASSWORD_FORM = Body(
     ),
     description="The set-new-password form of a password-reset link (HTML form)",
 )
+# The pages of a link that can no longer be used (200, like the accept/decline links' pages:
+# the answer is the page; an unknown or altered token is a plain 404).
 PROBLEMS = {
-    None: (404, "This link does not work", "This link is unknown or was altered."),
     "used": (
-        410,
         "This link was already used",
         "Each password-reset link works once, and a newer link or a new password replaces it.",
     ),
-    "expired": (410, "This link has expired", "Password-reset links work for a limited time."),
+    "expired": ("This link has expired", "Password-reset links work for a limited time."),
 }
 
 
@@ -75,14 +76,12 @@ def _csrf(runtime: Runtime, nonce: str) -> str:
     return runtime.hasher.hash(f"reset-csrf:{nonce}")
 
 
-def _request_page(
-    request: Request, runtime: Runtime, *, error: str | None = None, status: int = 200
-) -> Response:
+def _request_page(request: Request, runtime: Runtime, *, error: str | None = None) -> Response:
     """The request form; a CSRF cookie is set when the browser has none."""
     existing = request.cookies.get(CSRF_COOKIE)
     nonce = existing or secrets.token_urlsafe(24)
     page = pages.reset_request_page(password_resets.PATH, _csrf(runtime, nonce), error=error)
-    response = HTMLResponse(page, status, dict(HEADERS))
+    response = HTMLResponse(page, 200, dict(HEADERS))
     if not existing:
         response.set_cookie(
             CSRF_COOKIE,
@@ -95,7 +94,7 @@ def _request_page(
     return response
 
 
-@router.get(password_resets.PATH)
+@router.get(password_resets.PATH, response_class=HTMLResponse)
 async def reset_request_form(request: Request) -> Response:
     """The form asking for the login or e-mail address of the account."""
     return _request_page(request, _runtime(request))
@@ -110,7 +109,9 @@ async def _mail_reset(runtime: Runtime, base: str, name: str) -> None:
         log.error("password reset request not processed: %s", type(exc).__name__)
 
 
-@router.post(password_resets.PATH, openapi_extra=body_doc(REQUEST_FORM))
+@router.post(
+    password_resets.PATH, response_class=HTMLResponse, openapi_extra=body_doc(REQUEST_FORM)
+)
 async def reset_request_submit(request: Request) -> Response:
     """Ask for a password-reset e-mail (``login``: login or e-mail; ``csrf_token``). The same
     page answers whether or not an account matches."""
@@ -123,8 +124,11 @@ async def reset_request_submit(request: Request) -> Response:
         or not isinstance(token, str)
         or not runtime.hasher.verify(f"reset-csrf:{nonce}", token)
     ):  # no cookie (a cross-site form, or cookies off) or not this browser's token
-        error = "This form has expired; please submit it again."
-        return _request_page(request, runtime, error=error, status=400)
+        raise ApiError(
+            "bad_request",
+            "The CSRF token is missing or invalid; reload the password-reset page",
+            status=400,
+        )
     name = data.get("login")
     if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME:
         return _request_page(request, runtime, error="Enter your login or e-mail address.")
@@ -134,26 +138,33 @@ async def reset_request_submit(request: Request) -> Response:
     return HTMLResponse(page, 200, dict(HEADERS), background=task)
 
 
-def _problem(state: str | None) -> Response:
-    status, title, message = PROBLEMS[state if state in ("used", "expired") else None]
+def _unknown() -> ApiError:
+    return ApiError("not_found", "This password-reset link is unknown or was altered", status=404)
+
+
+def _problem(state: str) -> Response:
+    title, message = PROBLEMS[state]
     page = pages.link_problem_page(
         title,
         f"{message} Ask for a new link; it is e-mailed to your account's address.",
         password_resets.PATH,
         "Ask for a new password-reset link",
     )
-    return HTMLResponse(page, status, dict(HEADERS))
+    return HTMLResponse(page, 200, dict(HEADERS))
 
 
 async def _open(request: Request, runtime: Runtime, data: dict[str, Any]) -> Any:
-    """The open link of the ``token`` field, or the problem page to answer with."""
+    """The open link of the ``token`` field, or the page to answer with (used, expired);
+    404 for an unknown or altered token."""
     token = data.get("token")
     if not isinstance(token, str) or not account_links.TOKEN.match(token):
-        return _problem(None)
+        raise _unknown()
     async with session_for(request.scope, runtime.db) as session:
         found = await password_resets.open_reset(session, runtime, token)
-    if found is None or found.state != "open":
-        return _problem(found.state if found else None)
+    if found is None:
+        raise _unknown()
+    if found.state != "open":
+        return _problem(found.state)
     return found
 
 
@@ -164,7 +175,7 @@ def _form(login: str, token: str, error: str | None = None) -> Response:
     return HTMLResponse(page, 200, dict(HEADERS))
 
 
-@router.get(password_resets.NEW_PATH)
+@router.get(password_resets.NEW_PATH, response_class=HTMLResponse)
 async def reset_page(request: Request) -> Response:
     """The new-password form of a reset link (or a page saying what to do)."""
     runtime = _runtime(request)
@@ -175,7 +186,9 @@ async def reset_page(request: Request) -> Response:
     return _form(found.account.login, data["token"])
 
 
-@router.post(password_resets.NEW_PATH, openapi_extra=body_doc(NEW_PASSWORD_FORM))
+@router.post(
+    password_resets.NEW_PATH, response_class=HTMLResponse, openapi_extra=body_doc(NEW_PASSWORD_FORM)
+)
 async def reset_submit(request: Request) -> Response:
     """Set the new password (``token``, ``password``, ``password_confirmation``); the link is
     then used and the account's other sessions end."""
