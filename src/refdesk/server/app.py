@@ -117,6 +117,7 @@ def _install_handlers(app: FastAPI, runtime: Runtime) -> None:
 def _include_routers(app: FastAPI) -> None:
     from refdesk.server.accounts.applications_router import router as applications_router
     from refdesk.server.accounts.invitation_router import router as invitation_router
+    from refdesk.server.accounts.password_reset_router import router as password_reset_router
     from refdesk.server.accounts.router import router as accounts_router
     from refdesk.server.api.root import router as root_router
     from refdesk.server.assignments.router import router as assignments_router
@@ -158,6 +159,7 @@ def _include_routers(app: FastAPI) -> None:
         forms_router,
         webview_router,
         invitation_router,
+        password_reset_router,
         respond_router,
         webhooks_router,
         messages_router,

@@ -103,6 +103,8 @@ class Settings(BaseSettings):
     login_throttle_rules: str = DEFAULT_LOGIN_THROTTLE_RULES
     # Lifetime (seconds) of an invitation link that lets a person set their password.
     invitation_ttl: int = Field(default=604_800, ge=60)
+    # Lifetime (seconds) of a password-reset link (``/password-reset``).
+    password_reset_ttl: int = Field(default=3_600, ge=60)
     # How often (seconds) a process re-reads the maintenance flag from the database.
     flag_refresh_seconds: float = 1.0
     workers: int = 1

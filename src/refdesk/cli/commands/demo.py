@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -41,9 +41,32 @@ def demo_seed(
     typer.echo(f"demo data {state}; credentials in {outcome.path}")
 
 
+def _table(document: dict[str, Any]) -> str:
+    """Sign-in logins and client credentials per role, one line each."""
+    lines = [f"web sign-in at {_origin(document)}/  (login / password per role)"]
+    logins = document.get("logins")
+    for role, entry in (logins if isinstance(logins, dict) else {}).items():
+        lines.append(f"  {role:<22} {entry.get('login')}  {entry.get('password')}")
+    lines.append(f"API clients, token URL {document.get('token_url')}  (client_id / client_secret)")
+    clients = document.get("clients")
+    for role, entry in (clients if isinstance(clients, dict) else {}).items():
+        lines.append(f"  {role:<22} {entry.get('client_id')}  {entry.get('client_secret')}")
+    return "\n".join(lines)
+
+
+def _origin(document: dict[str, Any]) -> str:
+    base = str(document.get("base_url") or "")
+    return base.removesuffix("/api/v2")
+
+
 @demo_app.command("credentials")
-def demo_credentials() -> None:
-    """Print the demo clients' credentials (demo.json)."""
+def demo_credentials(
+    table: Annotated[
+        bool, typer.Option("--table", help="One line per role instead of demo.json.")
+    ] = False,
+) -> None:
+    """Print the demo credentials (demo.json): a login and password per demo role
+    (``logins``, to sign in) and the API clients (``clients``)."""
     with cli_errors():
         settings = load_settings()
         path = settings.data_dir / "demo.json"
@@ -56,4 +79,7 @@ def demo_credentials() -> None:
             ) from None
         except (OSError, ValueError) as exc:
             raise CliError(f"cannot read {path}: {exc}") from None
-    typer.echo(json.dumps(document, indent=2))
+    if table and isinstance(document, dict):
+        typer.echo(_table(document))
+    else:
+        typer.echo(json.dumps(document, indent=2))

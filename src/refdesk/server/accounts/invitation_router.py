@@ -13,11 +13,10 @@ from anyio import to_thread
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
-from refdesk.server.accounts import invitations
+from refdesk.server.accounts import account_links, invitations
 from refdesk.server.api.body import query_dict, read_body
 from refdesk.server.api.errors import ApiError
 from refdesk.server.auth import pages
-from refdesk.server.auth.passwords import password_errors
 from refdesk.server.auth.router import HTML_HEADERS
 from refdesk.server.db.shared_session import session_for
 from refdesk.server.runtime import Runtime
@@ -71,16 +70,6 @@ async def invitation_page(request: Request) -> Response:
     return _html(pages.set_password_page(login, invitations.PATH, token))
 
 
-def _form_error(data: dict[str, Any]) -> str | None:
-    password = data.get("password")
-    problems = password_errors(password)
-    if problems:
-        return f"The password {problems[0]}."
-    if data.get("password_confirmation") != password:
-        return "The two passwords differ."
-    return None
-
-
 @router.post(invitations.PATH)
 async def invitation_submit(request: Request) -> Response:
     """Set the password (``token``, ``password``, ``password_confirmation``); the link is then
@@ -89,7 +78,7 @@ async def invitation_submit(request: Request) -> Response:
     data = await read_body(request, None, runtime.settings.max_body_bytes, allow_multipart=False)
     token = _token(data)
     invitation_id, account_id, login = await _open(request, runtime, token)
-    error = _form_error(data)
+    error = account_links.new_password_error(data)
     if error:
         return _html(pages.set_password_page(login, invitations.PATH, token, error=error))
     # argon2 outside the write transaction (SQLite's write lock is not held meanwhile).

@@ -2,22 +2,18 @@
 
 A site admin who creates a user never chooses the password of its account (other sites may
 later share that account). The account starts without one; the person sets it from a one-time
-link (``/invitations?token=...``). The token is 64 hex characters from a CSPRNG; only its HMAC is
-stored. A link expires after ``REFDESK_INVITATION_TTL`` seconds, works once, and issuing a new
-one (``refdesk admin invite``) withdraws the older ones.
+link (``/invitations?token=...``). The link itself (a CSPRNG token stored only as an HMAC, one
+use, an expiry, a new one withdraws the older ones) is ``account_links.py``, shared with
+password resets; an invitation expires after ``REFDESK_INVITATION_TTL`` seconds and is only for
+an active account that has no password yet.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-from urllib.parse import urlencode
-
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from refdesk.server.accounts import account_links
 from refdesk.server.accounts.models import Account, Invitation
-from refdesk.server.auth.secrets import new_token
-from refdesk.server.db.base import utcnow
 from refdesk.server.runtime import Runtime
 
 PATH = "/invitations"
@@ -28,15 +24,7 @@ class InvitationRefused(Exception):
 
 
 def invitation_link(base_url: str, token: str) -> str:
-    return f"{base_url.rstrip('/')}{PATH}?{urlencode({'token': token})}"
-
-
-async def _withdraw(session: AsyncSession, account_id: int) -> None:
-    await session.execute(
-        update(Invitation)
-        .where(Invitation.account_id == account_id, Invitation.used_at.is_(None))
-        .values(used_at=utcnow())
-    )
+    return account_links.link_url(base_url, PATH, token)
 
 
 async def issue(session: AsyncSession, runtime: Runtime, account: Account) -> str:
@@ -45,17 +33,9 @@ async def issue(session: AsyncSession, runtime: Runtime, account: Account) -> st
         raise InvitationRefused(f"account {account.login!r} already has a password")
     if not account.active:
         raise InvitationRefused(f"account {account.login!r} is deactivated")
-    await _withdraw(session, account.id)
-    token = new_token()
-    session.add(
-        Invitation(
-            account_id=account.id,
-            token_hash=runtime.hasher.hash(f"invitation:{token}"),
-            expires_at=utcnow() + timedelta(seconds=runtime.settings.invitation_ttl),
-        )
+    return await account_links.issue(
+        session, runtime, account, "invitation", runtime.settings.invitation_ttl
     )
-    await session.flush()
-    return token
 
 
 async def open_invitation(
@@ -63,46 +43,15 @@ async def open_invitation(
 ) -> tuple[Invitation, Account] | None:
     """The unused, unexpired invitation of ``token`` and its account (still without a
     password), else None."""
-    if len(token) != 64:
+    found = await account_links.find(session, runtime, "invitation", token)
+    if found is None or found.state != "open" or found.account.password_hash is not None:
         return None
-    row = (
-        await session.execute(
-            select(Invitation, Account)
-            .join(Account, Account.id == Invitation.account_id)
-            .where(Invitation.token_hash == runtime.hasher.hash(f"invitation:{token}"))
-        )
-    ).first()
-    if row is None:
-        return None
-    invitation, account = row
-    if invitation.used_at is not None or invitation.expires_at <= utcnow():
-        return None
-    if account.password_hash is not None:
-        return None
-    return invitation, account
+    return found.link, found.account
 
 
 async def redeem(session: AsyncSession, invitation_id: int, account_id: int, digest: str) -> bool:
     """Use the invitation and set the account's password hash, in the caller's transaction.
     The conditional UPDATEs make a second use (even a concurrent one) fail: False."""
-    now = utcnow()
-    used = await session.execute(
-        update(Invitation)
-        .where(
-            Invitation.id == invitation_id,
-            Invitation.used_at.is_(None),
-            Invitation.expires_at > now,
-        )
-        .values(used_at=now)
+    return await account_links.redeem(
+        session, invitation_id, account_id, digest, only_without_password=True
     )
-    if used.rowcount != 1:  # type: ignore[attr-defined]
-        return False
-    updated = await session.execute(
-        update(Account)
-        .where(Account.id == account_id, Account.password_hash.is_(None))
-        .values(password_hash=digest, updated=now)
-    )
-    if updated.rowcount != 1:  # type: ignore[attr-defined]
-        return False
-    await _withdraw(session, account_id)
-    return True

@@ -30,11 +30,17 @@ class Account(IdMixin, TimestampMixin, Base):
 
 
 class Invitation(IdMixin, Base):
-    """A one-time link that lets the person set the password of an account that has none.
-    Only the HMAC of the token is stored (``auth/secrets.py``)."""
+    """A one-time link that lets the person set the password of their account: an invitation
+    (``purpose`` ``invitation``: the account has no password yet) or a password reset
+    (``password_reset``). Only the HMAC of the token is stored (``auth/secrets.py``), keyed by
+    the purpose, so a token of one purpose never opens a link of the other
+    (``accounts/account_links.py``)."""
 
     __tablename__ = "account_invitations"
 
+    purpose: Mapped[str] = mapped_column(
+        String(16), nullable=False, default="invitation", server_default="invitation"
+    )
     account_id: Mapped[int] = mapped_column(
         Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True
     )

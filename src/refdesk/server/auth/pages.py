@@ -105,12 +105,18 @@ def code_page(application_name: str, code: str, state: str | None) -> str:
 
 
 def set_password_page(
-    account_login: str, action: str, token: str, *, error: str | None = None
+    account_login: str,
+    action: str,
+    token: str,
+    *,
+    error: str | None = None,
+    heading: str = "Set your refdesk password",
 ) -> str:
-    """The invitation page (``/invitations?token=...``): the person chooses their password."""
+    """The page of an invitation or password-reset link (``/invitations?token=...``,
+    ``/password-reset/new?token=...``): the person chooses their password."""
     message = f'<p class="error" role="alert">{escape(error)}</p>' if error else ""
     body = (
-        "<h1>Set your refdesk password</h1>"
+        f"<h1>{escape(heading)}</h1>"
         f"<p>You sign in as <strong>{escape(account_login)}</strong>. "
         "Choose a password of 8 to 128 characters.</p>"
         f"{message}"
@@ -125,13 +131,55 @@ def set_password_page(
         '<button type="submit">Set password</button>'
         "</form>"
     )
-    return _page("Set your password", body)
+    return _page(heading, body)
 
 
-def password_set_page(account_login: str) -> str:
+def password_set_page(account_login: str, *, signed_out: bool = False) -> str:
+    elsewhere = " You are signed out everywhere else." if signed_out else ""
     body = (
         "<h1>Password set</h1>"
         f"<p>You can now sign in as <strong>{escape(account_login)}</strong> with your new "
-        "password. This link cannot be used again.</p>"
+        f"password. This link cannot be used again.{elsewhere}</p>"
     )
     return _page("Password set", body)
+
+
+def reset_request_page(action: str, csrf_token: str, *, error: str | None = None) -> str:
+    """``GET /password-reset``: the form asking for a login or e-mail address."""
+    message = f'<p class="error" role="alert">{escape(error)}</p>' if error else ""
+    body = (
+        "<h1>Reset your refdesk password</h1>"
+        "<p>Enter your login or the e-mail address of your account. If it names an account, "
+        "we e-mail a link to that account's address at which you choose a new password.</p>"
+        f"{message}"
+        f'<form method="post" action="{escape(action)}">'
+        f'<input type="hidden" name="csrf_token" value="{escape(csrf_token)}">'
+        '<label for="login">Login or e-mail</label>'
+        '<input type="text" id="login" name="login" autocomplete="username" required autofocus>'
+        '<button type="submit">Send the link</button>'
+        "</form>"
+    )
+    return _page("Reset your password", body)
+
+
+def reset_requested_page(expires: str) -> str:
+    """The answer to every reset request, whether or not an account matched."""
+    body = (
+        "<h1>Check your e-mail</h1>"
+        "<p>If the login or e-mail address you entered belongs to an account, we have sent a "
+        "link to choose a new password to the account's e-mail address. "
+        f"The link works once and expires in {escape(expires)}.</p>"
+        "<p>Nothing arrived after a few minutes? Check your spam folder, or ask your assignor "
+        "which address your account uses.</p>"
+    )
+    return _page("Check your e-mail", body)
+
+
+def link_problem_page(title: str, message: str, retry_url: str, retry_label: str) -> str:
+    """An invitation or reset link that cannot be used (unknown, used, expired): what to do."""
+    body = (
+        f"<h1>{escape(title)}</h1>"
+        f"<p>{escape(message)}</p>"
+        f'<p><a href="{escape(retry_url)}">{escape(retry_label)}</a></p>'
+    )
+    return _page(title, body)

@@ -26,13 +26,26 @@ from refdesk.server.runtime import Runtime
 
 
 class LoginThrottle:
-    def __init__(self, runtime: Runtime, store: CounterStore) -> None:
+    """``namespace`` keeps separate counts for separate uses of the same rules: ``login``
+    (sign-in) and ``reset`` (password-reset requests, ``accounts/password_resets.py``), so
+    that asking for reset e-mails never locks the account's sign-in, nor the reverse."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        store: CounterStore,
+        namespace: str = "login",
+        refusal: str = "Too many sign-in attempts for this login",
+    ) -> None:
         self.hasher = runtime.hasher
         self.rules = parse_rate_limit_rules(runtime.settings.login_throttle_rules)
         self.store = store
+        self.namespace = namespace
+        self.refusal = refusal
 
     def key(self, login: str) -> str:
-        return "login:" + self.hasher.hash(f"login-throttle:{login.strip().lower()}")
+        name = login.strip().lower()
+        return f"{self.namespace}:" + self.hasher.hash(f"{self.namespace}-throttle:{name}")
 
     async def admit(self, login: str) -> None:
         """Count one attempt for ``login``; raise 429 (with ``Retry-After``) when a rule is
@@ -53,9 +66,7 @@ class LoginThrottle:
             for rule, count in zip(self.rules, admission.counts, strict=True)
             if count >= rule.limit
         )
-        raise RateLimited(
-            retry, f"Too many sign-in attempts for this login; retry in {retry} seconds"
-        )
+        raise RateLimited(retry, f"{self.refusal}; retry in {retry} seconds")
 
 
 def window_remaining(period: int, now: float) -> int:
@@ -64,12 +75,24 @@ def window_remaining(period: int, now: float) -> int:
     return max(1, math.ceil(reset - now))
 
 
-def login_throttle(runtime: Runtime) -> LoginThrottle:
-    """The runtime's throttle, sharing the rate limiter's store (built on first use)."""
-    throttle = runtime.extras.get("login_throttle")
+def _throttle(runtime: Runtime, namespace: str, refusal: str) -> LoginThrottle:
+    """The runtime's throttle of ``namespace``, sharing the rate limiter's store (built on
+    first use)."""
+    name = f"{namespace}_throttle"
+    throttle = runtime.extras.get(name)
     if throttle is None:
         limiter = runtime.extras.get("rate_limiter")
         store: CounterStore = limiter.store if limiter is not None else MemoryStore()
-        throttle = runtime.extras["login_throttle"] = LoginThrottle(runtime, store)
+        throttle = runtime.extras[name] = LoginThrottle(runtime, store, namespace, refusal)
     assert isinstance(throttle, LoginThrottle)
     return throttle
+
+
+def login_throttle(runtime: Runtime) -> LoginThrottle:
+    """Password sign-in attempts per login name."""
+    return _throttle(runtime, "login", "Too many sign-in attempts for this login")
+
+
+def reset_throttle(runtime: Runtime) -> LoginThrottle:
+    """Password-reset requests per submitted login or e-mail (same rules as sign-in)."""
+    return _throttle(runtime, "reset", "Too many password-reset requests for this login")

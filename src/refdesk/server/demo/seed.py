@@ -9,13 +9,17 @@ and may look records up in it by their demo keys. Step 1 creates the sites and p
 
 The demo clients' plain secrets exist only in ``demo.json`` (mode 0600); the database keeps
 HMAC hashes. When the file is missing or no longer matches the database, the affected clients'
-secrets are rotated (their tokens revoked) and the file is rewritten.
+secrets are rotated (their tokens revoked) and the file is rewritten. The same holds for the
+passwords of the demo roles' accounts (``logins`` in ``demo.json``: sign in to the web app or
+at ``/oauth/authorize``), stored with argon2; a password changed since (a reset, the API) is
+replaced by a new generated one, so the file always holds working credentials.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.accounts.models import Account
+from refdesk.server.accounts.sign_out import password_changed
 from refdesk.server.auth.models import AccessToken, Application, RefreshToken
 from refdesk.server.auth.secrets import SecretHasher, new_client_credential
 from refdesk.server.auth.service import create_application
@@ -236,11 +241,40 @@ async def _rotate(
     return application.client_id, secret
 
 
+def new_demo_password() -> str:
+    """16 URL-safe characters from a CSPRNG (96 bits)."""
+    return secrets.token_urlsafe(12)
+
+
+async def _ensure_password(
+    session: AsyncSession, runtime: Runtime, account: Account, entry: Any
+) -> str:
+    """The password of ``entry`` (``demo.json``) if it still signs in as ``account``, else a
+    new one set on the account (its other sessions end)."""
+    if isinstance(entry, dict):
+        old = entry.get("password")
+        if (
+            entry.get("login") == account.login
+            and isinstance(old, str)
+            and runtime.passwords.verify(old, account.password_hash)
+        ):
+            return old
+    password = new_demo_password()
+    account.password_hash = runtime.passwords.hash(password)
+    await session.flush()
+    await password_changed(session, account.id)
+    return password
+
+
 async def _ensure_once(
     runtime: Runtime, previous: dict[str, Any] | None
-) -> tuple[int, list[str], dict[str, dict[str, Any]], dict[str, Any] | None]:
+) -> tuple[
+    int, list[str], dict[str, dict[str, Any]], dict[str, dict[str, Any]], dict[str, Any] | None
+]:
     old_clients = (previous or {}).get("clients")
     old_clients = old_clients if isinstance(old_clients, dict) else {}
+    old_logins = (previous or {}).get("logins")
+    old_logins = old_logins if isinstance(old_logins, dict) else {}
     async with runtime.db.transaction() as session:
         flag = await session.get(ServerFlag, SEED_FLAG, with_for_update=True)
         done = int(flag.value) if flag is not None and flag.value.isdigit() else 0
@@ -253,6 +287,7 @@ async def _ensure_once(
             flag.value = str(len(STEPS))
         rotated: list[str] = []
         clients: dict[str, dict[str, Any]] = {}
+        logins: dict[str, dict[str, Any]] = {}
         for client in data.CLIENTS:
             account = world.accounts.get(client.person)
             user = world.users.get((client.site, client.person))
@@ -275,8 +310,17 @@ async def _ensure_once(
                 "site_id": user.site_id,
                 "user_id": user.id,
             }
+            password = await _ensure_password(
+                session, runtime, account, old_logins.get(client.role)
+            )
+            logins[client.role] = {
+                "login": account.login,
+                "password": password,
+                "site_id": user.site_id,
+                "user_id": user.id,
+            }
         explore = await read_explore(session)
-    return len(STEPS) - done, rotated, clients, explore
+    return len(STEPS) - done, rotated, clients, logins, explore
 
 
 async def ensure_demo(
@@ -286,15 +330,17 @@ async def ensure_demo(
     path = runtime.settings.data_dir / DEMO_FILE
     previous = read_credentials(path)
     try:
-        applied, rotated, clients, explore = await _ensure_once(runtime, previous)
+        applied, rotated, clients, logins, explore = await _ensure_once(runtime, previous)
     except IntegrityError:
         # Another process seeded at the same moment; its records are there now.
-        applied, rotated, clients, explore = await _ensure_once(runtime, previous)
+        applied, rotated, clients, logins, explore = await _ensure_once(runtime, previous)
     document: dict[str, Any] = {
         "base_url": base_url,
         "token_url": token_url,
         "ca_cert": str(ca_cert) if ca_cert else None,
         "clients": clients,
+        # Sign in as a demo role (web app, /oauth/authorize): login and password per role.
+        "logins": logins,
     }
     if explore is not None:
         # Ids worth a first look: a game and venue of the demo site, a pending slot of the
