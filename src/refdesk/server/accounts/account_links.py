@@ -21,7 +21,6 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.accounts.models import Account, Invitation
-from refdesk.server.accounts.sign_out import password_changed
 from refdesk.server.auth.passwords import password_errors
 from refdesk.server.auth.secrets import new_token
 from refdesk.server.db.base import utcnow
@@ -113,8 +112,9 @@ async def redeem(
     only_without_password: bool,
 ) -> bool:
     """Use the link and set the account's password hash, in the caller's transaction; every
-    other open link of the account is withdrawn and the account's other sessions end
-    (``sign_out.password_changed``). The conditional UPDATEs make a second use (even a
+    other open link of the account is withdrawn, and every browser session of the account ends
+    with the old hash (a session's generation is derived from it: ``auth/browser_session.py``).
+    The conditional UPDATEs make a second use (even a
     concurrent one), an expired link or a deactivated account fail: False."""
     now = utcnow()
     used = await session.execute(
@@ -133,7 +133,6 @@ async def redeem(
     if updated.rowcount != 1:  # type: ignore[attr-defined]
         return False
     await withdraw(session, account_id)
-    await password_changed(session, account_id)
     return True
 
 

@@ -6,9 +6,10 @@ Only an active account gets a link; whether the submitted login or e-mail names 
 told (``request_reset`` returns nothing, the router answers the same page either way and does
 the work after the answer is sent). A link expires after ``REFDESK_PASSWORD_RESET_TTL`` seconds
 (default one hour), works once, and a new request withdraws the older links; setting the
-password withdraws every open link of the account (invitations too) and ends its other sessions
-(``sign_out.password_changed``). Like an invitation, the mail goes to the address the account
-was created with, never to one typed on a site profile.
+password withdraws every open link of the account (invitations too) and ends its browser
+sessions (their generation derives from the password hash: ``auth/browser_session.py``).
+Like an invitation, the mail goes to the address the account was created with, never to one
+typed on a site profile.
 """
 
 from __future__ import annotations

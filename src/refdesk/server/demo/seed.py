@@ -30,7 +30,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.accounts.models import Account
-from refdesk.server.accounts.sign_out import password_changed
 from refdesk.server.auth.models import AccessToken, Application, RefreshToken
 from refdesk.server.auth.secrets import SecretHasher, new_client_credential
 from refdesk.server.auth.service import create_application
@@ -261,8 +260,7 @@ async def _ensure_password(
             return old
     password = new_demo_password()
     account.password_hash = runtime.passwords.hash(password)
-    await session.flush()
-    await password_changed(session, account.id)
+    await session.flush()  # a new hash: the account's browser sessions end with the old one
     return password
 
 

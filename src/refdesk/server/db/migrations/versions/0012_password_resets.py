@@ -5,7 +5,7 @@ HMAC, at which the account's owner sets a password. One table and one piece of c
 (``accounts/account_links.py``) serve both; ``purpose`` tells them apart. Existing rows are
 invitations.
 
-Revision ID: 0012_reset
+Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-04 20:00:00
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_reset"
+revision = "0012"
 down_revision = "0011"
 branch_labels = None
 depends_on = None
