@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any, Literal
 
 from refdesk.server.errors import ErrorCollector
-from refdesk.server.events.mail_queue import OPTIONAL_KINDS
 from refdesk.server.fields import (
     INVALID,
     MAX_INT,
@@ -22,6 +21,7 @@ from refdesk.server.fields import (
 )
 from refdesk.server.inputs import UNSET, Body, Field, Input, Problems, Unset, problems_of
 from refdesk.server.paging import PageQuery, parse_page, parse_page_query
+from refdesk.server.users.preferences import PREFERENCES, PREFERENCES_FIELD, read_preferences
 
 ROLE_FLAGS = ("official", "assignor", "manager", "observer")
 PHONE_FLAGS = ("home_phone_is_public", "work_phone_is_public", "mobile_phone_is_public")
@@ -51,16 +51,6 @@ _CHANGE_FIELDS = (
     ),
 )  # fmt: skip
 LOCK_VERSION = Field("lock_version", "integer", description="Optimistic lock (§12)")
-PREFERENCES = "notification_preferences"
-PREFERENCES_FIELD = Field(
-    PREFERENCES,
-    "object",
-    description=(
-        "(ext) E-mail notifications, kind -> boolean (partial: kinds not sent keep their "
-        f"value; null: all on). Kinds: {', '.join(OPTIONAL_KINDS)}. Only the person may "
-        "change it, on their own user."
-    ),
-)
 
 SEND_INVITATION = Field(
     "send_authorization_email",
@@ -242,32 +232,6 @@ def _read_emails(data: dict[str, Any], errors: ErrorCollector) -> list[str] | No
     return None
 
 
-def _read_preferences(data: dict[str, Any], errors: ErrorCollector) -> Any:
-    """``notification_preferences``: null/blank (all on again) or an object of optional mail
-    kinds to booleans; unknown kinds and non-booleans are reported under
-    ``notification_preferences[kind]``."""
-    value = data[PREFERENCES]
-    if is_blank(value):
-        return None
-    if not isinstance(value, dict):
-        errors.add(PREFERENCES, "is invalid")
-        return INVALID
-    found: dict[str, bool] = {}
-    valid = True
-    for kind, flag in value.items():
-        key = f"{PREFERENCES}[{kind}]"
-        if kind not in OPTIONAL_KINDS:
-            errors.add(key, "is not included in the list")
-            valid = False
-            continue
-        read = read_bool(flag, key, errors)
-        if read is INVALID:
-            valid = False
-        else:
-            found[str(kind)] = read
-    return found if valid else INVALID
-
-
 def _sent(data: dict[str, Any]) -> frozenset[str]:
     return frozenset(k for k in data if k in _KNOWN)
 
@@ -288,7 +252,7 @@ def parse_user_update(data: dict[str, Any]) -> UserUpdate:
     errors = ErrorCollector()
     changes = _read_changes(data, errors)
     if PREFERENCES in data:
-        preferences = _read_preferences(data, errors)
+        preferences = read_preferences(data, errors)
         if preferences is not INVALID:
             changes[PREFERENCES] = preferences
     send = _read_send(data, errors)

@@ -29,10 +29,10 @@ from refdesk.server.sites.access import (
 from refdesk.server.sites.models import Site
 from refdesk.server.users import queries
 from refdesk.server.users.models import User
+from refdesk.server.users.preferences import PREFERENCES
 from refdesk.server.users.schemas import (
     ASSIGNOR_ONLY,
     NOT_YOURS,
-    PREFERENCES,
     LockVersion,
     UserCreate,
     UserListQuery,
