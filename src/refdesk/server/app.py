@@ -60,6 +60,11 @@ def _is_connection_error(exc: BaseException) -> bool:
 def _install_handlers(app: FastAPI, runtime: Runtime) -> None:
     settings = runtime.settings
 
+    from refdesk.server.web.page import EXCEPTION_HANDLERS as web_handlers
+
+    for kind, handler in web_handlers:
+        app.add_exception_handler(kind, handler)
+
     @app.exception_handler(domain.DomainError)
     async def on_domain(request: Request, exc: domain.DomainError) -> Response:
         return domain_error_response(request.scope, settings, exc)

@@ -1,5 +1,5 @@
-"""What the home page shows: the person's sites (the switcher), the current site, and their
-upcoming games there grouped by day in the site's time zone.
+"""What the home page shows: the person's upcoming games in the current site, grouped by day
+in the site's time zone.
 
 The games come from the service behind ``GET /api/v2/current_account/games``
 (``games.lists.cross_site_games``, list kind ``mine``) with the same typed input the API
@@ -21,7 +21,7 @@ from refdesk.server.games import lists
 from refdesk.server.games.models import Game
 from refdesk.server.games.schemas import parse_game_list
 from refdesk.server.reference.models import Position, Team
-from refdesk.server.sites.access import Membership, accessible_site_ids
+from refdesk.server.sites.access import Membership
 from refdesk.server.sites.rules import site_today
 from refdesk.server.timefmt import localized_time, zone
 from refdesk.server.venues.models import Venue
@@ -33,13 +33,6 @@ MONTHS = (
 )
 STATUS_LABELS = {"X": "Cancelled", "C": "Completed"}
 UPCOMING_LIMIT = 50
-
-
-@dataclass(frozen=True)
-class SiteChoice:
-    id: int
-    name: str
-    timezone: str
 
 
 @dataclass(frozen=True)
@@ -61,8 +54,6 @@ class GameDay:
 
 @dataclass(frozen=True)
 class Home:
-    sites: list[SiteChoice]
-    site: SiteChoice | None
     official: bool
     days: list[GameDay] = field(default_factory=list)
     more: bool = False
@@ -76,24 +67,6 @@ def day_label(day: date, today: date) -> str:
     if day == today + timedelta(days=1):
         return f"Tomorrow, {text}"
     return text
-
-
-def _choice(member: Membership) -> SiteChoice:
-    return SiteChoice(member.site.id, member.site.name, member.site.timezone)
-
-
-async def site_choices(session: AsyncSession, principal: Principal) -> dict[int, Membership]:
-    """The sites the person may switch to: an active profile (or operator), a live
-    subscription — the sites of the API's cross-site lists."""
-    return await accessible_site_ids(session, principal)
-
-
-def current_member(members: dict[int, Membership], wanted: int | None) -> Membership | None:
-    """The session's site when still allowed, else the first by name."""
-    if wanted is not None and wanted in members:
-        return members[wanted]
-    ordered = sorted(members.values(), key=lambda m: (m.site.name.lower(), m.site.id))
-    return ordered[0] if ordered else None
 
 
 async def _names(
@@ -159,15 +132,9 @@ async def _upcoming(
     return days, listing.total > len(games)
 
 
-async def home(session: AsyncSession, principal: Principal, site_id: int | None) -> Home:
-    """The home page of a signed-in person, in the site ``site_id`` when they may use it."""
-    members = await site_choices(session, principal)
-    sites = sorted((_choice(m) for m in members.values()), key=lambda s: (s.name.lower(), s.id))
-    member = current_member(members, site_id)
-    if member is None:
-        return Home(sites, None, official=False)
-    official = member.user is not None and member.official
-    if not official:
-        return Home(sites, _choice(member), official=False)
+async def home(session: AsyncSession, principal: Principal, member: Membership | None) -> Home:
+    """The home page of a signed-in person in their current site (``member``)."""
+    if member is None or member.user is None or not member.official:
+        return Home(official=False)
     days, more = await _upcoming(session, principal, member)
-    return Home(sites, _choice(member), official=True, days=days, more=more)
+    return Home(official=True, days=days, more=more)

@@ -8,6 +8,9 @@ page: signed-in pages hold personal data, the sign-in page a CSRF token.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -80,7 +83,16 @@ def render(
     status: int = 200,
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    values = {"signed": None, "site": None, "nav": NAV, "current": "", **context}
+    values = {
+        "signed": None,
+        "site": None,
+        "nav": NAV,
+        "current": "",
+        "flash_notice": None,
+        "flash_error": None,
+        "sites": [],
+        **context,
+    }
     html = environment().get_template(template).render(values)
     return HTMLResponse(html, status, {**HEADERS, **(headers or {})})
 
@@ -93,6 +105,71 @@ def forbidden(message: str) -> HTMLResponse:
 def see_other(location: str) -> Response:
     """303 after a form (the browser then GETs ``location``)."""
     return RedirectResponse(location, 303, headers=dict(HEADERS))
+
+
+# The one-shot message of Post/Redirect/Get: a signed cookie read (and deleted) by the next
+# page rendered through ``web/page.py``. Signed so that nobody can make a page say something.
+FLASH_COOKIE = "refdesk_flash"
+FLASH_MAX_AGE = 120
+FLASH_MAX_TEXT = 1000
+
+
+@dataclass(frozen=True)
+class Flash:
+    notice: str | None
+    error: str | None
+
+
+def _flash_signature(request: Request, payload: str) -> str:
+    return runtime_of(request).hasher.hash(f"web-flash:{payload}")
+
+
+def redirect(
+    request: Request, location: str, *, notice: str | None = None, error: str | None = None
+) -> Response:
+    """303 to ``location`` with a message shown once there (a notice or an error)."""
+    response = see_other(location)
+    if notice is None and error is None:
+        return response
+    data = {"n": (notice or "")[:FLASH_MAX_TEXT], "e": (error or "")[:FLASH_MAX_TEXT]}
+    payload = base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+    response.set_cookie(
+        FLASH_COOKIE,
+        f"{payload}.{_flash_signature(request, payload)}",
+        max_age=FLASH_MAX_AGE,
+        path="/",
+        secure=secure(request),
+        httponly=True,
+        samesite="lax",
+    )
+    return response
+
+
+def read_flash(request: Request) -> Flash | None:
+    """The message the previous redirect left, when its cookie is intact."""
+    value = request.cookies.get(FLASH_COOKIE)
+    if not value or value.count(".") != 1:
+        return None
+    payload, signature = value.split(".")
+    if not runtime_of(request).hasher.verify(f"web-flash:{payload}", signature):
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (ValueError, binascii.Error):
+        return None
+    if not isinstance(data, dict):
+        return None
+    notice, error = data.get("n"), data.get("e")
+    return Flash(
+        notice if isinstance(notice, str) and notice else None,
+        error if isinstance(error, str) and error else None,
+    )
+
+
+def clear_flash(request: Request, response: Response) -> None:
+    response.delete_cookie(
+        FLASH_COOKIE, path="/", secure=secure(request), httponly=True, samesite="lax"
+    )
 
 
 def set_session(request: Request, response: Response, browser: BrowserSession) -> None:

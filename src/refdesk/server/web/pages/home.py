@@ -9,39 +9,18 @@ a wrong password or a deactivated account. Every form carries a CSRF token
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from refdesk.server.api.body import read_body
 from refdesk.server.auth.authorize import BAD_LOGIN, check_login
 from refdesk.server.auth.browser_session import start
-from refdesk.server.db.shared_session import session_for
 from refdesk.server.errors import RateLimited
 from refdesk.server.web import home as home_view
 from refdesk.server.web import render
 from refdesk.server.web import session as web_session
-from refdesk.server.web.session import SignedIn
+from refdesk.server.web.page import CSRF_REFUSED, SignInRequired, open_page, read_form
 
 router = APIRouter(include_in_schema=False)
-CSRF_REFUSED = (
-    "This form was sent without a valid security token (it may have expired, or come from "
-    "another site). Nothing was changed. Go back, reload the page and try again."
-)
-
-
-async def _form(request: Request) -> dict[str, Any]:
-    runtime = render.runtime_of(request)
-    return await read_body(request, None, runtime.settings.max_body_bytes)
-
-
-async def _signed_in(request: Request) -> SignedIn | None:
-    runtime = render.runtime_of(request)
-    async with session_for(request.scope, runtime.db) as session:
-        return await web_session.signed_in(
-            session, runtime.hasher, request.cookies.get(web_session.COOKIE)
-        )
 
 
 def _sign_in_page(
@@ -70,35 +49,19 @@ def _sign_in_page(
 @router.get("/")
 async def index(request: Request) -> Response:
     """The home page, or the sign-in form for a visitor."""
-    runtime = render.runtime_of(request)
-    async with session_for(request.scope, runtime.db) as session:
-        person = await web_session.signed_in(
-            session, runtime.hasher, request.cookies.get(web_session.COOKIE)
-        )
-        if person is None:
-            view = None
-        else:
-            view = await home_view.home(session, person.principal, person.browser.site_id)
-    if person is None or view is None:
+    try:
+        async with open_page(request) as page:
+            view = await home_view.home(page.session, page.person.principal, page.member)
+            return page.render("home.html", "/", title="Home", home=view)
+    except SignInRequired:
         return _sign_in_page(request)
-    context = {
-        "title": "Home",
-        "current": "/",
-        "signed": person,
-        "account_name": person.account.name or person.account.login,
-        "csrf_token": web_session.session_csrf(runtime.hasher, person.browser),
-        "sites": view.sites,
-        "site": view.site,
-        "home": view,
-    }
-    return render.render("home.html", context)
 
 
 @router.post("/sign-in")
 async def sign_in(request: Request) -> Response:
     """Check the login (or e-mail) and password; on success start a session and go home."""
     runtime = render.runtime_of(request)
-    form = await _form(request)
+    form = await read_form(request)
     nonce = request.cookies.get(web_session.VISITOR_CSRF_COOKIE)
     if not web_session.visitor_csrf_valid(runtime.hasher, nonce, form.get("csrf_token")):
         return render.forbidden(CSRF_REFUSED)
@@ -127,37 +90,34 @@ async def sign_in(request: Request) -> Response:
 @router.post("/sign-out")
 async def sign_out(request: Request) -> Response:
     """End the session in this browser (the cookie is deleted) and show the sign-in form."""
-    runtime = render.runtime_of(request)
-    form = await _form(request)
-    person = await _signed_in(request)
-    if person is not None and not web_session.session_csrf_valid(
-        runtime.hasher, person.browser, form.get("csrf_token")
-    ):
-        return render.forbidden(CSRF_REFUSED)
+    try:
+        async with open_page(request, write=True):
+            pass
+    except SignInRequired:
+        pass  # no session (or an ended one): the cookie goes all the same
     response = render.see_other("/")
     render.end_session(request, response)
     return response
 
 
+def local_path(value: str) -> str:
+    """``value`` when it is a path of this site (``/games``), else ``/`` (no open redirect)."""
+    if value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value if len(value) <= 200 and value.isprintable() else "/"
+    return "/"
+
+
 @router.post("/site")
 async def switch_site(request: Request) -> Response:
-    """Make another of the person's sites the current one (kept in the session)."""
-    runtime = render.runtime_of(request)
-    form = await _form(request)
-    async with runtime.db.session() as session:
-        person = await web_session.signed_in(
-            session, runtime.hasher, request.cookies.get(web_session.COOKIE)
-        )
-        if person is None:
-            return render.see_other("/")
-        if not web_session.session_csrf_valid(
-            runtime.hasher, person.browser, form.get("csrf_token")
-        ):
-            return render.forbidden(CSRF_REFUSED)
-        choices = await home_view.site_choices(session, person.principal)
-    raw = form.get("site_id")
-    site_id = int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 12 else None
-    response = render.see_other("/")
-    if site_id is not None and site_id in choices:
-        render.set_session(request, response, person.browser.with_site(site_id))
+    """Make another of the person's sites the current one (kept in the session), and go back
+    to the page the switcher was on."""
+    async with open_page(request, write=True) as page:
+        raw = page.field("site_id")
+        next_page = local_path(page.field("next"))
+        browser = page.person.browser
+        allowed = set(page.members)
+    site_id = int(raw) if raw.isdigit() and len(raw) < 12 else None
+    response = render.see_other(next_page)
+    if site_id is not None and site_id in allowed:
+        render.set_session(request, response, browser.with_site(site_id))
     return response
