@@ -27,6 +27,7 @@ from refdesk.server.api.errors import (
     domain_error_response,
     error_response,
     internal_error_response,
+    log_incident,
 )
 from refdesk.server.api.health import HealthCheck
 from refdesk.server.api.https import HttpsRedirect
@@ -60,6 +61,7 @@ def _is_connection_error(exc: BaseException) -> bool:
 def _install_handlers(app: FastAPI, runtime: Runtime) -> None:
     settings = runtime.settings
 
+    from refdesk.server.web import errors as web_errors
     from refdesk.server.web.page import EXCEPTION_HANDLERS as web_handlers
 
     for kind, handler in web_handlers:
@@ -67,7 +69,10 @@ def _install_handlers(app: FastAPI, runtime: Runtime) -> None:
 
     @app.exception_handler(domain.DomainError)
     async def on_domain(request: Request, exc: domain.DomainError) -> Response:
-        return domain_error_response(request.scope, settings, exc)
+        answer = domain_error_response(request.scope, settings, exc)
+        if web_errors.wants_page(request):
+            return web_errors.refused(answer.status_code, exc.message)
+        return answer
 
     @app.exception_handler(ApiError)
     async def on_api(request: Request, exc: ApiError) -> Response:
@@ -87,6 +92,10 @@ def _install_handlers(app: FastAPI, runtime: Runtime) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> Response:
+        if web_errors.wants_page(request) and exc.status_code in (404, 405):
+            if exc.status_code == 404:
+                return web_errors.not_found()
+            return web_errors.method_not_allowed(dict(exc.headers or {}))
         if exc.status_code == 405:
             return error_response(
                 request.scope,
@@ -109,6 +118,8 @@ def _install_handlers(app: FastAPI, runtime: Runtime) -> None:
                 request.url.path,
                 type(exc).__name__,
             )
+            if web_errors.wants_page(request):
+                return web_errors.unavailable(settings.unavailable_retry_after)
             return error_response(
                 request.scope,
                 settings,
@@ -116,6 +127,8 @@ def _install_handlers(app: FastAPI, runtime: Runtime) -> None:
                 "The database is unreachable; try again later",
                 headers={"Retry-After": str(settings.unavailable_retry_after)},
             )
+        if web_errors.wants_page(request):
+            return web_errors.failed(log_incident(request.scope, exc))
         return internal_error_response(request.scope, settings, exc)
 
 
@@ -201,7 +214,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     _include_routers(api)
     api.openapi = documented_openapi(api)  # type: ignore[method-assign]
 
-    app: ASGIApp = MethodGate(Idempotency(api, runtime), settings, lambda: api.router.routes)
+    from refdesk.server.web.errors import gate_page
+
+    app: ASGIApp = MethodGate(
+        Idempotency(api, runtime), settings, lambda: api.router.routes, gate_page
+    )
     app = HeadAsGet(app)
     app = AvailabilityGate(app, settings, runtime.flags)
     app = HttpsRedirect(app, settings)

@@ -204,6 +204,18 @@ def domain_error_response(scope: Scope, settings: Settings, exc: domain.DomainEr
 
 
 def internal_error_response(scope: Scope, settings: Settings, exc: BaseException) -> ApiResponse:
+    incident = log_incident(scope, exc)
+    return error_response(
+        scope,
+        settings,
+        "internal_error",
+        f"An unexpected error occurred; quote incident {incident} when reporting it",
+        extra={"incident": incident},
+    )
+
+
+def log_incident(scope: Scope, exc: BaseException) -> str:
+    """Log an unexpected exception (query redacted) under a new incident id, and return it."""
     incident = str(uuid.uuid4())
     query = scope.get("query_string", b"").decode("latin-1")
     log.error(
@@ -215,13 +227,7 @@ def internal_error_response(scope: Scope, settings: Settings, exc: BaseException
         f"?{redact(query)}" if query else "",
         exc_info=exc,
     )
-    return error_response(
-        scope,
-        settings,
-        "internal_error",
-        f"An unexpected error occurred; quote incident {incident} when reporting it",
-        extra={"incident": incident},
-    )
+    return incident
 
 
 def problem_document(scope: Scope, settings: Settings, code: str) -> dict[str, Any] | None:

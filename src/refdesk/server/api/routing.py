@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -15,6 +16,9 @@ from refdesk.server.config import Settings
 ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 PROBED = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _DIGITS = re.compile(r"(?<=/)[0-9]+(?=/|$)")
+# A page for people instead of the JSON body: (scope, 404 or 405, headers) -> a response, or
+# None for a machine. The web app provides it (``web/errors.gate_page``).
+PageFor = Callable[[Scope, int, dict[str, str]], Response | None]
 
 
 def allowed_methods(routes: Sequence[BaseRoute], scope: Scope) -> list[str] | None:
@@ -42,11 +46,16 @@ def allowed_methods(routes: Sequence[BaseRoute], scope: Scope) -> list[str] | No
 
 class MethodGate:
     def __init__(
-        self, app: ASGIApp, settings: Settings, routes: Callable[[], Sequence[BaseRoute]]
+        self,
+        app: ASGIApp,
+        settings: Settings,
+        routes: Callable[[], Sequence[BaseRoute]],
+        page_for: PageFor | None = None,
     ) -> None:
         self.app = app
         self.settings = settings
         self.routes = routes
+        self.page_for = page_for
         self._cache: dict[str, list[str] | None] = {}
 
     def _allowed(self, scope: Scope) -> list[str] | None:
@@ -67,6 +76,8 @@ class MethodGate:
         allowed = self._allowed(scope)
         method = scope["method"]
         if allowed is None:
+            if await self._page(scope, receive, send, 404, {}):
+                return
             await send_error(
                 scope, receive, send, self.settings, "not_found", f"No route matches {path}"
             )
@@ -82,6 +93,8 @@ class MethodGate:
             await send({"type": "http.response.body", "body": b""})
             return
         if method not in allowed:
+            if await self._page(scope, receive, send, 405, {"Allow": ", ".join(allowed)}):
+                return
             await send_error(
                 scope,
                 receive,
@@ -93,3 +106,12 @@ class MethodGate:
             )
             return
         await self.app(scope, receive, send)
+
+    async def _page(
+        self, scope: Scope, receive: Receive, send: Send, status: int, headers: dict[str, str]
+    ) -> bool:
+        page = self.page_for(scope, status, headers) if self.page_for is not None else None
+        if page is None:
+            return False
+        await page(scope, receive, send)
+        return True
