@@ -3,6 +3,15 @@ real Chromium (and is marked ``browser``)."""
 
 from __future__ import annotations
 
-from tests.support.browser import browser_server, check, chromium, page, served, shots, width
+from tests.support.browser import (
+    browser_server,
+    check,
+    chromium,
+    mail_sink,
+    page,
+    served,
+    shots,
+    width,
+)
 
-__all__ = ["browser_server", "check", "chromium", "page", "served", "shots", "width"]
+__all__ = ["browser_server", "check", "chromium", "mail_sink", "page", "served", "shots", "width"]

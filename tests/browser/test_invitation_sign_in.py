@@ -67,8 +67,12 @@ async def test_invited_person_sets_a_password_then_signs_in_and_approves(
         await page.get_by_label("New password").fill(PASSWORD)
         await page.get_by_label("Repeat the password").fill(PASSWORD)
         await page.get_by_role("button", name="Set password").click()
-        await expect(page.get_by_role("heading", name="Password set")).to_be_visible()
+        # The link signed the person in: their home page, with a notice.
+        await expect(page.get_by_role("heading", name="Home")).to_be_visible()
+        await expect(page.get_by_role("status")).to_contain_text("Your password is set")
         await check(page, "invitation-done")
+        await page.get_by_role("button", name="Sign out").click()
+        await expect(page.get_by_role("heading", name="Sign in to refdesk")).to_be_visible()
 
         # The link is used up.
         again = await page.goto(link)

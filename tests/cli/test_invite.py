@@ -17,6 +17,7 @@ from refdesk.server.runtime import Runtime
 from tests.factories import create_account, create_member, create_site
 from tests.support.cli import Invoke, error_line
 from tests.support.oauth import hidden_fields, login_form, sign_in, signed_in
+from tests.support.web import assert_signed_in_by_link
 
 LINK = re.compile(r"^https://testserver/invitations\?token=([0-9a-f]{64})$")
 NEW_PASSWORD = "my very own password"
@@ -79,7 +80,7 @@ async def test_hole_1_invitation_link_lets_the_person_set_the_password_once(
         assert retry.status_code == 200 and message in retry.text, retry.text
         assert hidden_fields(retry.text) == {"token": token}
     done = await submit(client, token, password=NEW_PASSWORD, password_confirmation=NEW_PASSWORD)
-    assert done.status_code == 200 and "Password set" in done.text
+    await assert_signed_in_by_link(client, done, "Your password is set and you are signed in")
     assert NEW_PASSWORD not in done.text and token not in done.text
 
     # Used: the link is gone, for reading and for a second password.

@@ -24,6 +24,7 @@ from tests.support.mail import mail_jobs
 from tests.support.oauth import login_form, sign_in, signed_in
 from tests.support.services import principal_of
 from tests.support.smtp import SmtpServer, running_smtp, use_smtp
+from tests.support.web import assert_signed_in_by_link
 
 LINK = re.compile(r"https://testserver/invitations\?token=([0-9a-f]{64})")
 NEW_PASSWORD = "my very own password"
@@ -103,7 +104,7 @@ async def test_the_invitation_email_lets_the_person_set_a_password_and_sign_in(
         "/invitations",
         data={"token": token, "password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD},
     )
-    assert done.status_code == 200 and "Password set" in done.text
+    await assert_signed_in_by_link(client, done, "Your password is set and you are signed in")
 
     owner = await create_account(runtime)
     form = await login_form(client, runtime, owner)

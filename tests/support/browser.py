@@ -2,9 +2,10 @@
 ``refdesk serve``, axe-core on every page checked, screenshots at phone and desktop width.
 
 - ``browser_server`` (session): one ``refdesk serve`` process over HTTPS on free loopback
-  ports, SQLite in a temporary data directory, its in-process events worker writing e-mail
-  to ``<data dir>/mail/*.eml``; with a ``Runtime`` on the same database for the factories
-  and an ``httpx`` client for the API.
+  ports, SQLite in a temporary data directory, its in-process events worker sending e-mail
+  over SMTP to a real SMTP server of the test process (``MailSink``: aiosmtpd in its own
+  thread, so it answers while the tests' loop is busy); with a ``Runtime`` on the same
+  database for the factories and an ``httpx`` client for the API.
 - ``chromium`` (session): one browser, started from ``/usr/bin/chromium`` with
   ``executable_path`` (Playwright never downloads a browser here).
 - ``page`` / ``check`` (per test, parametrized over ``WIDTHS``): a fresh browser context at
@@ -22,6 +23,7 @@ import json
 import os
 import re
 import ssl
+import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
@@ -33,11 +35,12 @@ from typing import Any
 
 import httpx
 import pytest
+from aiosmtpd.controller import Controller
 from playwright.async_api import Browser, Page, async_playwright
 
 from refdesk.server.runtime import Runtime
 from tests.support.app import make_settings
-from tests.support.serve import running_server
+from tests.support.serve import free_port, running_server
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's package
 # As root and on a machine without a network: no sandbox, no GPU, no background traffic.
@@ -105,23 +108,53 @@ class BrowserServer:
         context = ssl.create_default_context(cafile=str(self.ca_file))
         return httpx.AsyncClient(base_url=self.base_url, verify=context, timeout=30)
 
-    def mail_files(self) -> list[Path]:
-        return sorted((self.data_dir / "mail").glob("*.eml"))
+    sink: MailSink
+
+    def mail(self) -> list[EmailMessage]:
+        """Every message the server's worker delivered to the SMTP sink, in order."""
+        return self.sink.messages()
 
     async def wait_for_mail(self, to: str, kind: str, within: float = 60.0) -> EmailMessage:
-        """The first ``.eml`` the server wrote to ``to`` of the ``X-Refdesk-Kind`` ``kind``."""
+        """The first e-mail the server sent to ``to`` of the ``X-Refdesk-Kind`` ``kind``."""
         deadline = time.monotonic() + within
         while True:
-            for path in self.mail_files():
-                message = message_from_bytes(path.read_bytes(), policy=policy.default)
-                assert isinstance(message, EmailMessage)
+            for message in self.mail():
                 addresses = [a.lower() for _, a in getaddresses([str(message["To"])])]
                 if to.lower() in addresses and message["X-Refdesk-Kind"] == kind:
                     return message
             if time.monotonic() > deadline:
-                names = [p.name for p in self.mail_files()]
-                raise AssertionError(f"no {kind!r} e-mail to {to} within {within} s: {names}")
+                seen = [(str(m["To"]), str(m["X-Refdesk-Kind"])) for m in self.mail()]
+                raise AssertionError(f"no {kind!r} e-mail to {to} within {within} s: {seen}")
             await asyncio.sleep(0.1)
+
+
+class MailSink:
+    """A real SMTP server (aiosmtpd's threaded controller) on 127.0.0.1 and a free port that
+    keeps every message it accepts. The server under test sends to it without TLS."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._received: list[bytes] = []
+        self.controller = Controller(self, hostname="127.0.0.1", port=free_port())
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self._lock:
+            self._received.append(bytes(envelope.content))
+        return "250 2.0.0 Message accepted for delivery"
+
+    @property
+    def port(self) -> int:
+        return int(self.controller.port)
+
+    def messages(self) -> list[EmailMessage]:
+        with self._lock:
+            raw = list(self._received)
+        found = []
+        for data in raw:
+            message = message_from_bytes(data, policy=policy.default)
+            assert isinstance(message, EmailMessage)
+            found.append(message)
+        return found
 
 
 def links_in(message: EmailMessage, pattern: str) -> list[str]:
@@ -133,18 +166,38 @@ def links_in(message: EmailMessage, pattern: str) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """``refdesk serve`` (HTTPS, SQLite, temporary data dir): its base URL and data dir."""
+def mail_sink() -> Iterator[MailSink]:
+    sink = MailSink()
+    sink.controller.start()
+    try:
+        yield sink
+    finally:
+        sink.controller.stop()
+
+
+@pytest.fixture(scope="session")
+def served(
+    tmp_path_factory: pytest.TempPathFactory, mail_sink: MailSink
+) -> Iterator[tuple[str, Path]]:
+    """``refdesk serve`` (HTTPS, SQLite, temporary data dir, e-mail to ``mail_sink``): its
+    base URL and data dir."""
     require_chromium()
     data_dir = tmp_path_factory.mktemp("browser-server")
     log = data_dir.parent / "browser-server.log"
-    with running_server(data_dir, log, demo=False, env_extra=SERVER_ENV) as (port, _, _):
+    env = {
+        **SERVER_ENV,
+        "REFDESK_MAIL_HOST": "127.0.0.1",
+        "REFDESK_MAIL_PORT": str(mail_sink.port),
+        "REFDESK_MAIL_SECURITY": "none",
+        "REFDESK_MAIL_TIMEOUT": "10",
+    }
+    with running_server(data_dir, log, demo=False, env_extra=env) as (port, _, _):
         yield f"https://127.0.0.1:{port}", data_dir
 
 
 @pytest.fixture(scope="session")
 async def browser_server(
-    served: tuple[str, Path], tmp_path_factory: pytest.TempPathFactory
+    served: tuple[str, Path], tmp_path_factory: pytest.TempPathFactory, mail_sink: MailSink
 ) -> AsyncIterator[BrowserServer]:
     base_url, data_dir = served
     database = f"sqlite+aiosqlite:///{(data_dir / 'refdesk.sqlite3').resolve()}"
@@ -153,7 +206,7 @@ async def browser_server(
     )
     runtime = Runtime.build(settings)
     try:
-        yield BrowserServer(base_url, data_dir, data_dir / "tls" / "ca.pem", runtime)
+        yield BrowserServer(base_url, data_dir, data_dir / "tls" / "ca.pem", runtime, mail_sink)
     finally:
         await runtime.db.dispose()
 

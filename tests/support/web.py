@@ -125,3 +125,19 @@ async def official_with_games(
         assert assigned.status_code == 200, assigned.text
         games.append(game)
     return OfficialSite(site_id, assignor, person, games)
+
+
+async def assert_signed_in_by_link(
+    client: httpx.AsyncClient, answer: httpx.Response, notice: str
+) -> None:
+    """An e-mailed link's form set the password: 303 home with a session cookie; the home
+    page is signed in and shows ``notice`` once. The session cookie is then dropped, so the
+    test goes on as a visitor."""
+    assert answer.status_code == 303, answer.text
+    assert answer.headers["location"] == "/"
+    assert set_cookie(answer, SESSION)
+    home = await client.get("/")
+    assert signed_in_page(home), home.text
+    assert notice in home.text
+    assert notice not in (await client.get("/")).text  # shown once
+    client.cookies.delete(SESSION)

@@ -14,12 +14,14 @@ from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
 from refdesk.server.accounts import account_links, invitations
+from refdesk.server.accounts.models import Account
 from refdesk.server.api.body import query_dict, read_body
 from refdesk.server.api.errors import ApiError
 from refdesk.server.auth import pages
 from refdesk.server.auth.router import HTML_HEADERS
 from refdesk.server.db.shared_session import session_for
 from refdesk.server.runtime import Runtime
+from refdesk.server.web import render
 
 router = APIRouter(tags=["oauth"])
 
@@ -73,7 +75,7 @@ async def invitation_page(request: Request) -> Response:
 @router.post(invitations.PATH)
 async def invitation_submit(request: Request) -> Response:
     """Set the password (``token``, ``password``, ``password_confirmation``); the link is then
-    used."""
+    used, and the person is signed in (303 to the home page with a session cookie)."""
     runtime = _runtime(request)
     data = await read_body(request, None, runtime.settings.max_body_bytes, allow_multipart=False)
     token = _token(data)
@@ -86,4 +88,9 @@ async def invitation_submit(request: Request) -> Response:
     async with runtime.db.transaction() as session:
         if not await invitations.redeem(session, invitation_id, account_id, digest):
             raise _gone()
-    return _html(pages.password_set_page(login))
+        account = await session.get(Account, account_id, populate_existing=True)
+    if account is None:  # pragma: no cover - redeem just updated the row
+        raise _gone()
+    return render.signed_in_redirect(
+        request, account, "Your password is set and you are signed in. Welcome to refdesk."
+    )

@@ -22,6 +22,7 @@ from starlette.responses import HTMLResponse, Response
 
 from refdesk.server.accounts import account_links, password_resets
 from refdesk.server.accounts.invitation_mail import duration_words
+from refdesk.server.accounts.models import Account
 from refdesk.server.api.body import query_dict, read_body
 from refdesk.server.api.errors import ApiError
 from refdesk.server.api.openapi import body_doc
@@ -32,6 +33,7 @@ from refdesk.server.auth.throttle import reset_throttle
 from refdesk.server.db.shared_session import session_for
 from refdesk.server.inputs import Body, Field
 from refdesk.server.runtime import Runtime
+from refdesk.server.web import render
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["oauth"])
@@ -191,7 +193,8 @@ async def reset_page(request: Request) -> Response:
 )
 async def reset_submit(request: Request) -> Response:
     """Set the new password (``token``, ``password``, ``password_confirmation``); the link is
-    then used and the account's other sessions end."""
+    then used, the account's other sessions end, and this browser is signed in (303 to the
+    home page with a new session cookie)."""
     runtime = _runtime(request)
     data = await read_body(request, None, runtime.settings.max_body_bytes, allow_multipart=False)
     found = await _open(request, runtime, data)
@@ -205,6 +208,11 @@ async def reset_submit(request: Request) -> Response:
     digest = await to_thread.run_sync(runtime.passwords.hash, str(data["password"]))
     async with runtime.db.transaction() as session:
         done = await password_resets.redeem(session, found.link.id, found.account.id, digest)
-    if not done:
+        account = await session.get(Account, found.account.id, populate_existing=True)
+    if not done or account is None:
         return _problem("used")
-    return HTMLResponse(pages.password_set_page(login, signed_out=True), 200, dict(HEADERS))
+    return render.signed_in_redirect(
+        request,
+        account,
+        "Your new password is set and you are signed in here. Every other session has ended.",
+    )

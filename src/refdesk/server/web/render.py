@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from refdesk.server.accounts.models import Account
 from refdesk.server.api.origin import is_https
 from refdesk.server.auth import browser_session
 from refdesk.server.auth.browser_session import BrowserSession
@@ -175,6 +176,14 @@ def clear_flash(request: Request, response: Response) -> None:
 def set_session(request: Request, response: Response, browser: BrowserSession) -> None:
     value = browser_session.encode(runtime_of(request).hasher, browser)
     set_session_cookie(response, value, secure=secure(request))
+
+
+def signed_in_redirect(request: Request, account: Account, notice: str) -> Response:
+    """303 to the home page with a new session for ``account`` (after an e-mailed link set
+    its password: the link signs the person in) and ``notice`` shown there."""
+    response = redirect(request, "/", notice=notice)
+    set_session(request, response, browser_session.start(runtime_of(request).hasher, account))
+    return response
 
 
 def end_session(request: Request, response: Response) -> None:
