@@ -98,7 +98,10 @@ WEB_API_ALLOWED = {
     "refdesk.server.api.body": "form bodies are decoded and size-limited as the API does",
     "refdesk.server.api.origin": "is_https decides the cookies' Secure flag as the API does",
 }
-WEB_WIRE_MODULES = {"render.py"}  # builds responses: may import Starlette
+# Modules that build responses or read requests, and so may import FastAPI/Starlette:
+# render.py (responses, cookies), page.py (the request's session, form and CSRF check),
+# errors.py (the error pages). View modules (reads for display) never do.
+WEB_WIRE_MODULES = {"render.py", "page.py", "errors.py"}
 NEVER_IN_WEB = ("refdesk.client", "httpx")
 
 

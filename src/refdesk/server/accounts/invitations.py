@@ -38,13 +38,27 @@ async def issue(session: AsyncSession, runtime: Runtime, account: Account) -> st
     )
 
 
+async def find_invitation(
+    session: AsyncSession, runtime: Runtime, token: str
+) -> account_links.Found | None:
+    """The invitation of ``token`` and its state (``open``; ``used``: used, replaced by a
+    newer one, or its account has a password or was deactivated since; ``expired``), else
+    None (unknown or altered)."""
+    found = await account_links.find(session, runtime, "invitation", token)
+    if found is None or found.state != "open":
+        return found
+    if found.account.password_hash is not None or not found.account.active:
+        return account_links.Found(found.link, found.account, "used")
+    return found
+
+
 async def open_invitation(
     session: AsyncSession, runtime: Runtime, token: str
 ) -> tuple[Invitation, Account] | None:
     """The unused, unexpired invitation of ``token`` and its account (still without a
     password), else None."""
-    found = await account_links.find(session, runtime, "invitation", token)
-    if found is None or found.state != "open" or found.account.password_hash is not None:
+    found = await find_invitation(session, runtime, token)
+    if found is None or found.state != "open":
         return None
     return found.link, found.account
 
