@@ -17,6 +17,7 @@ from refdesk.server.runtime import Runtime
 from tests.support.oauth import csrf_of
 
 ACCOUNT = "/account"
+BACK = "/account#main"  # where the forms redirect (the top of the page, with the message)
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -42,7 +43,7 @@ async def submit_and_follow(
     """``submit``, which must redirect to the account page, then the page it shows."""
     answer = await submit(client, action, data)
     assert answer.status_code == 303, answer.text
-    assert answer.headers["location"] == ACCOUNT
+    assert answer.headers["location"] == BACK
     return await account_page(client)
 
 
@@ -83,7 +84,7 @@ def ticked(page: str, user_id: int) -> dict[str, bool]:
 
 def applications_listed(page: str) -> list[tuple[int, str]]:
     """The connected applications in page order: (id of the revoke form, name)."""
-    pattern = r'<h3>(.*?)</h3>.*?action="/account/applications/(\d+)/revoke"'
+    pattern = r'<h3>(.*?)</h3>.*?action="/account/applications/(\d+)/revoke#applications"'
     return [(int(i), html.unescape(n)) for n, i in re.findall(pattern, page, re.S)]
 
 

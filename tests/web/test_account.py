@@ -25,6 +25,7 @@ from tests.support.web import (
 )
 from tests.support.web_account import (
     ACCOUNT,
+    BACK,
     account_page,
     api_account,
     applications_listed,
@@ -244,7 +245,7 @@ async def test_a_password_change_keeps_this_session_and_ends_the_others(
                 "password_confirmation": NEW_PASSWORD,
             },
         )
-        assert changed.status_code == 303 and changed.headers["location"] == ACCOUNT
+        assert changed.status_code == 303 and changed.headers["location"] == BACK
         assert "httponly" in set_cookie(changed, SESSION).lower()
         page = await account_page(client)  # this browser is still signed in
         assert notice(page.text) == (

@@ -41,6 +41,11 @@ from refdesk.server.web.page import Page, open_page
 router = APIRouter(include_in_schema=False)
 
 HREF = "/account"
+# Where the forms go back to: the top of the page, where the layout shows the message. (A
+# form's action names its section, ``/account/password#password-heading``, so that a form
+# shown again with its messages opens at that section; a redirect without a fragment would
+# inherit it and open the page there, away from the message.)
+BACK = "/account#main"
 CALENDAR_HREF = "/account/calendar"
 MISMATCH = "doesn't match the new password"
 LABELS = {
@@ -139,8 +144,8 @@ async def save_profile(request: Request) -> Response:
         answer.headers["Retry-After"] = str(exc.retry_after)
         return answer
     except DomainError as exc:
-        return render.redirect(request, HREF, error=exc.message)
-    return render.redirect(request, HREF, notice="Your name and e-mail address are saved.")
+        return render.redirect(request, BACK, error=exc.message)
+    return render.redirect(request, BACK, notice="Your name and e-mail address are saved.")
 
 
 @router.post(f"{HREF}/password")
@@ -167,10 +172,10 @@ async def change_password(request: Request) -> Response:
         answer.headers["Retry-After"] = str(exc.retry_after)
         return answer
     except DomainError as exc:
-        return render.redirect(request, HREF, error=exc.message)
+        return render.redirect(request, BACK, error=exc.message)
     response = render.redirect(
         request,
-        HREF,
+        BACK,
         notice="Your password is changed. You are still signed in here; "
         "every other browser or device is signed out.",
     )
@@ -207,8 +212,8 @@ async def save_notifications(request: Request) -> Response:
             )
             site_name = member.site.name
     except DomainError as exc:
-        return render.redirect(request, HREF, error=exc.message)
-    return render.redirect(request, HREF, notice=f"Your e-mail choices for {site_name} are saved.")
+        return render.redirect(request, BACK, error=exc.message)
+    return render.redirect(request, BACK, notice=f"Your e-mail choices for {site_name} are saved.")
 
 
 @router.post(HREF + "/applications/{application_id:int}/revoke")
@@ -220,5 +225,5 @@ async def revoke(request: Request, application_id: int) -> Response:
                 page.session, page.person.principal, RevokeAccess(application_id)
             )
     except DomainError as exc:
-        return render.redirect(request, HREF, error=exc.message)
-    return render.redirect(request, HREF, notice=f"{name} no longer has access to your account.")
+        return render.redirect(request, BACK, error=exc.message)
+    return render.redirect(request, BACK, notice=f"{name} no longer has access to your account.")
