@@ -290,8 +290,12 @@ async def test_notification_choices_are_saved_per_site_and_seen_through_the_api(
     assignor = await create_user(
         runtime, beta, person, assignor=True, notification_preferences={"digest": False}
     )
+    lapsed = await create_site(runtime, name="Lapsed League", status="expired")
+    await create_user(runtime, lapsed, person, official=True)
     await signed_in_client(client, person.login)
     page = await account_page(client)
+    assert "<strong>Lapsed League</strong>: this site's subscription has lapsed" in page.text
+    assert "Lapsed League: e-mail me when" not in page.text  # no form for it
     everything = {"assigned": True, "changed": True, "removed": True, "reminder": True}
     assert ticked(page.text, official.id) == everything  # assignors' kinds only to assignors
     assert ticked(page.text, assignor.id) == {**everything, "declined": True, "digest": False}
