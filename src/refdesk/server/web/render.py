@@ -53,7 +53,7 @@ NAV = (
     NavItem("Availability", "/availability", False),
     NavItem("Open games", "/open-games", False),
     NavItem("Earnings", "/earnings", False),
-    NavItem("Account", "/account", False),
+    NavItem("Account", "/account", True),
 )
 
 
