@@ -8,8 +8,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 
 from refdesk.server.runtime import Runtime
+from refdesk.server.web import open_games
 from refdesk.server.web.home import day_label
 from tests.factories import create_account, create_user
 from tests.support.games import load_site, make_game
@@ -406,3 +408,29 @@ async def test_a_post_without_a_csrf_token_is_refused(
     assert sent.status_code == 303
     (gone,) = await api_requests(client, site_id, official)
     assert gone["status"] == "withdrawn"
+
+
+async def test_the_open_games_come_in_pages(
+    client: httpx.AsyncClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(open_games, "GAMES_PER_PAGE", 2)
+    site_id, assignor = await request_site(client, runtime)
+    official = await official_in(runtime, site_id)
+    for n in range(3):
+        await make_game(
+            client, site_id, assignor.headers, localized_date=day(n + 1), home_team_name=f"T{n}"
+        )
+    await signed_in_client(client, official.account.login)
+    first = await client.get(PAGE)
+    assert [g.teams for g in listed(first.text)] == ["T0 vs Falcons", "T1 vs Falcons"]
+    assert 'href="/open-games?page=2">Later games' in first.text
+    assert "Earlier games" not in first.text
+    second = await client.get(PAGE, params={"page": "2"})
+    assert [g.teams for g in listed(second.text)] == ["T2 vs Falcons"]
+    assert 'href="/open-games?page=1">Earlier games' in second.text
+    assert "Later games" not in second.text
+    beyond = await client.get(PAGE, params={"page": "9"})
+    assert listed(beyond.text) == [] and "No more open games." in beyond.text
+    for junk in ("abc", "-1", "0", "99999999999999999999"):
+        odd = await client.get(PAGE, params={"page": junk})
+        assert odd.status_code == 200 and len(listed(odd.text)) == 2, junk

@@ -55,9 +55,9 @@ async def open_games(request: Request) -> Response:
         try:
             found = await view.open_games(page.session, page.person.principal, page.member, number)
         except DomainError as exc:  # e.g. the site's subscription lapsed meanwhile
-            found = view.OpenGamesView(official=False)
+            empty = view.OpenGamesView(official=False)
             return page.render(
-                "open_games.html", PATH, title="Open games", view=found, problem=exc.message
+                "open_games.html", PATH, title="Open games", view=empty, problem=exc.message
             )
         return page.render("open_games.html", PATH, title="Open games", view=found, problem=None)
 
