@@ -13,7 +13,9 @@ official, narrowed to what the API lets the official read:
   official per game).
 
 A position the official already has a pending request for is shown as requested, without a
-button (the service refuses a second one). The requests come from the service behind
+button (the service refuses a second one). The fee shown is the one the slot pays (its own
+override, else the age group's table, as ``Bundle.fee_of``): the API shows officials the
+table (age groups) but not a vacant slot's override. The requests come from the service behind
 ``GET /api/v2/sites/{id}/game_requests`` (``list_requests``) with the typed query the API
 parses; names (teams, venue, positions) and fees are read here for display only, with the
 games' bundle (``games.bundle``), in a fixed number of queries.
@@ -22,7 +24,7 @@ games' bundle (``games.bundle``), in a fixed number of queries.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from sqlalchemy import not_, select, true
@@ -157,27 +159,24 @@ def _when(game: Game, site: Site) -> str:
 def _open_positions(
     bundle: Bundle, game: Game, requested: set[tuple[int, int | None]], currency: str
 ) -> list[OpenPosition]:
+    """The game's positions with a vacant slot, in slot order (dicts keep insertion order)."""
     found: dict[int, OpenPosition] = {}
-    order: list[int] = []
     for slot, position in bundle.slots.get(game.id, []):
         if slot.official_id is not None:
             continue
         seen = found.get(position.id)
-        if seen is None:
-            fee: Decimal = bundle.fee_of(game, slot)
-            found[position.id] = OpenPosition(
-                position.id,
-                position.name,
-                1,
-                formatted(fee, currency),
-                (game.id, position.id) in requested,
-            )
-            order.append(position.id)
-        else:
-            found[position.id] = OpenPosition(
-                seen.position_id, seen.name, seen.vacant + 1, seen.fee, seen.requested
-            )
-    return [found[p] for p in order]
+        if seen is not None:
+            found[position.id] = replace(seen, vacant=seen.vacant + 1)
+            continue
+        fee: Decimal = bundle.fee_of(game, slot)
+        found[position.id] = OpenPosition(
+            position.id,
+            position.name,
+            1,
+            formatted(fee, currency),
+            (game.id, position.id) in requested,
+        )
+    return list(found.values())
 
 
 async def _pending_pairs(
@@ -216,7 +215,7 @@ async def _open_days(
     last = None
     for game in games:
         positions = _open_positions(bundle, game, requested, site.currency)
-        if not positions:  # filled since the query (cannot happen inside one snapshot)
+        if not positions:  # defensive: the query asked for a vacant slot
             continue
         local = game.start_time.astimezone(tz)
         line = OpenGame(
