@@ -51,7 +51,7 @@ NAV = (
     NavItem("Home", "/", True),
     NavItem("My games", "/games", False),
     NavItem("Availability", "/availability", False),
-    NavItem("Open games", "/open-games", False),
+    NavItem("Open games", "/open-games", True),
     NavItem("Earnings", "/earnings", False),
     NavItem("Account", "/account", True),
 )

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from refdesk.server.web.pages import account, assets, home
+from refdesk.server.web.pages import account, assets, home, open_games
 
-ROUTERS: tuple[APIRouter, ...] = (home.router, account.router, assets.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    home.router,
+    open_games.router,
+    account.router,
+    assets.router,
+)
