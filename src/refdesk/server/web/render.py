@@ -51,7 +51,7 @@ NAV = (
     NavItem("My games", "/games", False),
     NavItem("Availability", "/availability", False),
     NavItem("Open games", "/open-games", False),
-    NavItem("Earnings", "/earnings", False),
+    NavItem("Earnings", "/earnings", True),
     NavItem("Account", "/account", False),
 )
 
