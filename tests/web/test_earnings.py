@@ -122,7 +122,7 @@ async def test_fees_not_yet_on_a_statement(client: httpx.AsyncClient, runtime: R
     }
     page = await client.get("/earnings")
     assert fee_tables(page.text) == []
-    assert "Every fee of the games you have worked is on a statement." in page.text
+    assert "No fees waiting for a statement." in page.text
     assert "No upcoming games with a fee." in page.text
 
 
@@ -305,6 +305,7 @@ async def test_a_person_who_is_no_official_and_a_visitor(
     page = await client.get("/earnings")
     assert "You are not an official in Harbor League." in page.text
     assert "No statements yet." in page.text and "/earnings.csv" not in page.text
+    assert "Your statements appear here once an assignor bills your games." in page.text
     rows = read_csv((await client.get("/earnings.csv")).content)
     assert rows == [list(CSV_HEADER)]
 
