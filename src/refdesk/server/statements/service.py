@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.assignments.models import Assignment
@@ -24,6 +25,7 @@ from refdesk.server.sites.access import (
     load_in_site,
     site_membership,
 )
+from refdesk.server.sites.models import Site
 from refdesk.server.sites.rules import site_today
 from refdesk.server.statements.models import Statement, StatementLine
 from refdesk.server.statements.schemas import StatementChange, StatementInput, StatementQuery
@@ -150,55 +152,106 @@ async def create_statement(
     }
     if inp.description is not UNSET:
         values["description"] = inp.description
-    billed = (
-        select(StatementLine.assignment_id)
-        .join(Statement, Statement.id == StatementLine.statement_id)
-        .where(Statement.void.is_(False), StatementLine.assignment_id.is_not(None))
+    billable = await billable_slots(
+        session, site, values["user_id"], values["period_start"], values["period_end"]
     )
-    slots = (
-        await session.execute(
-            select(Assignment, Game)
-            .join(Game, Game.id == Assignment.game_id)
-            .where(
-                Game.site_id == site.id,
-                Assignment.official_id == values["user_id"],
-                Game.local_date >= values["period_start"],
-                Game.local_date <= values["period_end"],
-                Game.status.in_(("A", "X")),
-                Assignment.id.not_in(billed),
-            )
-            .order_by(Game.start_time, Assignment.sort_order)
-        )
-    ).all()
-    if not slots:
+    if not billable:
         raise ValidationFailed({"base": ["no unpaid assignments in this period"]})
-    bundle = await load_bundle(session, list({g.id: g for _, g in slots}.values()), {site.id: site})
     statement = Statement(site_id=site.id, amount_paid=Decimal(0), **values)
     session.add(statement)
     await session.flush()
     total = Decimal(0)
-    positions = {a.id: p.name for slots_ in bundle.slots.values() for a, p in slots_}
-    for slot, game in slots:
-        amount = bundle.fee_of(game, slot)
-        total += amount
-        description = (
-            f"{bundle.name('age_group', game.age_group_id)} "
-            f"{bundle.name('team', game.home_team_id)} vs "
-            f"{bundle.name('team', game.away_team_id)} — {positions.get(slot.id, '')}"
-        )
+    for item in billable:
+        total += item.amount
         session.add(
             StatementLine(
                 statement_id=statement.id,
-                assignment_id=slot.id,
-                game_id=game.id,
-                local_date=game.local_date,
-                description=description[:400],
-                amount=amount,
+                assignment_id=item.slot.id,
+                game_id=item.game.id,
+                local_date=item.game.local_date,
+                description=item.description,
+                amount=item.amount,
             )
         )
     statement.amount = total
     await session.flush()
     return await _statements(session, [statement], {site.id: member})
+
+
+BILLED_STATUSES = ("A", "X")  # active, and cancelled with pay (§18.3)
+
+
+@dataclass(frozen=True)
+class Billable:
+    """A slot a statement of its site would bill now: what its line item would say."""
+
+    slot: Assignment
+    game: Game
+    description: str
+    amount: Decimal
+
+
+def on_a_statement() -> Select[Any]:
+    """The ids of the slots already on a non-void statement (never billed twice)."""
+    return (
+        select(StatementLine.assignment_id)
+        .join(Statement, Statement.id == StatementLine.statement_id)
+        .where(Statement.void.is_(False), StatementLine.assignment_id.is_not(None))
+    )
+
+
+async def billable_slots(
+    session: AsyncSession,
+    site: Site,
+    user_id: int,
+    period_start: date | None = None,
+    period_end: date | None = None,
+) -> list[Billable]:
+    """The official's slots in games of ``site`` (local date within the period when given)
+    with game status A or X that are on no non-void statement, whatever their accept/decline
+    state, in game order, each with its fee at this moment and its line item's description
+    (contract §18.3: what ``create_statement`` bills)."""
+    clauses = [
+        Game.site_id == site.id,
+        Assignment.official_id == user_id,
+        Game.status.in_(BILLED_STATUSES),
+        Assignment.id.not_in(on_a_statement()),
+    ]
+    if period_start is not None:
+        clauses.append(Game.local_date >= period_start)
+    if period_end is not None:
+        clauses.append(Game.local_date <= period_end)
+    slots = (
+        await session.execute(
+            select(Assignment, Game)
+            .join(Game, Game.id == Assignment.game_id)
+            .where(*clauses)
+            .order_by(Game.start_time, Assignment.sort_order)
+        )
+    ).all()
+    if not slots:
+        return []
+    bundle = await load_bundle(session, list({g.id: g for _, g in slots}.values()), {site.id: site})
+    positions = {a.id: p.name for slots_ in bundle.slots.values() for a, p in slots_}
+    found = []
+    for slot, game in slots:
+        description = (
+            f"{bundle.name('age_group', game.age_group_id)} "
+            f"{bundle.name('team', game.home_team_id)} vs "
+            f"{bundle.name('team', game.away_team_id)} — {positions.get(slot.id, '')}"
+        )
+        found.append(Billable(slot, game, description[:400], bundle.fee_of(game, slot)))
+    return found
+
+
+async def my_unbilled_fees(session: AsyncSession, member: Membership) -> list[Billable]:
+    """The member's own fees earned in their site and not yet on a statement: the slots a
+    statement would bill (:func:`billable_slots`) that they have not declined and that carry
+    a fee. Empty when the member is no official there."""
+    if member.user is None or not member.official:
+        return []
+    found = await billable_slots(session, member.site, member.user.id)
+    return [b for b in found if not b.slot.declined and b.amount > 0]
 
 
 async def update_statement(

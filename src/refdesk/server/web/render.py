@@ -52,7 +52,7 @@ NAV = (
     NavItem("My games", "/games", False),
     NavItem("Availability", "/availability", False),
     NavItem("Open games", "/open-games", True),
-    NavItem("Earnings", "/earnings", False),
+    NavItem("Earnings", "/earnings", True),
     NavItem("Account", "/account", True),
 )
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from refdesk.server.web.pages import account, assets, home, open_games
+from refdesk.server.web.pages import account, assets, earnings, home, open_games
 
 ROUTERS: tuple[APIRouter, ...] = (
     home.router,
     open_games.router,
+    earnings.router,
     account.router,
     assets.router,
 )
