@@ -48,7 +48,7 @@ class NavItem:
 # The pages of issue 12; later work flips ``ready`` as each page lands.
 NAV = (
     NavItem("Home", "/", True),
-    NavItem("My games", "/games", False),
+    NavItem("My games", "/games", True),
     NavItem("Availability", "/availability", False),
     NavItem("Open games", "/open-games", False),
     NavItem("Earnings", "/earnings", False),
