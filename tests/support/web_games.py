@@ -127,7 +127,7 @@ def days_of(page: str) -> list[tuple[str, list[str]]]:
         games = [
             f"{time.split(' – ')[0]} {teams}"
             for time, teams in re.findall(
-                r'<p class="when">([^<]+)</p>\s*<h4 class="teams">([^<]+)</h4>', items
+                r'<p class="when">([^<]+)</p>\s*<h4 class="teams"[^>]*>([^<]+)</h4>', items
             )
         ]
         found.append((heading, games))
@@ -138,7 +138,7 @@ def cards(page: str) -> dict[str, str]:
     """Teams (``Home 0 vs Away 0``) -> the card's HTML."""
     found = {}
     for block in re.findall(r'<li class="card[^"]*" id="game-\d+">(.*?)\n    </li>', page, re.S):
-        teams = re.search(r'<h4 class="teams">([^<]+)</h4>', block)
+        teams = re.search(r'<h4 class="teams"[^>]*>([^<]+)</h4>', block)
         assert teams, block
         found[teams.group(1)] = block
     return found
