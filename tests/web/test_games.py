@@ -420,3 +420,23 @@ async def test_a_person_who_is_no_official_here(
     assert page.status_code == 200
     assert "You are not an official in Harbor League" in page.text
     assert "Upcoming games" not in page.text
+
+
+async def test_an_assignor_who_officiates_has_no_decline_cut_off(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """As in the service: the cut-off is for officials; an assignor on their own slot may
+    decline up to the start, so the page offers the form without a deadline."""
+    desk = await make_desk(client, runtime, timezone=ZONE, cutoff_hours=36)
+    promoted = await client.patch(
+        f"/api/v2/users/{desk.user.id}", json={"assignor": "true"}, headers=desk.assignor.headers
+    )
+    assert promoted.status_code == 200, promoted.text
+    game = await game_at(client, desk, soon(5), 0)
+    await signed_in_client(client, desk.login)
+    page = await client.get("/games")
+    card = cards(page.text)["Home 0 vs Away 0"]
+    assert "/decline" in card and "Declining closed" not in card and "decline until" not in card
+    after = await followed(client, await post_form(client, page, "Home 0 vs Away 0", "decline"))
+    assert error_of(after) == ""
+    assert (await slot_state(client, desk, desk.slot_of(game)))["declined"] is True
