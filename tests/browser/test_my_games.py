@@ -3,7 +3,8 @@ the official signs in in Chromium, opens My games, sees the game with its partne
 it, and the API shows the slot accepted. The second game starts in five hours: the assignor
 moves the site's decline cut-off to 36 hours while the official's page is open, so the
 official's decline is refused with the reason shown, and the reloaded page explains that
-declining has closed and offers no decline form. axe and screenshots on every state."""
+declining has closed and offers no decline form. A cancelled and a changed game show their
+badges. axe and screenshots on every state."""
 
 from __future__ import annotations
 
@@ -32,7 +33,22 @@ async def test_official_accepts_a_game_and_cannot_decline_after_the_cut_off(
             name=f"Prairie Referees {width}",
         )
         far = await game_at(api, desk, now + timedelta(days=5), 0, partner=True)
-        near = await game_at(api, desk, now + timedelta(hours=5), 1)
+        near = await game_at(api, desk, now + timedelta(days=6, hours=5), 1)
+        cancelled = await game_at(api, desk, now + timedelta(days=6), 2)
+        moved = await game_at(api, desk, now + timedelta(days=7), 3)
+        for game, change in ((cancelled, {"status": "X"}), (moved, {"subvenue": "Field 8"})):
+            edited = await api.patch(
+                f"/api/v2/games/{game['id']}", json=change, headers=desk.assignor.headers
+            )
+            assert edited.status_code == 200, edited.text
+        # the near game is now in five hours
+        near_start = (now + timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M:00+00:00")
+        edited = await api.patch(
+            f"/api/v2/games/{near['id']}",
+            json={"date_time": near_start},
+            headers=desk.assignor.headers,
+        )
+        assert edited.status_code == 200, edited.text
 
         await page.goto(f"{browser_server.base_url}/")
         await page.get_by_label("Login or e-mail").fill(desk.login)
@@ -49,6 +65,10 @@ async def test_official_accepts_a_game_and_cannot_decline_after_the_cut_off(
         await expect(card.get_by_role("heading", name="Home 0 vs Away 0")).to_be_visible()
         await expect(card).to_contain_text("Assistant Referee: Casey Linesman")
         await expect(card).to_contain_text("Awaiting your answer")
+        await expect(page.locator(f"#game-{cancelled['id']}")).to_contain_text("Cancelled (paid)")
+        await expect(page.locator(f"#game-{moved['id']}")).to_contain_text(
+            "Changed since you were assigned or last answered: field."
+        )
         await check(page, "games-list")
 
         await card.get_by_role("button", name="Accept", exact=True).click()

@@ -398,6 +398,7 @@ async def test_cancelled_and_changed_games_stand_out(
     assert '<span class="badge badge-cancelled">Cancelled (paid)</span>' in card
     assert "This game was cancelled" in text_of(card)
     assert "<form" not in card and "badge-changed" not in card
+    assert "Status Not answered" in text_of(card)
 
     for teams in ("Home 2 vs Away 2", "Home 3 vs Away 3", "Home 4 vs Away 4"):
         assert "badge" not in found[teams] and "Changed since" not in found[teams], teams

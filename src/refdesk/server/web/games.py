@@ -69,7 +69,7 @@ OLDEST = date(2000, 1, 1)
 CANCELLED = {"X": "Cancelled (paid)", "C": "Cancelled (no fee)"}
 REINSTATED = "reinstated after a cancellation"
 STATUS_LABELS = {"pending": "Awaiting your answer", "accepted": "Accepted", "declined": "Declined"}
-UNANSWERED = "Not answered"  # a pending slot of a game that has started
+UNANSWERED = "Not answered"  # a pending slot of a game that has started or is cancelled
 
 
 @dataclass(frozen=True)
@@ -237,7 +237,7 @@ def _my_slot(
         position=position.name,
         lock_version=slot.lock_version,
         status=status,
-        status_label=UNANSWERED if started and status == "pending" else STATUS_LABELS[status],
+        status_label=STATUS_LABELS[status] if open_game or status != "pending" else UNANSWERED,
         decline_reason=slot.decline_reason if status == "declined" else None,
         fee=formatted(bundle.fee_of(game, slot), member.site.currency),
         can_accept=may_respond and status != "accepted",
