@@ -31,7 +31,7 @@ MONTHS = (
     *("January", "February", "March", "April", "May", "June"),
     *("July", "August", "September", "October", "November", "December"),
 )
-STATUS_LABELS = {"X": "Cancelled", "C": "Completed"}
+STATUS_LABELS = {"X": "Cancelled", "C": "Cancelled"}  # with pay / without pay (§16.3)
 UPCOMING_LIMIT = 50
 
 

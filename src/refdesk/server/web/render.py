@@ -49,7 +49,7 @@ class NavItem:
 # The pages of issue 12; later work flips ``ready`` as each page lands.
 NAV = (
     NavItem("Home", "/", True),
-    NavItem("My games", "/games", False),
+    NavItem("My games", "/games", True),
     NavItem("Availability", "/availability", False),
     NavItem("Open games", "/open-games", True),
     NavItem("Earnings", "/earnings", True),

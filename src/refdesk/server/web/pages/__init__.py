@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from refdesk.server.web.pages import account, assets, earnings, home, open_games
+from refdesk.server.web.pages import account, assets, earnings, games, home, open_games
 
 ROUTERS: tuple[APIRouter, ...] = (
     home.router,
+    games.router,
     open_games.router,
     earnings.router,
     account.router,
