@@ -49,7 +49,7 @@ class NavItem:
 NAV = (
     NavItem("Home", "/", True),
     NavItem("My games", "/games", False),
-    NavItem("Availability", "/availability", False),
+    NavItem("Availability", "/availability", True),
     NavItem("Open games", "/open-games", False),
     NavItem("Earnings", "/earnings", False),
     NavItem("Account", "/account", False),
