@@ -265,7 +265,8 @@ async def test_invalid_entries_come_back_with_messages_and_nothing_is_written(
     assert input_value(answer.text, "entry-start") == "14:00"
     assert input_value(answer.text, "entry-end") == "09:00"
     assert input_value(answer.text, "entry-description") == "late shift"
-    assert "The entry was not saved. Nothing changed" in answer.text
+    assert '<p class="error" role="alert">The entry was not saved. Nothing changed.' in answer.text
+    assert '<a href="#add-title">See the messages by the form</a>' in answer.text
     assert '<h2 id="calendar-title">February 2027</h2>' in answer.text  # the month it came from
 
     for data, errors in (
