@@ -394,8 +394,11 @@ async def test_another_officials_or_sites_entry_cannot_be_deleted(
         shown = await client.get(refused.headers["location"])
         assert "That entry is not one of yours" in shown.text and 'role="alert"' in shown.text
         assert len(await entries(client, someone)) == 1
-    missing = await post_form(client, "/availability/entries/999999999/delete", page.text, {})
-    assert missing.status_code == 303 and missing.headers["location"] == "/availability"
+    for month in ("", "2027-1", "２０２７-01", "2027-01\r\nSet-Cookie: x=y"):
+        missing = await post_form(
+            client, "/availability/entries/999999999/delete", page.text, {"month": month}
+        )
+        assert missing.status_code == 303 and missing.headers["location"] == "/availability"
 
 
 async def test_forms_without_a_csrf_token_are_refused(

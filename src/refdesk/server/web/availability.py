@@ -23,7 +23,7 @@ from refdesk.server.availability.schemas import MAX_LIMIT, parse_availability_qu
 from refdesk.server.timefmt import localized_time
 from refdesk.server.web.home import MONTHS, WEEKDAYS, day_label
 
-MONTH_PARAM = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH_PARAM = re.compile(r"([0-9]{4})-([0-9]{2})")
 # The calendar's range: far enough for any season, near enough that prev/next never leave
 # the calendar (``date`` stops at year 9999).
 FIRST_YEAR, LAST_YEAR = 1900, 2200
@@ -37,15 +37,21 @@ def month_title(first: date) -> str:
     return f"{MONTHS[first.month - 1]} {first.year}"
 
 
-def parse_month(value: str | None, today: date) -> date:
-    """The first day of ``YYYY-MM``; anything else (absent, malformed, out of range) gives
-    the month of ``today``."""
-    match = MONTH_PARAM.match(value.strip()) if value else None
+def month_or_none(value: str | None) -> date | None:
+    """The first day of the month ``YYYY-MM`` (ASCII digits, within the calendar's range),
+    else None."""
+    match = MONTH_PARAM.fullmatch(value.strip()) if value else None
     if match:
         year, month = int(match.group(1)), int(match.group(2))
         if FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12:
             return date(year, month, 1)
-    return today.replace(day=1)
+    return None
+
+
+def parse_month(value: str | None, today: date) -> date:
+    """The first day of ``YYYY-MM``; anything else (absent, malformed, out of range) gives
+    the month of ``today``."""
+    return month_or_none(value) or today.replace(day=1)
 
 
 def add_months(first: date, count: int) -> date:

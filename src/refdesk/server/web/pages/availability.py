@@ -333,5 +333,6 @@ async def apply_weekly(request: Request) -> Response:
 def _refused(request: Request, month: str, message: str) -> Response:
     """A refusal that is no form problem (another's entry: 404; 403; 402): back to the
     calendar of the month the form was sent from, with the message."""
-    location = f"{HREF}?month={month}" if view.MONTH_PARAM.match(month) else HREF
+    first = view.month_or_none(month)
+    location = _location(first) if first is not None else HREF
     return render.redirect(request, location, error=message)
