@@ -50,7 +50,7 @@ class NavItem:
 NAV = (
     NavItem("Home", "/", True),
     NavItem("My games", "/games", True),
-    NavItem("Availability", "/availability", False),
+    NavItem("Availability", "/availability", True),
     NavItem("Open games", "/open-games", True),
     NavItem("Earnings", "/earnings", True),
     NavItem("Account", "/account", True),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from refdesk.server.web.pages import account, assets, earnings, games, home, open_games
+from refdesk.server.web.pages import account, assets, availability, earnings, games, home, open_games
 
 ROUTERS: tuple[APIRouter, ...] = (
     home.router,
     games.router,
+    availability.router,
     open_games.router,
     earnings.router,
     account.router,
