@@ -93,9 +93,9 @@ class Desk:
     assignor: Member
     official: Member
 
-    async def game(self, days: int = 5, *, assign: Member | None = None, **fields: Any) -> Any:
-        """A published game ``days`` from now at 9:00 AM (UTC site) with ``assign`` (default
-        the official) in its first slot; returns (game, slot id)."""
+    async def game(self, days: int = 5, *, user_id: int | None = None, **fields: Any) -> Any:
+        """A published game ``days`` from now at 9:00 AM (UTC site) with the user ``user_id``
+        (default the desk's official) in its first slot; returns (game, slot id)."""
         game = await make_game(
             self.client,
             self.site_id,
@@ -103,10 +103,9 @@ class Desk:
             **{"localized_date": day_from_now(days), **fields},
         )
         slot = game["_embedded"]["assignments"][0]["id"]
-        who = assign or self.official
         resp = await self.client.post(
             f"/api/v2/assignments/{slot}/assign",
-            json={"user_id": who.user.id},
+            json={"user_id": user_id or self.official.user.id},
             headers=self.assignor.headers,
         )
         assert resp.status_code == 200, resp.text
