@@ -8,21 +8,12 @@ from urllib.parse import urlsplit
 
 from refdesk.server.api.hal import api_url, link
 from refdesk.server.calendar.ics import Event, render_calendar
+from refdesk.server.calendar.links import feed_url, webcal_url
 from refdesk.server.calendar.service import Feed, FeedContent, Slot
 from refdesk.server.timefmt import timestamp
 
 SELF_PATH = "/current_account/calendar"
 DEFAULT_LENGTH = timedelta(minutes=60)  # a game without an end_time
-
-
-def feed_url(base: str, token: str) -> str:
-    """``https://host/calendar/<token>.ics`` (a non-API link: no ``.json``, §2.4)."""
-    return f"{base.rstrip('/')}/calendar/{token}.ics"
-
-
-def webcal_url(url: str) -> str:
-    """The same URL with the ``webcal`` scheme, which calendar apps subscribe to."""
-    return "webcal://" + url.split("://", 1)[1]
 
 
 def calendar_repr(feed: Feed, base: str, tz: str) -> dict[str, Any]:

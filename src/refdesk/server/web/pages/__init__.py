@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from refdesk.server.web.pages import assets, home
+from refdesk.server.web.pages import assets, calendar, home
 
-ROUTERS: tuple[APIRouter, ...] = (home.router, assets.router)
+ROUTERS: tuple[APIRouter, ...] = (home.router, calendar.router, assets.router)
