@@ -16,6 +16,7 @@ from refdesk.server.users.models import User
 from tests.factories import create_member
 from tests.support.calendar import Desk, descriptor, feed_path, make_desk, parse, utc
 from tests.support.games import load_site
+from tests.support.queries import counting
 
 
 async def feed(desk: Desk, who: Any = None) -> dict[str, dict[str, str]]:
@@ -218,3 +219,21 @@ async def test_the_calendar_name_is_the_accounts(
     text = (await client.get(path)).text
     account = desk.official.account
     assert parse(text).properties["X-WR-CALNAME"] == f"refdesk – {account.name}"
+
+
+async def test_the_feed_issues_the_same_statements_for_one_game_or_many(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    desk = await make_desk(client, runtime)
+    path = feed_path((await descriptor(client, desk.official))["url"])
+    await desk.game(3)
+    counts = []
+    for more in (0, 5):
+        for n in range(more):
+            await desk.game(10 + n)
+        with counting(runtime) as statements:
+            resp = await client.get(path)
+        assert resp.status_code == 200
+        counts.append((len(parse(resp.text).events), len(statements)))
+    assert [events for events, _ in counts] == [1, 6]
+    assert counts[0][1] == counts[1][1] <= 4, counts
