@@ -222,6 +222,8 @@ def recorder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Record
             ("POST", "sites/5/messages"): (201, {"id": 88, "recipient_ids": [12, 13]}),
             ("GET", "sites/5/messages"): (200, listing("messages")),
             ("GET", "messages/88"): (200, {"id": 88, "recipient_ids": [12, 13]}),
+            ("GET", "current_account/calendar"): (200, {"url": "https://h/calendar/a.ics"}),
+            ("POST", "current_account/calendar/rotate"): (200, {"url": "https://h/calendar/b.ics"}),
         }
     )
     for action in ("assign", "unassign", "accept", "decline"):
@@ -455,6 +457,8 @@ CASES: list[tuple[list[str], list[tuple[str, str, list[tuple[str, str]], Any, bo
     ),
     (["messages", "list", "--site", "5"], [("GET", "sites/5/messages", [], None, False)]),
     (["messages", "show", "88"], [("GET", "messages/88", [], None, False)]),
+    (["calendar", "show"], [("GET", "current_account/calendar", [], None, False)]),
+    (["calendar", "rotate"], [("POST", "current_account/calendar/rotate", [], None, False)]),
 ]
 
 

@@ -69,6 +69,16 @@ CASES: list[tuple[str, Helper, Sent]] = [
         lambda c: c.current_account.get(),
         ("GET", "current_account", [], None, False),
     ),
+    (
+        "calendar",
+        lambda c: c.calendar.get(),
+        ("GET", "current_account/calendar", [], None, False),
+    ),
+    (
+        "calendar rotate",
+        lambda c: c.calendar.rotate(),
+        ("POST", "current_account/calendar/rotate", [], None, False),
+    ),
     ("sites", lambda c: c.sites.iter(), ("GET", "sites", [], None, False)),
     (
         "games in range",

@@ -18,6 +18,7 @@ BODYLESS = {
     ("put", "/api/v2/assignments/{assignment_id}/unassign"),
     ("post", "/api/v2/assignments/{assignment_id}/unassign"),
     ("post", "/api/v2/current_account/applications/{application_id}/rotate_secret"),
+    ("post", "/api/v2/current_account/calendar/rotate"),
     ("post", "/api/v2/game_requests/{request_id}/approve"),
     *(
         ("post", f"/api/v2/{path}/{{subscription_id}}/{action}")

@@ -170,6 +170,8 @@ ROWS: list[tuple[str, str, Any, str]] = [
     ("GET", "/current_account/sites", None, ALL_200),
     ("GET", "/current_account/users", None, ALL_200),
     ("GET", "/current_account/games", None, ALL_200),
+    ("GET", "/current_account/calendar", None, ALL_200),
+    ("POST", "/current_account/calendar/rotate", None, ALL_200),
 ]
 
 

@@ -4,9 +4,8 @@ one module per noun, into one app.
 Server commands (``serve``, ``db``, ``maintenance``, ``demo``, ``admin``) import the server
 inside the command body, so importing this module needs only typer and rich. Settings come from
 ``REFDESK_*`` environment variables; command-line flags override them. Daily-work commands
-(login, sites, games, assignments, availability, statements, webhooks, messages) talk HTTP
-through the
-SDK's typed helpers and never import the server.
+(login, sites, games, assignments, availability, statements, webhooks, messages, calendar)
+talk HTTP through the SDK's typed helpers and never import the server.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from refdesk.cli.commands import (
     admin,
     assignments,
     availability,
+    calendar,
     db,
     demo,
     games,
@@ -61,6 +61,7 @@ app.add_typer(availability.availability_app, name="availability")
 app.add_typer(games.games_app, name="games")
 app.add_typer(webhooks.webhooks_app, name="webhooks")
 app.add_typer(messages.messages_app, name="messages")
+app.add_typer(calendar.calendar_app, name="calendar")
 
 
 def main() -> None:  # pragma: no cover - console-script style entry

@@ -141,6 +141,8 @@ def _include_routers(app: FastAPI) -> None:
     from refdesk.server.assignments.router import router as assignments_router
     from refdesk.server.auth.router import router as oauth_router
     from refdesk.server.availability.router import router as availability_router
+    from refdesk.server.calendar.router import feed as calendar_feed_router
+    from refdesk.server.calendar.router import router as calendar_router
     from refdesk.server.events.respond_router import router as respond_router
     from refdesk.server.forms.router import router as forms_router
     from refdesk.server.forms.router import webview as webview_router
@@ -169,6 +171,8 @@ def _include_routers(app: FastAPI) -> None:
         oauth_router,
         accounts_router,
         applications_router,
+        calendar_router,
+        calendar_feed_router,
         reference_router,
         game_requests_router,
         officials_router,

@@ -9,6 +9,7 @@ from refdesk.client._resources.account import AsyncCurrentAccount, CurrentAccoun
 from refdesk.client._resources.applications import Applications, AsyncApplications
 from refdesk.client._resources.assignments import Assignments, AsyncAssignments
 from refdesk.client._resources.availability import AsyncAvailability, Availability
+from refdesk.client._resources.calendar import AsyncCalendar, Calendar
 from refdesk.client._resources.forms import (
     AsyncFormSubmissions,
     AsyncFormTemplates,
@@ -41,6 +42,7 @@ __all__ = [
     "AsyncApplications",
     "AsyncAssignments",
     "AsyncAvailability",
+    "AsyncCalendar",
     "AsyncConflicts",
     "AsyncCurrentAccount",
     "AsyncFormSubmissions",
@@ -56,6 +58,7 @@ __all__ = [
     "AsyncUsers",
     "AsyncWebhooks",
     "Availability",
+    "Calendar",
     "Conflicts",
     "CurrentAccount",
     "FormSubmissions",

@@ -10,6 +10,7 @@ from refdesk.client._resources.account import AsyncCurrentAccount, CurrentAccoun
 from refdesk.client._resources.applications import Applications, AsyncApplications
 from refdesk.client._resources.assignments import Assignments, AsyncAssignments
 from refdesk.client._resources.availability import AsyncAvailability, Availability
+from refdesk.client._resources.calendar import AsyncCalendar, Calendar
 from refdesk.client._resources.forms import (
     AsyncFormSubmissions,
     AsyncFormTemplates,
@@ -44,6 +45,7 @@ class SyncHelpers:
 
     current_account: CurrentAccount
     applications: Applications
+    calendar: Calendar
     sites: Sites
     users: Users
     games: Games
@@ -73,6 +75,7 @@ class SyncHelpers:
         client = cast(SyncRunner, self)
         self.current_account = CurrentAccount(client)
         self.applications = Applications(client)
+        self.calendar = Calendar(client)
         self.sites = Sites(client)
         self.users = Users(client)
         self.games = Games(client)
@@ -111,6 +114,7 @@ class AsyncHelpers:
 
     current_account: AsyncCurrentAccount
     applications: AsyncApplications
+    calendar: AsyncCalendar
     sites: AsyncSites
     users: AsyncUsers
     games: AsyncGames
@@ -140,6 +144,7 @@ class AsyncHelpers:
         client = cast(AsyncRunner, self)
         self.current_account = AsyncCurrentAccount(client)
         self.applications = AsyncApplications(client)
+        self.calendar = AsyncCalendar(client)
         self.sites = AsyncSites(client)
         self.users = AsyncUsers(client)
         self.games = AsyncGames(client)

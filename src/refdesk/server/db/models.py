@@ -12,6 +12,7 @@ from refdesk.server.accounts.models import Account, Invitation
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.models import AccessToken, Application, AuthorizationCode, RefreshToken
 from refdesk.server.availability.models import Availability
+from refdesk.server.calendar.models import CalendarFeed
 from refdesk.server.db.base import Base, Id, IdMixin, UTCDateTime, utcnow
 from refdesk.server.events.models import (
     Event,
@@ -90,6 +91,7 @@ __all__ = [
     "AuthorizationCode",
     "Availability",
     "Base",
+    "CalendarFeed",
     "Event",
     "FormSubmission",
     "FormTemplate",

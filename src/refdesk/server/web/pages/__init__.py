@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from refdesk.server.web.pages import account, assets, availability, earnings, games, home, open_games
+from refdesk.server.web.pages import account, assets, availability, calendar, earnings, games, home, open_games
 
 ROUTERS: tuple[APIRouter, ...] = (
     home.router,
@@ -13,5 +13,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     open_games.router,
     earnings.router,
     account.router,
+    calendar.router,
     assets.router,
 )
