@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from refdesk.server.web.pages import account, assets, availability, calendar, earnings, games, home, open_games
+from refdesk.server.web.pages import (
+    account,
+    assets,
+    availability,
+    calendar,
+    earnings,
+    games,
+    home,
+    open_games,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     home.router,
