@@ -104,6 +104,13 @@ class Page:
         return member.user
 
     @property
+    def staff(self) -> bool:
+        """An assignor or manager in the current site, or an operator (the issue 13 pages).
+        What each may do is still the services' decision (the API's role matrix)."""
+        member = self.member
+        return member is not None and (member.assignor or member.manager)
+
+    @property
     def csrf_token(self) -> str:
         return web_session.session_csrf(self.runtime.hasher, self.person.browser)
 
@@ -121,6 +128,7 @@ class Page:
             "csrf_token": self.csrf_token,
             "sites": self.sites,
             "site": self.site,
+            "staff_nav": render.STAFF_NAV if self.staff else (),
             "flash_notice": flash.notice if flash else None,
             "flash_error": flash.error if flash else None,
             **extra,

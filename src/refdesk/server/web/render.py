@@ -46,7 +46,7 @@ class NavItem:
     ready: bool  # False: the page is still to come (shown, not linked)
 
 
-# The pages of issue 12; later work flips ``ready`` as each page lands.
+# Everyone's pages (issue 12).
 NAV = (
     NavItem("Home", "/", True),
     NavItem("My games", "/games", True),
@@ -54,6 +54,16 @@ NAV = (
     NavItem("Open games", "/open-games", True),
     NavItem("Earnings", "/earnings", True),
     NavItem("Account", "/account", True),
+)
+# The assignors' and managers' pages (issue 13), shown as a second navigation to a person who
+# is an assignor or manager in the current site (or an operator); ``ready`` flips as each
+# page lands.
+STAFF_NAV = (
+    NavItem("Board", "/board", False),
+    NavItem("Officials", "/officials", False),
+    NavItem("Requests", "/requests", False),
+    NavItem("Messages", "/messages", False),
+    NavItem("Reports & statements", "/reports", False),
 )
 
 
@@ -88,6 +98,7 @@ def render(
         "signed": None,
         "site": None,
         "nav": NAV,
+        "staff_nav": (),
         "current": "",
         "flash_notice": None,
         "flash_error": None,
