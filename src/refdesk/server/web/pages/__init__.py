@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from refdesk.server.web.pages import (
     account,
     assets,
+    assigning,
     availability,
     calendar,
     earnings,
@@ -23,5 +24,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     earnings.router,
     account.router,
     calendar.router,
+    assigning.router,
     assets.router,
 )
