@@ -71,10 +71,10 @@ async def assign_api(
     return dict(done.json())
 
 
-async def make_panel(client: httpx.AsyncClient, runtime: Runtime) -> Panel:
-    site_id, api = await setup_site(
-        client, runtime, timezone=ZONE, use_abilities=False, name="Valley Youth Soccer"
-    )
+async def make_panel(
+    client: httpx.AsyncClient, runtime: Runtime, name: str = "Valley Youth Soccer"
+) -> Panel:
+    site_id, api = await setup_site(client, runtime, timezone=ZONE, use_abilities=False, name=name)
     site = await load_site(runtime, site_id)
     assignor, _ = await person(runtime, site, "Ada", "Assignor", assignor=True, official=False)
     manager, _ = await person(runtime, site, "Max", "Manager", manager=True, official=False)
