@@ -8,7 +8,8 @@ The candidates are the API's (``GET /api/v2/assignments/{id}/candidates``): the 
 candidates with conflicts"), page after page, in the API's order. Each conflict code is
 explained by one sentence of :data:`CONFLICT_SENTENCES`. The page adds what the API does not
 carry: the official's grade and load — the slots they hold (not declined) in the site in the
-game's week (Monday to Sunday) and calendar month, the same counting as conflict code ``C``.
+game's week (Monday to Sunday) and calendar month (held slots as conflict code ``C`` counts
+them; this slot included when the candidate holds it).
 """
 
 from __future__ import annotations
