@@ -10,6 +10,7 @@ from refdesk.server.web.pages import (
     availability,
     calendar,
     earnings,
+    game_editor,
     games,
     home,
     open_games,
@@ -23,5 +24,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     earnings.router,
     account.router,
     calendar.router,
+    game_editor.router,
     assets.router,
 )
