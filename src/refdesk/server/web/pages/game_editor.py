@@ -427,9 +427,12 @@ def _back(page: Page) -> str:
 async def publish(request: Request) -> Response:
     """Publish or unpublish the chosen games, all or none."""
     raw = await read_raw(request, render.runtime_of(request).settings.max_body_bytes)
-    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-        request.state.decoded_body = decode_form(raw)
-    ids = posted_ids(raw)
+    # the body is read here (to see every repeated ``game_id``) and handed to ``open_page``
+    urlencoded = request.headers.get("content-type", "").startswith(
+        "application/x-www-form-urlencoded"
+    )
+    request.state.decoded_body = decode_form(raw) if urlencoded and raw else {}
+    ids = posted_ids(raw) if urlencoded else []
     back = BOARD
     action = ""
     try:
