@@ -478,3 +478,26 @@ async def test_csrf_and_bad_ids(client: httpx.AsyncClient, runtime: Runtime) -> 
     assert answer.status_code == 303 and error_of((await client.get("/")).text) == (
         "There is no such game (it may have been deleted). Go back to the board and try again."
     )
+
+
+async def test_a_cancellation_meanwhile_is_listed_and_kept_by_mine_on_top(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    office = await make_office(client, runtime)
+    await signed_in_client(client, office.login)
+    game_id = await created_game(client, office)
+    action, fields = editor_form((await client.get(f"/board/games/{game_id}/edit")).text)
+    cancelled = await client.patch(
+        f"/api/v2/games/{game_id}", json={"status": "C"}, headers=office.api.headers
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    fields["private_note"] = "Check the lights"
+    answer = await client.post(action, data=fields)
+    assert answer.status_code == 409
+    rows = conflict_rows(answer.text)
+    assert rows["Status"] == ("Active", "Cancelled (no fee)", "Active")
+    assert rows["Private note"] == ("Check the lights", "(empty)", "(empty)")
+    target, again = editor_form(answer.text, f"/board/games/{game_id}/edit")
+    await followed(client, await client.post(target, data=again))
+    game = await api_game(client, office, game_id)
+    assert game["status"] == "C" and game["private_note"] == "Check the lights"
