@@ -11,6 +11,7 @@ from refdesk.server.web.pages import (
     availability,
     calendar,
     earnings,
+    game_editor,
     games,
     home,
     open_games,
@@ -25,5 +26,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     account.router,
     calendar.router,
     assigning.router,
+    game_editor.router,
     assets.router,
 )
