@@ -229,6 +229,15 @@ async def test_invite_creates_the_user_and_queues_the_invitation_then_again(
     assert blank.status_code == 422
     assert "First name can't be blank" in text_of(blank.text)
 
+    # a person whose account (from another site) has a password: added, nothing sent
+    known = await create_account(runtime, password=PASSWORD, email="lee@example.org")
+    added = await client.post(
+        "/officials/invite",
+        data={**data, "first_name": "Lee", "last_name": "Chen", "email": known.email},
+    )
+    assert "no invitation e-mail was needed" in notice_of(await followed(client, added))
+    assert len(await mail_jobs(runtime)) == 1
+
     # the invitation again, from the official's page
     shown = await client.get(f"/officials/{user_id}")
     assert "Send the invitation again" in shown.text

@@ -201,6 +201,7 @@ async def invite(request: Request) -> Response:
                 invites,
             )
             name, user_id, send = f"{user.first_name} {user.last_name}", user.id, form.send
+            has_password = user.password_set
     except ValidationFailed as exc:
         form.errors = messages(exc.errors)
         async with open_page(request) as page:
@@ -208,7 +209,12 @@ async def invite(request: Request) -> Response:
     except DomainError as exc:
         async with open_page(request) as page:
             return _invite_page(page, form, status=_status(exc), error=exc.message)
-    if send:
+    if has_password:
+        notice = (
+            f"{name} was added. They already have a refdesk account with a password, so no "
+            "invitation e-mail was needed: they can sign in now."
+        )
+    elif send:
         notice = f"{name} was added; the invitation e-mail is on its way to {form.email}."
     else:
         notice = f"{name} was added (no invitation e-mail was sent)."
