@@ -60,7 +60,7 @@ NAV = (
 # page lands.
 STAFF_NAV = (
     NavItem("Board", "/board", False),
-    NavItem("Officials", "/officials", False),
+    NavItem("Officials", "/officials", True),
     NavItem("Requests", "/requests", False),
     NavItem("Messages", "/messages", False),
     NavItem("Reports & statements", "/reports", False),

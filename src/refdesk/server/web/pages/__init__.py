@@ -4,18 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from refdesk.server.web.pages import (
-    account,
-    assets,
-    assigning,
-    availability,
-    calendar,
-    earnings,
-    game_editor,
-    games,
-    home,
-    open_games,
-)
+from refdesk.server.web.pages import account, assets, assigning, availability, calendar, earnings, game_editor, games, home, officials, open_games
 
 ROUTERS: tuple[APIRouter, ...] = (
     home.router,
@@ -27,5 +16,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     calendar.router,
     assigning.router,
     game_editor.router,
+    officials.router,
     assets.router,
 )
