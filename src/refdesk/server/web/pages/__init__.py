@@ -8,6 +8,7 @@ from refdesk.server.web.pages import (
     account,
     assets,
     availability,
+    board,
     calendar,
     earnings,
     games,
@@ -23,5 +24,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     earnings.router,
     account.router,
     calendar.router,
+    board.router,
     assets.router,
 )
