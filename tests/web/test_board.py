@@ -188,6 +188,12 @@ async def test_day_view_and_week_navigation(client: httpx.AsyncClient, runtime: 
     assert game_ids(page) == [first["id"]]
     assert summary(page) == "1 game, 3 open slots this day."
     assert f"?day={(day + timedelta(days=1)).isoformat()}" in page
+    # the filter form's dates win over the day shown; a long range is cut to 42 days
+    both = await board(client, f"?day={day.isoformat()}&from={week.isoformat()}")
+    assert game_ids(both) == [] and "From " in both
+    long = await board(client, f"?from={week.isoformat()}&to=2099-01-01")
+    assert game_ids(long) == [first["id"], later["id"]]
+    assert long.count('<section class="day"') == 42
     page = await board(client, f"?week={week.isoformat()}")
     assert f"?week={(week + timedelta(days=7)).isoformat()}" in page
     assert f"?week={(week - timedelta(days=7)).isoformat()}" in page

@@ -14,7 +14,8 @@ Query parameters (all optional; a bad value falls back to its default, never an 
 * ``week`` — any day (``YYYY-MM-DD``) of the wanted week (Monday to Sunday); default: the
   week containing today in the site's zone;
 * ``day`` — one day instead of a week;
-* ``from`` / ``to`` — a date range instead (at most :data:`RANGE_MAX_DAYS` days);
+* ``from`` / ``to`` — a date range instead (at most :data:`RANGE_MAX_DAYS` days; one of them
+  alone is that one day); a range wins over ``day``, which wins over ``week``;
 * ``venue``, ``league``, ``age_group``, ``team`` — ids of the site's records;
 * ``status`` — ``active``, ``cancelled`` (both kinds) or ``all`` (default);
 * ``published`` — ``yes``, ``no`` or ``any`` (default).
@@ -189,9 +190,6 @@ def monday(day: date) -> date:
 
 def read_window(params: Mapping[str, str], today: date) -> Window:
     """The days asked for (module docstring); anything unreadable is this week."""
-    day = read_day(params.get("day"))
-    if day is not None:
-        return Window("day", day, day)
     start, end = read_day(params.get("from")), read_day(params.get("to"))
     if start is not None or end is not None:
         start = start or end
@@ -201,6 +199,9 @@ def read_window(params: Mapping[str, str], today: date) -> Window:
             start, end = end, start
         end = min(end, start + timedelta(days=RANGE_MAX_DAYS - 1))
         return Window("range", start, end)
+    day = read_day(params.get("day"))
+    if day is not None:
+        return Window("day", day, day)
     first = monday(read_day(params.get("week")) or today)
     return Window("week", first, first + timedelta(days=6))
 
