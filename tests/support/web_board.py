@@ -131,10 +131,11 @@ def chips(page: str, game_id: int) -> list[tuple[str, str]]:
 
 
 def summary(page: str) -> str:
-    found = re.search(r'<p class="summary"[^>]*>(.*?)</p>', page, re.DOTALL)
+    found = re.search(r'<p class="summary"[^>]*>(.*?)\.(?: <a |</p>)', page, re.DOTALL)
     if found is None:
         return ""
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", found.group(1))).strip())
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", found.group(1))).strip()
+    return html.unescape(text) + "."
 
 
 def game_ids(page: str) -> list[int]:

@@ -148,6 +148,7 @@ async def test_filters_and_bad_values_fall_back(
     assert game_ids(await board(client, f"{base}&published=yes")) == [a["id"], c["id"]]
     filtered = await board(client, f"{base}&status=active&published=yes")
     assert game_ids(filtered) == [a["id"]] and "(filtered)" in summary(filtered)
+    assert f'href="/board?week={week.isoformat()}">Show these days without filters' in filtered
     # the next-week link keeps the filters
     assert "status=active" in filtered.split('rel="next"')[0].rsplit("<a", 1)[1]
     # a date range: only its days

@@ -171,6 +171,7 @@ class Board:
     current_label: str = ""
     range_from: str = ""
     range_to: str = ""
+    unfiltered: str = ""  # the same days without the filters
 
 
 def read_day(raw: str | None) -> date | None:
@@ -310,8 +311,17 @@ def _link(window: Window, filters: Filters, **where: str) -> str:
     return "/board?" + urlencode([*where.items(), *filters.pairs()])
 
 
+def _where(window: Window) -> dict[str, str]:
+    if window.mode == "day":
+        return {"day": window.first.isoformat()}
+    if window.mode == "range":
+        return {"from": window.first.isoformat(), "to": window.last.isoformat()}
+    return {"week": window.first.isoformat()}
+
+
 def _navigation(board: Board, today: date) -> None:
     window, filters = board.window, board.filters
+    board.unfiltered = _link(window, Filters(), **_where(window))
     if window.mode == "day":
         day = window.first
         board.previous = _link(window, filters, day=(day - timedelta(days=1)).isoformat())
