@@ -59,7 +59,7 @@ NAV = (
 # is an assignor or manager in the current site (or an operator); ``ready`` flips as each
 # page lands.
 STAFF_NAV = (
-    NavItem("Board", "/board", False),
+    NavItem("Board", "/board", True),
     NavItem("Officials", "/officials", True),
     NavItem("Requests", "/requests", False),
     NavItem("Messages", "/messages", False),

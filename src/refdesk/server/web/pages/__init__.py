@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from refdesk.server.web.pages import account, assets, assigning, availability, calendar, earnings, game_editor, games, home, officials, open_games
+from refdesk.server.web.pages import account, assets, assigning, availability, board, calendar, earnings, game_editor, games, home, officials, open_games
 
 ROUTERS: tuple[APIRouter, ...] = (
     home.router,
@@ -15,6 +15,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     account.router,
     calendar.router,
     assigning.router,
+    board.router,
     game_editor.router,
     officials.router,
     assets.router,
