@@ -12,7 +12,9 @@ from refdesk.server.web.pages import (
     earnings,
     games,
     home,
+    messages,
     open_games,
+    requests,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -23,5 +25,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     earnings.router,
     account.router,
     calendar.router,
+    requests.router,
+    messages.router,
     assets.router,
 )
