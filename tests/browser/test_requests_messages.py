@@ -124,8 +124,11 @@ async def test_assignor_approves_a_request_then_writes_to_the_days_officials(
 
         # Without a subject: the form comes back with the message by the field.
         await page.get_by_label("Everyone on a day's games").check()
+        await page.get_by_label("Date of the games").fill(day(2))
         await page.get_by_label("Message", exact=True).fill("Text kept")
         await page.get_by_role("button", name="Send message").click()
         await expect(page.get_by_text("Write a subject")).to_be_visible()
         await expect(page.get_by_label("Message", exact=True)).to_have_value("Text kept")
+        await expect(page.get_by_label("Date of the games")).to_have_value(day(2))
+        await expect(page.get_by_label("Everyone on a day's games")).to_be_checked()
         await check(page, "messages-invalid")

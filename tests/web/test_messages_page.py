@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from refdesk.server.runtime import Runtime
-from refdesk.server.web.home import day_label
+from refdesk.server.web.pages.messages import plain_day
 from tests.support.app import client_for
 from tests.support.games import make_game
 from tests.support.mail import mail_jobs
@@ -37,8 +37,7 @@ def day(days: int) -> str:
 
 
 def label(days: int) -> str:
-    today = datetime.now(ZoneInfo(ZONE)).date()
-    return day_label(today + timedelta(days=days), today)
+    return plain_day(datetime.now(ZoneInfo(ZONE)).date() + timedelta(days=days))
 
 
 async def world(client: httpx.AsyncClient, runtime: Runtime) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from refdesk.server.messages.schemas import MAX_BODY, MAX_SUBJECT, parse_message
 from refdesk.server.sites.rules import site_today
 from refdesk.server.web import messages as view
 from refdesk.server.web import render
-from refdesk.server.web.home import day_label
+from refdesk.server.web.home import MONTHS, WEEKDAYS
 from refdesk.server.web.page import Page, open_page
 from refdesk.server.web.requests import page_number
 
@@ -71,6 +71,11 @@ class MessageForm:
     def add(self, name: str, text: str) -> None:
         if text not in self.errors.setdefault(name, []):
             self.errors[name].append(text)
+
+
+def plain_day(day: date) -> str:
+    """``Saturday 5 December 2026`` (mid-sentence: no "Today, " prefix)."""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _day(value: str) -> date | None:
@@ -126,7 +131,6 @@ async def send(request: Request) -> Response:
     """Send the message to the chosen officials, or to everyone on the day's games."""
     form = MessageForm()
     day: date | None = None
-    today = date.today()
     count = 0
     try:
         async with open_page(request, write=True) as page:
@@ -145,8 +149,7 @@ async def send(request: Request) -> Response:
                         u.id for u in await view.day_officials(page.session, member.site.id, day)
                     ]
                     if not ids:
-                        label = day_label(day, site_today(member.site).date())
-                        form.add("day", f"No official holds a slot on {label}")
+                        form.add("day", f"No official holds a slot on {plain_day(day)}")
             inp = parse_message(
                 {"recipient_ids": [str(i) for i in ids], "subject": form.subject, "body": form.body}
             )
@@ -160,7 +163,6 @@ async def send(request: Request) -> Response:
                 mail_configured=page.runtime.settings.mail_configured,
             )
             count = len(found.messages[0].recipient_ids)
-            today = site_today(member.site).date()
     except ValidationFailed as exc:
         for key, texts in exc.errors.items():
             target = "day" if key == "recipient_ids" and form.mode == "day" else key
@@ -178,7 +180,7 @@ async def send(request: Request) -> Response:
     who = "1 official" if count == 1 else f"{count} officials"
     where = ""
     if form.mode == "day" and day is not None:
-        where = f" on the games of {day_label(day, today)}"
+        where = f" on the games of {plain_day(day)}"
     return render.redirect(
         request, HREF, notice=f"Message “{form.subject.strip()}” sent to {who}{where}."
     )
