@@ -234,6 +234,9 @@ async def test_csrf_and_people_who_may_not_send(
         assert alert_of(refused.text) == (
             "Not sent: Your roles in this site do not allow you to send messages"
         )
+        # a day without games: the same refusal (no hint whether games exist that day)
+        answer = await send_message(official, to="day", day=day(9), subject="S", body="B")
+        assert answer.status_code == 303
     manager = await staff_in(runtime, w["site_id"], assignor=False, manager=True)
     async with client_for(app) as browser:
         await signed_in_client(browser, manager.account.login)

@@ -142,7 +142,9 @@ async def send(request: Request) -> Response:
             day = _day(form.day)
             if form.mode == "day":
                 ids = []
-                if day is None:
+                if not member.administers:
+                    pass  # the service refuses (403) before looking at anything
+                elif day is None:
                     form.add("day", "Choose a date")
                 else:
                     ids = [
