@@ -95,6 +95,16 @@ async def test_assignor_approves_a_request_then_writes_to_the_days_officials(
         await expect(page.get_by_role("heading", name="Messages", level=1)).to_be_visible()
         await expect(page.get_by_label("Kim Park")).to_be_visible()
         await check(page, "messages-form")
+        # The name search filters the list in place (JavaScript), keeping what is typed.
+        await page.get_by_label("Subject").fill("Kept while searching")
+        await page.get_by_label("Find officials by name").fill("par")
+        await expect(page.get_by_label("Ana Diaz")).to_be_hidden()
+        await expect(page.get_by_label("Kim Park")).to_be_visible()
+        await expect(page.get_by_text("1 of 3 officials shown")).to_be_visible()
+        await page.get_by_label("Find officials by name").press("Enter")
+        await expect(page.get_by_label("Subject")).to_have_value("Kept while searching")
+        await page.get_by_label("Find officials by name").fill("")
+        await expect(page.get_by_label("Ana Diaz")).to_be_visible()
 
         # The date of Sam's and Kim's games; Ana's game is the day after.
         await page.get_by_label("Everyone on a day's games").check()
