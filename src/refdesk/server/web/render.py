@@ -61,8 +61,8 @@ NAV = (
 STAFF_NAV = (
     NavItem("Board", "/board", True),
     NavItem("Officials", "/officials", True),
-    NavItem("Requests", "/requests", False),
-    NavItem("Messages", "/messages", False),
+    NavItem("Requests", "/requests", True),
+    NavItem("Messages", "/messages", True),
     NavItem("Reports & statements", "/reports", False),
 )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from refdesk.server.web.pages import account, assets, assigning, availability, board, calendar, earnings, game_editor, games, home, officials, open_games
+from refdesk.server.web.pages import account, assets, assigning, availability, board, calendar, earnings, game_editor, games, home, messages, officials, open_games, requests
 
 ROUTERS: tuple[APIRouter, ...] = (
     home.router,
@@ -17,6 +17,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     assigning.router,
     board.router,
     game_editor.router,
+    messages.router,
     officials.router,
+    requests.router,
     assets.router,
 )
