@@ -4,7 +4,22 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from refdesk.server.web.pages import account, assets, assigning, availability, board, calendar, earnings, game_editor, games, home, messages, officials, open_games, requests
+from refdesk.server.web.pages import (
+    account,
+    assets,
+    assigning,
+    availability,
+    board,
+    calendar,
+    earnings,
+    game_editor,
+    games,
+    home,
+    messages,
+    officials,
+    open_games,
+    requests,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     home.router,
