@@ -50,4 +50,5 @@ async def games_board(request: Request) -> Response:
             published_choices=view.PUBLISHED_CHOICES,
             range_days=view.RANGE_MAX_DAYS,
             board_max=view.BOARD_MAX,
+            back=PATH + (f"?{request.url.query}" if request.url.query else ""),
         )
