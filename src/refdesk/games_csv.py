@@ -327,3 +327,29 @@ def date_range(rows: Iterable[Row]) -> tuple[str, str] | None:
     """The first and last date of the rows (ISO), to read the existing games of."""
     days = sorted(moment[0] for row in rows if (moment := when(row.fields)) is not None)
     return (days[0], days[-1]) if days else None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What an import does with a row before sending it: ``skip`` (already imported, or the
+    same game as an earlier row), ``invalid`` (:func:`local_problem`) or ``create``."""
+
+    action: str  # skip, invalid, create
+    game_id: int | None = None  # skip: the existing game (None: an earlier row of the file)
+    message: str = ""
+
+
+def classify(row: Row, known: Known) -> Verdict:
+    """The import's decision for a row, in the CLI's order: a match first (a row already
+    imported is skipped even when it would not be valid now), then the row's own problem.
+
+    ``known`` holds negative ids (``-line``) for rows of this file not yet created (a dry
+    run, a preview): a later row matching one is "same game as row N"."""
+    match = known.match(row.fields)
+    if match is not None and match < 0:
+        return Verdict("skip", None, f"same game as row {-match}")
+    if match is not None:
+        return Verdict("skip", match, "already imported")
+    if row.problem is not None:
+        return Verdict("invalid", None, row.problem)
+    return Verdict("create")

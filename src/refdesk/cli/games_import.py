@@ -21,7 +21,7 @@ from refdesk.cli.games_csv import local_date, local_time
 from refdesk.cli.output import OutputFormat, console, emit, row_error
 from refdesk.cli.output import field as out_field
 from refdesk.client import Client, Conflict, Resource, ValidationError
-from refdesk.games_csv import Known, Row, date_range
+from refdesk.games_csv import Known, Row, classify, date_range
 from refdesk.games_csv import label as row_label
 
 # -- recognising games already imported (the rule is in refdesk.games_csv) ---------------
@@ -129,13 +129,11 @@ def run_import(client: Client, site: int, rows: Sequence[Row], dry_run: bool) ->
         task = progress.add_task("rows", total=len(rows))
         for row in rows:
             label = row_label(row.fields)
-            match = known.match(row.fields)
-            if match is not None and match < 0:  # an earlier row of this dry run
-                yield Outcome(row.line, "skipped", None, f"same game as row {-match}", label)
-            elif match is not None:
-                yield Outcome(row.line, "skipped", match, "already imported", label)
-            elif row.problem is not None:
-                yield Outcome(row.line, "failed", None, row.problem, label)
+            verdict = classify(row, known)
+            if verdict.action == "skip":
+                yield Outcome(row.line, "skipped", verdict.game_id, verdict.message, label)
+            elif verdict.action == "invalid":
+                yield Outcome(row.line, "failed", None, verdict.message, label)
             elif dry_run:
                 known.add(-row.line, row.fields)  # a later duplicate row is a skip
                 yield Outcome(row.line, "would create", None, "", label)
