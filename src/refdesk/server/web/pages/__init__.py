@@ -12,6 +12,7 @@ from refdesk.server.web.pages import (
     earnings,
     games,
     home,
+    imports,
     open_games,
 )
 
@@ -23,5 +24,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     earnings.router,
     account.router,
     calendar.router,
+    imports.router,
     assets.router,
 )
