@@ -159,7 +159,9 @@ async def test_bad_files_are_refused_with_a_message(
     assert await site_games(client, site_id, assignor.headers) == []
 
 
-async def test_a_file_over_the_limit_is_refused(client: httpx.AsyncClient, runtime: Runtime) -> None:
+async def test_a_file_over_the_limit_is_refused(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
     await signed_in_assignor(client, runtime)
     limit = runtime.settings.max_body_bytes
     answer = await upload(client, GOOD + "x" * limit)

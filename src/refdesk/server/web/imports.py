@@ -194,9 +194,7 @@ async def _games(
     found: list[Game] = []
     number = 1
     while True:
-        query, page = parse_game_list(
-            {"page": str(number), "limit": LIST_LIMIT, "search": search}
-        )
+        query, page = parse_game_list({"page": str(number), "limit": LIST_LIMIT, "search": search})
         listing = await lists.site_games(session, principal, site_id, query, page)
         found.extend(listing.games)
         if not listing.games or len(found) >= listing.total:
@@ -213,9 +211,7 @@ async def existing(
     span = date_range(rows)
     if span is None:
         return known
-    games = await _games(
-        session, principal, site_id, {"start_date": span[0], "end_date": span[1]}
-    )
+    games = await _games(session, principal, site_id, {"start_date": span[0], "end_date": span[1]})
     if not games:
         return known
     bundle = await load_bundle(session, games)
@@ -251,7 +247,9 @@ async def preview(
         if verdict.action == "create":
             known.add(-row.line, row.fields)  # a later duplicate row is a skip
         shown.append(
-            PreviewRow(row.line, label(row.fields), verdict.action, verdict.game_id, verdict.message)
+            PreviewRow(
+                row.line, label(row.fields), verdict.action, verdict.game_id, verdict.message
+            )
         )
     return shown
 
@@ -278,7 +276,9 @@ def problem_text(exc: DomainError) -> str:
     return exc.message
 
 
-async def _taken_udid(runtime: Runtime, principal: Principal, site_id: int, udid: str) -> int | None:
+async def _taken_udid(
+    runtime: Runtime, principal: Principal, site_id: int, udid: str
+) -> int | None:
     async with runtime.db.transaction(write=False) as session:
         games = await _games(session, principal, site_id, {"user_defined_id": udid})
     return games[0].id if games else None
@@ -369,5 +369,3 @@ async def wait_all() -> None:
 
 def rows_as_dicts(rows: list[Row]) -> list[dict[str, Any]]:
     return [{"line": r.line, "fields": dict(r.fields), "problem": r.problem} for r in rows]
-
-
