@@ -63,7 +63,7 @@ STAFF_NAV = (
     NavItem("Officials", "/officials", False),
     NavItem("Requests", "/requests", False),
     NavItem("Messages", "/messages", False),
-    NavItem("Reports & statements", "/reports", False),
+    NavItem("Reports & statements", "/reports", True),
 )
 
 

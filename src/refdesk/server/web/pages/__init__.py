@@ -14,6 +14,7 @@ from refdesk.server.web.pages import (
     home,
     imports,
     open_games,
+    reports,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -25,5 +26,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     account.router,
     calendar.router,
     imports.router,
+    reports.router,
     assets.router,
 )

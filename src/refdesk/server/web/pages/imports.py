@@ -4,7 +4,9 @@ progress (``web/imports.py`` says how, and that the rules are the CLI's).
 * ``GET /board/import`` — the upload form (assignors and managers; anyone else gets a polite
   page saying it is theirs).
 * ``POST /board/import`` — the multipart upload (``file``, ``csrf_token``): at most the
-  server's ``max_body_bytes``; a file that is not UTF-8 CSV, has an unknown column, no rows
+  server's ``max_body_bytes`` (a larger one comes back to the form, 413, before its token could
+  be read; a body that is not a readable multipart form has no token: 403); a file that is not
+  UTF-8 CSV, has an unknown column, no rows
   or too many comes back to the form with the reason (never a 500). Else it is stored and
   previewed: 303 to ``/board/import/{id}``.
 * ``GET /board/import/{id}`` — the preview (each row: new, invalid with the reason, already
@@ -56,7 +58,7 @@ async def _read_upload(request: Request, limit: int) -> tuple[dict[str, str], by
     over ``limit`` bytes or one that is not a multipart form."""
     content_type = request.headers.get("content-type", "")
     if not content_type.lower().startswith(MULTIPART):
-        raise UploadRefused("Choose a CSV file to upload (the form was sent without a file).")
+        return {}, b"", ""  # not the upload form: no CSRF token either (403)
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
@@ -76,7 +78,7 @@ async def _read_upload(request: Request, limit: int) -> tuple[dict[str, str], by
     try:
         form = await MultiPartParser(request.headers, body(), max_files=1, max_fields=10).parse()
     except (MultiPartException, ValueError, KeyError):
-        raise UploadRefused("The upload could not be read; choose the file again.") from None
+        return {}, b"", ""  # unreadable: no CSRF token either (403)
     fields: dict[str, str] = {}
     data = b""
     name = ""
