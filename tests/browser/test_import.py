@@ -83,6 +83,8 @@ async def test_an_assignor_imports_a_csv_of_games(
         await page.get_by_label("CSV file").set_input_files(str(csv_file))
         await page.get_by_role("button", name="Upload and preview").click()
         await expect(page.locator("#row-2")).to_contain_text("Already imported")
+        await expect(page.locator("#row-2")).to_be_visible()
+        await expect(page.get_by_text("Already imported or duplicate")).to_be_visible()
         await expect(page.get_by_text("Nothing to import")).to_be_visible()
 
 

@@ -18,7 +18,7 @@ from tests.support.oauth import PASSWORD, csrf_of
 from tests.support.web import signed_in_client
 
 ROW = re.compile(
-    r'<tr id="row-(\d+)" class="([a-z]+)">.*?<td>(.*?)</td><td><span[^>]*>(.*?)</span></td>'
+    r'<tr id="row-(\d+)" class="act-([a-z]+)">.*?<td>(.*?)</td><td><span[^>]*>(.*?)</span></td>'
     r"<td>(.*?)</td></tr>",
     re.S,
 )
