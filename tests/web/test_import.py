@@ -4,8 +4,10 @@ upload sees them as already imported, and bad files are refused with a message."
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -241,3 +243,61 @@ async def test_a_manager_gets_what_the_api_allows(
     else:
         assert "Import stopped" in result.text and 'role="alert"' in result.text
         assert api.status_code != 201
+
+
+async def test_old_uploads_are_deleted_at_the_next_upload(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    await signed_in_assignor(client, runtime)
+    first = (await upload(client, GOOD)).headers["location"]
+    folder = runtime.settings.data_dir / "imports"
+    old = folder / f"{first.rsplit('/', 1)[1]}.json"
+    assert old.stat().st_mode & 0o777 == 0o600
+    week_ago = old.stat().st_mtime - import_view.KEEP_SECONDS - 10
+    os.utime(old, (week_ago, week_ago))
+    second = (await upload(client, GOOD)).headers["location"]
+    assert not old.exists()
+    assert (await client.get(first)).status_code == 404
+    assert (await client.get(second)).status_code == 200
+
+
+async def test_the_progress_page_while_importing(
+    client: httpx.AsyncClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site_id, assignor = await signed_in_assignor(client, runtime)
+    second = f"X-2,{future_day(5)},12:00,{COMMON},,,\n"
+    location = (await upload(client, GOOD + second)).headers["location"]
+    release = asyncio.Event()
+    real = import_view.create_row
+    calls = 0
+
+    async def slow(*args: Any) -> import_view.Outcome:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            await release.wait()
+        return await real(*args)
+
+    monkeypatch.setattr(import_view, "create_row", slow)
+    monkeypatch.setattr(import_view, "BATCH", 1)
+    page = await client.get(location)
+    started = await client.post(f"{location}/start", data={"csrf_token": csrf_of(page.text)})
+    assert started.status_code == 303
+    for _ in range(200):
+        running = await client.get(location)
+        if "1 of 2 rows done" in running.text:
+            break
+        await asyncio.sleep(0.02)
+    assert "1 of 2 rows done" in running.text
+    assert '<meta http-equiv="refresh" content="2">' in running.text
+    assert '<progress max="2" value="1"' in running.text
+    # pressing Import again while it runs starts nothing twice
+    again = await client.post(f"{location}/start", data={"csrf_token": csrf_of(page.text)})
+    assert again.status_code == 303
+    assert len(await site_games(client, site_id, assignor.headers)) == 1
+    release.set()
+    await import_view.wait_all()
+    done = await client.get(location)
+    assert "2 imported, 0 skipped, 0 not imported" in done.text
+    assert 'http-equiv="refresh"' not in done.text
+    assert len(await site_games(client, site_id, assignor.headers)) == 2

@@ -59,6 +59,7 @@ BATCH = 20  # rows between two saves of the progress
 LIST_LIMIT = "50"  # the games list's largest page
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 STALE_SECONDS = 120  # a running import not saved for this long has stopped (server restart)
+KEEP_SECONDS = 7 * 24 * 3600  # uploads older than this are deleted at the next upload
 ACTION_LABELS = {
     "create": "New",
     "invalid": "Invalid",
@@ -169,6 +170,24 @@ def save(data_dir: Path, state: ImportFile) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(data)
     os.replace(temporary, target)
+
+
+def prune(data_dir: Path, now: float | None = None) -> int:
+    """Delete the uploads not touched for :data:`KEEP_SECONDS` (not the running ones);
+    how many were deleted."""
+    folder = data_dir / "imports"
+    if not folder.is_dir():
+        return 0
+    limit = (now if now is not None else time.time()) - KEEP_SECONDS
+    gone = 0
+    for path in folder.glob("*.json"):
+        if path.stem in _RUNNING:
+            continue
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < limit:
+                path.unlink()
+                gone += 1
+    return gone
 
 
 def load(data_dir: Path, import_id: str) -> ImportFile | None:

@@ -171,6 +171,7 @@ async def upload(request: Request) -> Response:
             preview=shown,
         )
         view.save(runtime.settings.data_dir, state)
+    view.prune(runtime.settings.data_dir)
     return render.see_other(f"{PATH}/{state.id}")
 
 
