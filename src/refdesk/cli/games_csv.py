@@ -9,25 +9,50 @@
 ``id`` is ignored on import (it belongs to the server that exported). The API's own field
 names (``localized_date``, ``venue_name``, ``venue_id``, ``is_public``, ...) are accepted as
 columns too; empty cells are left out. Cells that would start a spreadsheet formula carry a
-leading ``'`` in the export (:func:`refdesk.cli.output.csv_safe`), which the import removes.
+leading ``'`` in the export (:func:`refdesk.games_csv.csv_safe`), which the import removes.
 How rows are matched against existing games and created is in
-:mod:`refdesk.cli.games_import`.
+:mod:`refdesk.cli.games_import`. Reading and checking the rows is shared with the web app's
+``/board/import``: :mod:`refdesk.games_csv`.
 """
 
 from __future__ import annotations
 
-import csv
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from refdesk.cli.common import CliError
-from refdesk.cli.output import Column, csv_restore
+from refdesk.cli.output import Column
 from refdesk.cli.output import field as out_field
 from refdesk.client import Resource
+from refdesk.games_csv import (
+    API_FIELDS,
+    CSV_TO_API,
+    IGNORED_COLUMNS,
+    REQUIRED,
+    CsvProblem,
+    Row,
+    parse_date,
+    parse_time,
+    read_csv,
+)
+from refdesk.games_csv import api_field as _api_field
+
+__all__ = [
+    "API_FIELDS",
+    "CSV_TO_API",
+    "EXPORT_COLUMNS",
+    "IGNORED_COLUMNS",
+    "REQUIRED",
+    "Row",
+    "api_field",
+    "embedded_name",
+    "local_date",
+    "local_time",
+    "parse_date",
+    "parse_time",
+    "read_rows",
+]
 
 # -- the CSV format ---------------------------------------------------------------------------
 
@@ -72,162 +97,36 @@ EXPORT_COLUMNS: list[Column] = [
     out_field("paid_via"),
 ]
 
-# CSV column -> API field of a game create.
-CSV_TO_API: dict[str, str] = {
-    "date": "localized_date",
-    "time": "localized_time",
-    "end_time": "user_end_time_formatted",
-    "venue": "venue_name",
-    "home_team": "home_team_name",
-    "away_team": "away_team_name",
-    "age_group": "age_group_name",
-    "pattern": "pattern_name",
-    "league": "league_name",
-    "game_type": "game_type_name",
-    "gender": "gender_name",
-    "published": "is_public",
-}
-API_FIELDS = frozenset(
-    {
-        "localized_date",
-        "localized_time",
-        "date_time",
-        "user_end_time_formatted",
-        "user_defined_id",
-        "external_id",
-        "subvenue",
-        "status",
-        "is_public",
-        "public_note",
-        "public_note_text",
-        "private_note",
-        "private_note_text",
-        "paid_via",
-        "assignor_id",
-    }
-    | {
-        f"{ref}_{kind}"
-        for ref in (
-            "venue",
-            "home_team",
-            "away_team",
-            "age_group",
-            "pattern",
-            "league",
-            "game_type",
-            "gender",
-        )
-        for kind in ("id", "name")
-    }
-)
-IGNORED_COLUMNS = frozenset({"id"})
-REQUIRED = (
-    ("venue", ("venue_id", "venue_name")),
-    ("home_team", ("home_team_id", "home_team_name")),
-    ("away_team", ("away_team_id", "away_team_name")),
-    ("age_group", ("age_group_id", "age_group_name")),
-    ("pattern", ("pattern_id", "pattern_name")),
-)
-
 
 def api_field(column: str) -> str | None:
     """The API field a CSV column feeds (None: ignored); unknown columns raise."""
-    name = column.strip().lower()
-    if name in IGNORED_COLUMNS:
-        return None
-    if name in CSV_TO_API:
-        return CSV_TO_API[name]
-    if name in API_FIELDS:
-        return name
-    raise CliError(f"unknown CSV column {column!r}")
-
-
-# -- dates and times as the server reads them (§11.4, §11.5) ----------------------------------
-
-_TIME_12 = re.compile(r"^(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*([ap])\.?\s*m\.?$", re.IGNORECASE)
-_TIME_24 = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
-
-
-def parse_date(text: str) -> date | None:
-    value = text.strip()
-    for fmt in ("%Y-%m-%d", "%m/%d/%Y", "%b %d %Y"):
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            pass
     try:
-        return datetime.fromisoformat(value.replace(" ", "T", 1)).date()
-    except ValueError:
-        return None
-
-
-def parse_time(text: str) -> str | None:
-    """``HH:MM`` (24-hour) for any §11.5 time, else None."""
-    value = text.strip()
-    match = _TIME_12.match(value)
-    if match:
-        hour, minute = int(match.group(1)), int(match.group(2) or 0)
-        if not 1 <= hour <= 12 or minute > 59:
-            return None
-        hour = hour % 12 + (12 if match.group(4).lower() == "p" else 0)
-        return f"{hour:02d}:{minute:02d}"
-    match = _TIME_24.match(value)
-    if match:
-        hour, minute = int(match.group(1)), int(match.group(2))
-        return f"{hour:02d}:{minute:02d}" if hour <= 23 and minute <= 59 else None
-    return None
+        return _api_field(column)
+    except CsvProblem as exc:
+        raise CliError(exc.message) from None
 
 
 # -- reading a file ----------------------------------------------------------------------------
 
 
-@dataclass
-class Row:
-    line: int
-    fields: dict[str, Any]
-    problem: str | None = None
-
-
-def _local_problem(fields: Mapping[str, Any]) -> str | None:
-    missing = [name for name, options in REQUIRED if not any(fields.get(o) for o in options)]
-    if not fields.get("date_time"):
-        if not fields.get("localized_date"):
-            missing.insert(0, "date")
-        if not fields.get("localized_time"):
-            missing.insert(1 if "date" in missing else 0, "time")
-    if missing:
-        return "missing " + ", ".join(missing)
-    if fields.get("date_time"):
-        return None
-    if parse_date(str(fields["localized_date"])) is None:
-        return f"date {fields['localized_date']!r} is not a valid date"
-    if parse_time(str(fields["localized_time"])) is None:
-        return f"time {fields['localized_time']!r} is not a valid time"
-    return None
-
-
 def read_rows(path: Path) -> list[Row]:
+    """The rows of the CSV file at ``path`` (:func:`refdesk.games_csv.read_csv`)."""
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            if not reader.fieldnames:
-                raise CliError(f"{path} is empty (a header row is required)")
-            columns = {name: api_field(name) for name in reader.fieldnames if name is not None}
-            rows = []
-            for record in reader:
-                fields: dict[str, Any] = {}
-                for column, value in record.items():
-                    target = columns.get(column) if column is not None else None
-                    if target is None or value is None or not str(value).strip():
-                        continue
-                    fields[target] = csv_restore(str(value).strip())
-                if not fields:
-                    continue  # blank line
-                rows.append(Row(reader.line_num, fields, _local_problem(fields)))
+            return read_csv(handle)
     except FileNotFoundError:
         raise CliError(f"no such file: {path}") from None
     except UnicodeDecodeError:
         raise CliError(f"{path} is not UTF-8 text") from None
-    except csv.Error as exc:
-        raise CliError(f"{path} is not valid CSV: {exc}") from None
-    return rows
+    except CsvProblem as exc:
+        raise CliError(_problem_text(path, exc)) from None
+
+
+def _problem_text(path: Path, exc: CsvProblem) -> str:
+    """The shared reader's message as the CLI has always said it."""
+    message = exc.message
+    if message.startswith("the file is empty"):
+        return f"{path} is empty (a header row is required)"
+    if message.startswith("the file is not valid CSV: "):
+        return f"{path} is not valid CSV: {message.removeprefix('the file is not valid CSV: ')}"
+    return message

@@ -2,58 +2,29 @@
 
 Re-running an import is safe: a row whose ``user_defined_id`` names an existing game of the
 site, or (without one) whose date, time, venue and teams match an existing game, is reported
-as skipped instead of created again. The CSV format is in :mod:`refdesk.cli.games_csv`.
+as skipped instead of created again (the rule, shared with the web app's import, is
+:class:`refdesk.games_csv.Known`). Rows are created one request each: a failed row is reported
+and the others go on. The CSV format is in :mod:`refdesk.cli.games_csv`.
 """
 
 from __future__ import annotations
 
-import itertools
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from refdesk.cli.games_csv import Row, local_date, local_time, parse_date, parse_time
+from refdesk.cli.games_csv import local_date, local_time
 from refdesk.cli.output import OutputFormat, console, emit, row_error
 from refdesk.cli.output import field as out_field
 from refdesk.client import Client, Conflict, Resource, ValidationError
+from refdesk.games_csv import Known, Row, classify, date_range
+from refdesk.games_csv import label as row_label
 
-# -- recognising games already imported --------------------------------------------------------
-
-
-def _ref_tokens(fields: Mapping[str, Any], ref: str) -> list[str]:
-    tokens = []
-    if fields.get(f"{ref}_id") not in (None, ""):
-        tokens.append(f"id:{fields[f'{ref}_id']}")
-    name = fields.get(f"{ref}_name")
-    if isinstance(name, str) and name.strip():
-        tokens.append(f"name:{name.strip().casefold()}")
-    return tokens
-
-
-def _when(fields: Mapping[str, Any]) -> tuple[str, str] | None:
-    if fields.get("date_time"):
-        text = str(fields["date_time"]).strip()
-        day = parse_date(text)
-        clock = parse_time(text[11:16]) if len(text) >= 16 else None
-    else:
-        day = parse_date(str(fields.get("localized_date") or ""))
-        clock = parse_time(str(fields.get("localized_time") or ""))
-    if day is None or clock is None:
-        return None
-    return day.isoformat(), clock
-
-
-def natural_keys(fields: Mapping[str, Any]) -> list[tuple[str, ...]]:
-    """Keys of (date, time, venue, home team, away team): by id and by name."""
-    when = _when(fields)
-    if when is None:
-        return []
-    refs = [_ref_tokens(fields, ref) for ref in ("venue", "home_team", "away_team")]
-    return [(*when, *combo) for combo in itertools.product(*refs)]
+# -- recognising games already imported (the rule is in refdesk.games_csv) ---------------
 
 
 def _game_fields(game: Resource) -> dict[str, Any]:
@@ -70,33 +41,10 @@ def _game_fields(game: Resource) -> dict[str, Any]:
     }
 
 
-@dataclass
-class Known:
-    """The site's games the rows are checked against (and the ones this run created)."""
-
-    by_udid: dict[str, int] = field(default_factory=dict)
-    by_key: dict[tuple[str, ...], int] = field(default_factory=dict)
-
-    def add(self, game_id: int, fields: Mapping[str, Any]) -> None:
-        udid = fields.get("user_defined_id")
-        if udid not in (None, ""):
-            self.by_udid[str(udid).strip().casefold()] = game_id
-        for key in natural_keys(fields):
-            self.by_key.setdefault(key, game_id)
-
-    def add_game(self, game: Resource) -> None:
-        if game.id is not None:
-            fields = {**_game_fields(game), "user_defined_id": game.get("user_defined_id")}
-            self.add(game.id, fields)
-
-    def match(self, fields: Mapping[str, Any]) -> int | None:
-        udid = fields.get("user_defined_id")
-        if udid not in (None, ""):
-            return self.by_udid.get(str(udid).strip().casefold())
-        for key in natural_keys(fields):
-            if key in self.by_key:
-                return self.by_key[key]
-        return None
+def add_game(known: Known, game: Resource) -> None:
+    """An existing game of the site, as read from the API."""
+    if game.id is not None:
+        known.add(game.id, {**_game_fields(game), "user_defined_id": game.get("user_defined_id")})
 
 
 # -- results -----------------------------------------------------------------------------------
@@ -129,28 +77,13 @@ REPORT_COLUMNS = [
 ]
 
 
-def _label(fields: Mapping[str, Any]) -> str:
-    when = _when(fields)
-    stamp = " ".join(when) if when else str(fields.get("localized_date") or "?")
-    home = fields.get("home_team_name") or fields.get("home_team_id") or "?"
-    away = fields.get("away_team_name") or fields.get("away_team_id") or "?"
-    udid = fields.get("user_defined_id")
-    prefix = f"{udid}: " if udid else ""
-    return f"{prefix}{stamp} {home} v {away}"
-
-
-def _date_range(rows: Iterable[Row]) -> tuple[str, str] | None:
-    days = sorted(when[0] for row in rows if (when := _when(row.fields)) is not None)
-    return (days[0], days[-1]) if days else None
-
-
 def _existing(client: Client, site: int, rows: Sequence[Row]) -> Known:
     known = Known()
-    span = _date_range(rows)
+    span = date_range(rows)
     if span is None:
         return known
     for game in client.games.iter(site, limit=50, start_date=span[0], end_date=span[1]):
-        known.add_game(game)
+        add_game(known, game)
     return known
 
 
@@ -162,7 +95,7 @@ def _taken_udid(client: Client, site: int, udid: str) -> int | None:
 
 
 def _create(client: Client, site: int, row: Row, known: Known) -> Outcome:
-    label = _label(row.fields)
+    label = row_label(row.fields)
     try:
         created = client.games.create(site, row.fields, idempotency_key=str(uuid.uuid4()))
     except ValidationError as exc:
@@ -195,14 +128,12 @@ def run_import(client: Client, site: int, rows: Sequence[Row], dry_run: bool) ->
     with _progress() as progress:
         task = progress.add_task("rows", total=len(rows))
         for row in rows:
-            label = _label(row.fields)
-            match = known.match(row.fields)
-            if match is not None and match < 0:  # an earlier row of this dry run
-                yield Outcome(row.line, "skipped", None, f"same game as row {-match}", label)
-            elif match is not None:
-                yield Outcome(row.line, "skipped", match, "already imported", label)
-            elif row.problem is not None:
-                yield Outcome(row.line, "failed", None, row.problem, label)
+            label = row_label(row.fields)
+            verdict = classify(row, known)
+            if verdict.action == "skip":
+                yield Outcome(row.line, "skipped", verdict.game_id, verdict.message, label)
+            elif verdict.action == "invalid":
+                yield Outcome(row.line, "failed", None, verdict.message, label)
             elif dry_run:
                 known.add(-row.line, row.fields)  # a later duplicate row is a skip
                 yield Outcome(row.line, "would create", None, "", label)

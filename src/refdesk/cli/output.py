@@ -27,7 +27,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -57,6 +56,7 @@ from refdesk.client import (
     Unauthorized,
     ValidationError,
 )
+from refdesk.games_csv import csv_safe
 
 EXIT_FAILURE = 1
 EXIT_CONFIG = 3
@@ -117,34 +117,8 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-# -- CSV cells a spreadsheet would run (CSV / formula injection) -------------------------------
-
-# A cell starting with one of these is read as a formula by Excel, LibreOffice and Google Sheets
-# (OWASP "CSV Injection"): tab and CR too, as some programs skip them before looking.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-# Plain numbers are left alone: "-5" or "2.5e3" is a number to every spreadsheet, never a formula.
-_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
-
-
-def _looks_escaped(text: str) -> bool:
-    """After any leading quotes, does the text start like a formula?"""
-    return text.lstrip("'").startswith(FORMULA_TRIGGERS)
-
-
-def csv_safe(text: str) -> str:
-    """The cell as written to CSV: a leading ``'`` in front of anything that starts like a
-    formula (and in front of text that already looks escaped, so :func:`csv_restore` is its
-    exact inverse); plain numbers such as ``-5`` are written as they are."""
-    if _looks_escaped(text) and not _PLAIN_NUMBER.match(text):
-        return "'" + text
-    return text
-
-
-def csv_restore(text: str) -> str:
-    """A cell as read back from a CSV that :func:`csv_safe` wrote: the added ``'`` goes."""
-    if text.startswith("'") and _looks_escaped(text):
-        return text[1:]
-    return text
+# -- CSV cells a spreadsheet would run (CSV / formula injection): refdesk.games_csv --------------
+# (csv_safe, csv_restore and FORMULA_TRIGGERS are shared with the web app's import)
 
 
 def console(stderr: bool = False) -> Console:

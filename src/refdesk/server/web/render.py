@@ -63,7 +63,7 @@ STAFF_NAV = (
     NavItem("Officials", "/officials", True),
     NavItem("Requests", "/requests", True),
     NavItem("Messages", "/messages", True),
-    NavItem("Reports & statements", "/reports", False),
+    NavItem("Reports & statements", "/reports", True),
 )
 
 

@@ -15,9 +15,11 @@ from refdesk.server.web.pages import (
     game_editor,
     games,
     home,
+    imports,
     messages,
     officials,
     open_games,
+    reports,
     requests,
 )
 
@@ -32,8 +34,10 @@ ROUTERS: tuple[APIRouter, ...] = (
     assigning.router,
     board.router,
     game_editor.router,
+    imports.router,
     messages.router,
     officials.router,
+    reports.router,
     requests.router,
     assets.router,
 )
