@@ -3,6 +3,7 @@ and an official with games in a site."""
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -141,3 +142,28 @@ async def assert_signed_in_by_link(
     assert notice in home.text
     assert notice not in (await client.get("/")).text  # shown once
     client.cookies.delete(SESSION)
+
+
+# -- the layout's one-shot message after a form (Post/Redirect/Get) -------------------
+
+
+async def followed(client: httpx.AsyncClient, answer: httpx.Response) -> httpx.Response:
+    """The page a form's 303 leads to."""
+    assert answer.status_code == 303, answer.text
+    page = await client.get(answer.headers["location"])
+    assert page.status_code == 200, page.text
+    return page
+
+
+def message_of(page: httpx.Response, opening: str) -> str:
+    """The text of the layout's one-shot message (``''`` when there is none)."""
+    found = page.text.split(opening)[1:]
+    return html.unescape(found[0].split("</p>")[0]) if found else ""
+
+
+def error_of(page: httpx.Response) -> str:
+    return message_of(page, '<p class="error" role="alert">')
+
+
+def notice_of(page: httpx.Response) -> str:
+    return message_of(page, '<p class="notice" role="status">')

@@ -16,7 +16,7 @@ from refdesk.server.web.pages.assigning import NOT_STAFF, STALE
 from tests.factories import create_site
 from tests.support.games import make_game, setup_site
 from tests.support.oauth import csrf_of
-from tests.support.web import signed_in_client, text_of
+from tests.support.web import error_of, followed, notice_of, signed_in_client, text_of
 from tests.support.web_assigning import (
     Panel,
     api_candidates,
@@ -29,7 +29,6 @@ from tests.support.web_assigning import (
     holder_of,
     make_panel,
 )
-from tests.web.test_games import error_of, followed, notice_of
 
 
 async def open_panel(client: httpx.AsyncClient, panel: Panel, login: str, query: str = "") -> str:

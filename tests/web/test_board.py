@@ -8,6 +8,7 @@ the board renders in the same number of SQL statements for 3 games as for 40."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -16,7 +17,7 @@ import pytest
 from refdesk.server.runtime import Runtime
 from refdesk.server.web.board import monday
 from tests.factories import create_account
-from tests.support.oauth import PASSWORD
+from tests.support.oauth import PASSWORD, csrf_of
 from tests.support.queries import counting
 from tests.support.web import signed_in_client
 from tests.support.web_board import (
@@ -33,6 +34,8 @@ from tests.support.web_board import (
     slots_of,
     summary,
 )
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 def target_week() -> date:
@@ -259,3 +262,35 @@ async def test_statements_do_not_grow_with_the_games(
         assert len(game_ids(page)) == size
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+async def test_ticked_games_are_published_together_from_the_board(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    desk = await board_site(client, runtime)
+    week = target_week()
+    first = await game_on(client, desk, local(week, 9), 0, is_public="n")
+    second = await game_on(client, desk, local(week, 11), 1, is_public="n")
+    untouched = await game_on(client, desk, local(week, 13), 2, is_public="n")
+    await signed_in_client(client, desk.assignor_login)
+    query = f"?week={week.isoformat()}&status=active"
+    page = await board(client, query)
+    # the board is one form: the CSRF token, where to come back, a box per game
+    assert 'action="/board/games/publish"' in page
+    assert f'<input type="hidden" name="next" value="/board{query.replace("&", "&amp;")}">' in page
+    for game in (first, second, untouched):
+        assert f'name="game_id" value="{game["id"]}"' in page
+    form = {"csrf_token": csrf_of(page), "next": f"/board{query}", "action": "publish"}
+    ticked = [("game_id", str(first["id"])), ("game_id", str(second["id"]))]
+    answer = await client.post(
+        "/board/games/publish", content=urlencode([*form.items(), *ticked]), headers=FORM
+    )
+    assert answer.status_code == 303, answer.text
+    assert answer.headers["location"] == f"/board{query}"
+    after = await client.get(answer.headers["location"])
+    assert "Published 2 games" in after.text
+    for game, published in ((first, True), (second, True), (untouched, False)):
+        shown = await client.get(f"/api/v2/games/{game['id']}", headers=desk.assignor.headers)
+        assert shown.json()["published"] is published, game["id"]
+    assert "Not published" in game_card(after.text, untouched["id"])
+    assert "Not published" not in game_card(after.text, first["id"])

@@ -6,7 +6,6 @@ changed; cancelled and changed games marked with a badge and words."""
 
 from __future__ import annotations
 
-import html
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,7 +17,7 @@ from refdesk.server.web.home import day_label
 from refdesk.server.web.pages.games import NOT_RECORDED, STALE
 from tests.factories import create_account, create_site, create_user
 from tests.support.oauth import PASSWORD, csrf_of
-from tests.support.web import signed_in_client
+from tests.support.web import error_of, followed, notice_of, signed_in_client
 from tests.support.web_games import (
     card_text,
     cards,
@@ -46,28 +45,6 @@ def today() -> date:
 
 def soon(hours: float) -> datetime:
     return datetime.now(UTC) + timedelta(hours=hours)
-
-
-async def followed(client: httpx.AsyncClient, answer: httpx.Response) -> httpx.Response:
-    """The page a form's 303 leads to."""
-    assert answer.status_code == 303, answer.text
-    page = await client.get(answer.headers["location"])
-    assert page.status_code == 200, page.text
-    return page
-
-
-def message_of(page: httpx.Response, opening: str) -> str:
-    """The text of the layout's one-shot message (``''`` when there is none)."""
-    found = page.text.split(opening)[1:]
-    return html.unescape(found[0].split("</p>")[0]) if found else ""
-
-
-def error_of(page: httpx.Response) -> str:
-    return message_of(page, '<p class="error" role="alert">')
-
-
-def notice_of(page: httpx.Response) -> str:
-    return message_of(page, '<p class="notice" role="status">')
 
 
 async def test_upcoming_and_past_games_by_day_in_the_sites_zone(
