@@ -24,6 +24,8 @@ STAFF_ONLY = (
     "The games board is for the assignors and managers of a site. You are not an assignor or "
     "manager of {site}; your own games are under My games."
 )
+# How often board.js refreshes the chips and counts in place (progressive enhancement).
+REFRESH_SECONDS = 10
 NO_SITE = "Your account is not a member of any active site yet."
 
 
@@ -51,4 +53,5 @@ async def games_board(request: Request) -> Response:
             range_days=view.RANGE_MAX_DAYS,
             board_max=view.BOARD_MAX,
             back=PATH + (f"?{request.url.query}" if request.url.query else ""),
+            refresh_seconds=REFRESH_SECONDS,
         )
