@@ -2,11 +2,13 @@
 candidates exactly as the API lists them (order and conflict codes) with each code explained
 in words, grade and load; assigning, replacing and unassigning through the API's services (the
 API then shows the holder); stale pages, people who may not assign, other sites' slots and
-CSRF-less posts refused with nothing changed."""
+CSRF-less posts refused with nothing changed; the panel renders in the same number of SQL
+statements for 3, 30 and 60 candidates with few or many games around it."""
 
 from __future__ import annotations
 
 import html
+from datetime import date, timedelta
 
 import httpx
 
@@ -14,20 +16,23 @@ from refdesk.server.runtime import Runtime
 from refdesk.server.web.assigning import CONFLICT_SENTENCES
 from refdesk.server.web.pages.assigning import NOT_STAFF, STALE
 from tests.factories import create_site
-from tests.support.games import make_game, setup_site
+from tests.support.games import load_site, make_game, setup_site
 from tests.support.oauth import csrf_of
+from tests.support.queries import counting
 from tests.support.web import error_of, followed, notice_of, signed_in_client, text_of
 from tests.support.web_assigning import (
     Panel,
     api_candidates,
     api_slot,
     assign_api,
+    available_on,
     card_text,
     cards,
     codes_of,
     form_fields,
     holder_of,
     make_panel,
+    person,
 )
 
 
@@ -229,3 +234,59 @@ async def test_declined_slot_shows_its_reason(client: httpx.AsyncClient, runtime
     assert "Unassign Blair Busy" in words
     found = cards(page)
     assert "holds this slot" in card_text(found[panel.busy.id])
+
+
+async def sized_panel(
+    client: httpx.AsyncClient, runtime: Runtime, name: str, officials: int, around: int
+) -> tuple[int, str, int]:
+    """A site with ``officials`` candidates (a third available, a third holding a game of the
+    day) and ``around`` more games that day and week; -> (slot id, assignor login, candidates
+    listed)."""
+    site_id, api = await setup_site(client, runtime, use_abilities=False, name=name)
+    site = await load_site(runtime, site_id)
+    assignor, _ = await person(runtime, site, "Ada", "Assignor", assignor=True, official=False)
+    users = [
+        (await person(runtime, site, "Official", f"Number {i}", official=True, grade=f"G{i}"))[1]
+        for i in range(officials)
+    ]
+    day = date.fromisoformat("2027-03-03")  # a Wednesday
+    game = await make_game(client, site_id, api.headers, localized_date=day.isoformat())
+    for i in range(around):
+        other = await make_game(
+            client,
+            site_id,
+            api.headers,
+            localized_date=(day + timedelta(days=i % 5 - 2)).isoformat(),
+            localized_time=f"{1 + i % 11}:00 PM",
+            home_team_name=f"Home {i}",
+            away_team_name=f"Away {i}",
+            venue_name=f"Venue {i % 4}",
+        )
+        slots = other["_embedded"]["assignments"]
+        await assign_api(client, api, slots[0]["id"], users[i % officials].id)
+        if i % 2:
+            await assign_api(client, api, slots[1]["id"], users[(i + 1) % officials].id)
+    for i, user in enumerate(users):
+        if i % 3 == 0:
+            await available_on(client, api, user, day.isoformat())
+    slot_id = int(game["_embedded"]["assignments"][0]["id"])
+    return slot_id, assignor.login, officials
+
+
+async def test_panel_statements_do_not_grow_with_candidates_or_games(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    counts = []
+    for n, (officials, around) in enumerate([(3, 1), (30, 24), (60, 24)]):
+        slot_id, login, expected = await sized_panel(
+            client, runtime, f"Panel size {n}", officials, around
+        )
+        client.cookies.clear()
+        await signed_in_client(client, login)
+        with counting(runtime) as statements:
+            page = await client.get(f"/board/slots/{slot_id}")
+        assert page.status_code == 200, page.text
+        assert len(cards(page.text)) == expected
+        counts.append(len(statements))
+    # 60 candidates: two of the API's pages of 50, still one computation
+    assert counts[0] == counts[1] == counts[2], counts

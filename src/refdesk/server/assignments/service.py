@@ -343,6 +343,16 @@ async def list_candidates(
     session: AsyncSession, principal: Principal, assignment_id: int, query: CandidatesQuery
 ) -> tuple[Assignment, list[Candidate], int]:
     """The page of candidates (§16.5) and their total after the filters."""
+    slot, found = await every_candidate(session, principal, assignment_id, query)
+    page = query.page
+    return slot, found[page.offset : page.offset + page.limit], len(found)
+
+
+async def every_candidate(
+    session: AsyncSession, principal: Principal, assignment_id: int, query: CandidatesQuery
+) -> tuple[Assignment, list[Candidate]]:
+    """Every candidate after the filters, in the API's order (``query.page`` is ignored): the
+    web panel shows them all in one computation instead of one per page."""
     slot, game, member = await load_assignment(session, principal, assignment_id)
     member.require(member.administers, "see candidates")
     query.raise_if_invalid()
@@ -356,5 +366,4 @@ async def list_candidates(
     found = filter_candidates(
         await candidates_for(session, slot, game, member.site), query.text, query.ok, members
     )
-    page = query.page
-    return slot, found[page.offset : page.offset + page.limit], len(found)
+    return slot, found

@@ -3,9 +3,9 @@ in the site's zone, teams, venue, age group), the position, its holder and their
 the candidates for it.
 
 The candidates are the API's (``GET /api/v2/assignments/{id}/candidates``): the same service
-(``assignments.service.list_candidates``) with the same typed query
-(``parse_candidates_query``: ``search[query]`` for the name, ``search[ok]=true`` for "hide
-candidates with conflicts"), page after page, in the API's order. Each conflict code is
+(``assignments.service.every_candidate``, all of ``list_candidates``' pages computed once) with
+the API's filters (``search[query]`` for the name, ``search[ok]=true`` for "hide candidates
+with conflicts"), in the API's order. Each conflict code is
 explained by one sentence of :data:`CONFLICT_SENTENCES`. The page adds what the API does not
 carry: the official's grade and load — the slots they hold (not declined) in the site in the
 game's week (Monday to Sunday) and calendar month (held slots as conflict code ``C`` counts
@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.assignments import service
-from refdesk.server.assignments.candidates import CODES, Candidate
+from refdesk.server.assignments.candidates import CODES, Candidate, filter_candidates
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.assignments.schemas import parse_candidates_query
 from refdesk.server.auth.principal import Principal
@@ -32,7 +32,6 @@ from refdesk.server.sites.access import Membership
 from refdesk.server.users.models import User
 from refdesk.server.web.games import CANCELLED, moment
 
-PAGE_SIZE = 50  # the API's largest candidates page
 MAX_QUERY = 100  # a longer name search is cut
 
 # One sentence per conflict code of contract §16.5, in the codes' order.
@@ -113,29 +112,14 @@ def read_query(raw: str | None) -> str:
 
 
 async def all_candidates(
-    session: AsyncSession,
-    principal: Principal,
-    slot_id: int,
-    text: str = "",
-    ok_only: bool = False,
+    session: AsyncSession, principal: Principal, slot_id: int
 ) -> list[Candidate]:
-    """Every candidate the API lists for the slot (all its pages), in its order."""
-    search: dict[str, str] = {}
-    if text:
-        search["query"] = text
-    if ok_only:
-        search["ok"] = "true"
-    found: list[Candidate] = []
-    page = 1
-    while True:
-        query = parse_candidates_query(
-            {"search": search, "limit": str(PAGE_SIZE), "page": str(page)}
-        )
-        _, items, total = await service.list_candidates(session, principal, slot_id, query)
-        found.extend(items)
-        if len(found) >= total or not items:
-            return found
-        page += 1
+    """Every candidate the API lists for the slot (all its pages at once: the service computes
+    them once, not once per page of 50), in its order."""
+    _, found = await service.every_candidate(
+        session, principal, slot_id, parse_candidates_query({})
+    )
+    return found
 
 
 def _week_month(day: date) -> tuple[date, date, date, date]:
@@ -222,8 +206,10 @@ async def slot_panel(
     """The panel of a slot of the current site; the service's refusals (not an
     administrator of the site) are raised as they are."""
     slot, game, member = await slot_in_site(session, principal, slot_id, site_id)
-    found = await all_candidates(session, principal, slot_id, text, hide_conflicts)
-    total = len(await all_candidates(session, principal, slot_id)) if text or hide_conflicts else 0
+    everyone = await all_candidates(session, principal, slot_id)
+    found = everyone
+    if text or hide_conflicts:  # the API's filters (search[query], search[ok]=true)
+        found = filter_candidates(everyone, text or None, True if hide_conflicts else None, None)
     site = member.site
     bundle = await load_bundle(session, [game], {site.id: site})
     position = next(
@@ -276,7 +262,7 @@ async def slot_panel(
         decline_reason=slot.decline_reason if state == "declined" else None,
         cancelled=CANCELLED.get(game.status),
         candidates=rows,
-        total=total if text or hide_conflicts else len(rows),
+        total=len(everyone),
         query=text,
         hide_conflicts=hide_conflicts,
     )
