@@ -11,7 +11,9 @@ from fastapi import FastAPI
 
 from tests.factories import create_account, create_token
 from tests.support.app import client_for
+from tests.support.oauth import PASSWORD
 from tests.support.ratelimit import Build, ietf, rl, wait_inside_windows
+from tests.support.web import sign_in
 
 RL_HEADERS = (
     "x-ratelimit-limit",
@@ -220,3 +222,36 @@ async def test_every_response_carries_the_headers_and_counts(build: Build) -> No
     assert rl(maintenance)[2] == 99
     assert health.status_code == 200
     assert not any(name in health.headers for name in RL_HEADERS)
+
+
+async def test_the_web_app_counts_a_signed_in_browser_against_its_account(build: Build) -> None:
+    """Two people signed in behind one address have a budget each; the account's budget is
+    the one its API tokens use; visitors and the contract's per-IP paths stay keyed by IP."""
+    rt, app = await build(rate_limit_rules="6/3600,20/7200")
+    first = await create_account(rt, password=PASSWORD)
+    second = await create_account(rt, password=PASSWORD)
+    token = await create_token(rt, first)
+    await wait_inside_windows((3600, 7200))
+    async with client_for(app) as kim, client_for(app) as lee, client_for(app) as visitor:
+        # signing in is a visitor's work: 2 requests each, against the shared IP
+        assert (await sign_in(kim, first.login)).status_code == 303
+        assert (await sign_in(lee, second.login)).status_code == 303
+        ip_left = rl(await visitor.get("/"))[2]
+        assert ip_left == 6 - 5
+        # signed in: the account's budget, not the address's
+        seen = [rl(await kim.get("/"))[2] for _ in range(3)]
+        assert seen == [5, 4, 3]
+        assert rl(await lee.get("/"))[2] == 5
+        assert rl(await lee.get("/static/refdesk.css"))[2] == 4
+        # the same budget as the account's API token
+        api = await kim.get("/api/v2/current_account", headers={"Authorization": f"Bearer {token}"})
+        assert rl(api)[2] == 2
+        assert [(await kim.get("/")).status_code for _ in range(3)] == [200, 200, 429]
+        assert (await lee.get("/")).status_code == 200
+        # a forged cookie is a visitor: the address's budget (one left, then none)
+        forged = {"refdesk_session": kim.cookies["refdesk_session"] + "0"}
+        async with client_for(app, cookies=forged) as forger:
+            assert rl(await forger.get("/"))[2] == 0
+            assert (await forger.get("/")).status_code == 429
+        # OAuth endpoints stay keyed by IP even for a signed-in browser (§8.3)
+        assert (await kim.post("/oauth/revoke")).status_code == 429

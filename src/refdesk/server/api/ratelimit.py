@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from http.cookies import CookieError, SimpleCookie
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -14,12 +15,17 @@ from refdesk.server.api.bearer import resolve
 from refdesk.server.api.common import is_api_path
 from refdesk.server.api.errors import internal_error_response, send_error
 from refdesk.server.api.origin import client_ip
+from refdesk.server.auth import browser_session
 from refdesk.server.config import RateLimitRule
 from refdesk.server.counters import Admission, CounterStore, MemoryStore, StoreUnavailable
 from refdesk.server.db.shared_session import release_read_session
 from refdesk.server.runtime import Runtime
 
 log = logging.getLogger("refdesk.ratelimit")
+# Non-API paths the contract keys by client IP whatever the request carries (§8.3): OAuth
+# endpoints, calendar feeds, web views, problem pages. The web app's pages (not in the
+# contract) count a signed-in browser against its account instead.
+COUNTED_BY_IP = ("/oauth/", "/calendar/", "/webview/", "/problems/")
 
 __all__ = [
     "Admission",
@@ -112,21 +118,49 @@ class RateLimiter:
         await self.store.close()
 
     async def key_for(self, scope: Scope) -> str:
-        """The acting account for a valid bearer token on an API path; else the client IP
-        (OAuth endpoints, feeds, web views, problem pages, no or invalid token — §8.3)."""
-        if is_api_path(str(scope["path"])):
-            try:
-                result = await resolve(scope, self.runtime.db, self.runtime.hasher)
-            except Exception:
-                # Database unreachable: fall back to the client IP (§8.3); auth re-tries later,
-                # on a fresh session.
-                scope.setdefault("state", {}).pop("bearer", None)
-                if not await release_read_session(scope):
-                    self.runtime.flags.mark_unreachable()
-            else:
-                if result.principal is not None:
-                    return f"account:{result.principal.account_id}"
+        """The acting account for a valid bearer token on an API path, or for a signed-in
+        person's browser session on the web app's paths (so that people behind one address —
+        an office, a club house — do not share one budget, and a board refreshing itself
+        counts against its own user); else the client IP (OAuth endpoints, feeds, web views,
+        problem pages, visitors, no or invalid token — §8.3)."""
+        path = str(scope["path"])
+        if not is_api_path(path):
+            if path.startswith(COUNTED_BY_IP):
+                return f"ip:{client_ip(scope, self.settings)}"
+            account_id = self._browser_account(scope)
+            if account_id is not None:
+                return f"account:{account_id}"
+            return f"ip:{client_ip(scope, self.settings)}"
+        try:
+            result = await resolve(scope, self.runtime.db, self.runtime.hasher)
+        except Exception:
+            # Database unreachable: fall back to the client IP (§8.3); auth re-tries later,
+            # on a fresh session.
+            scope.setdefault("state", {}).pop("bearer", None)
+            if not await release_read_session(scope):
+                self.runtime.flags.mark_unreachable()
+        else:
+            if result.principal is not None:
+                return f"account:{result.principal.account_id}"
         return f"ip:{client_ip(scope, self.settings)}"
+
+    def _browser_account(self, scope: Scope) -> int | None:
+        """The account of a validly signed, unexpired ``refdesk_session`` cookie (no database
+        read: forging one needs the secret key; a session ended by a password change still
+        counts against its own account until it expires)."""
+        for name, value in scope.get("headers", ()):
+            if name == b"cookie" and browser_session.COOKIE.encode() in value:
+                cookies = SimpleCookie()
+                try:
+                    cookies.load(value.decode("latin-1"))
+                except CookieError:
+                    return None
+                morsel = cookies.get(browser_session.COOKIE)
+                found = browser_session.decode(
+                    self.runtime.hasher, morsel.value if morsel else None
+                )
+                return found.account_id if found is not None else None
+        return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
