@@ -112,3 +112,20 @@ def test_serve_with_two_workers(tmp_path: Path) -> None:
         stop(process)
         assert process.returncode == 0, log.read_text()
     assert log.read_text().count("Application shutdown complete") == 2
+
+
+def test_an_idle_connection_outlives_the_clients_own_expiry(tmp_path: Path) -> None:
+    """A keep-alive connection left idle longer than httpx's own 5 s expiry is still served
+    when reused: the server must never be the side that closes first (a client reusing a
+    socket the server is closing gets "Server disconnected without sending a response")."""
+    data_dir = tmp_path / "data"
+    with running_server(data_dir, tmp_path / "serve.log", demo=False) as (https_port, _, _):
+        context = ssl.create_default_context(cafile=str(data_dir / "tls" / "ca.pem"))
+        limits = httpx.Limits(keepalive_expiry=60)  # this client keeps the socket: the test
+        with httpx.Client(verify=context, timeout=10, limits=limits) as https:
+            first = https.get(f"https://127.0.0.1:{https_port}/healthz")
+            stream = first.extensions["network_stream"]
+            time.sleep(6.5)  # uvicorn's default keep-alive (5 s) would have closed it
+            again = https.get(f"https://127.0.0.1:{https_port}/healthz")
+            assert again.json() == {"status": "ok"}
+            assert again.extensions["network_stream"] is stream  # the same connection

@@ -139,6 +139,10 @@ class _Server(uvicorn.Server):
         yield
 
 
+KEEP_ALIVE_SECONDS = 75
+"""How long an idle HTTP connection stays open (nginx's default)."""
+
+
 def _configs(app: ASGIApp, host: str, listeners: list[Listener]) -> list[uvicorn.Config]:
     configs: list[uvicorn.Config] = []
     for listener in listeners:
@@ -157,6 +161,11 @@ def _configs(app: ASGIApp, host: str, listeners: list[Listener]) -> list[uvicorn
                 proxy_headers=False,
                 server_header=False,
                 timeout_graceful_shutdown=10,
+                # Idle keep-alive connections outlive every common client's own idle expiry
+                # (httpx 5 s, browsers, nginx upstreams), so the client always closes first:
+                # at equal timeouts a client could reuse a socket the server was just closing
+                # ("Server disconnected without sending a response").
+                timeout_keep_alive=KEEP_ALIVE_SECONDS,
                 log_level="info",
                 log_config=logging_config(),  # uvicorn's, with secrets redacted
             )
