@@ -7,6 +7,7 @@ integers when it is generated (``bench``) or read from another format (the TUP a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -91,7 +92,6 @@ class Official:
     """How many games the official asked for (fairness is relative to it; None: no wish)."""
     strength: int = 0
     """Higher: stronger (grade), matched to higher slot levels."""
-    timezone: str = "UTC"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -134,6 +134,8 @@ class Instance:
     venues: tuple[Venue, ...] = ()
     distance_km: dict[tuple[int, int], float] | None = None
     """Venue-to-venue distances overriding the straight line (the TUP matrix)."""
+    timezone: str = "UTC"
+    """The site's zone: availability windows and limits are in its local time."""
 
 
 # -- output --------------------------------------------------------------------------------
@@ -178,6 +180,10 @@ class Objective:
     crew_splits: int = 0
     changes: int = 0
     total: int = 0
+
+
+Progress = Callable[[str, float], None]
+"""Called as the solve goes: a phase in words and the fraction done (0 … 1)."""
 
 
 @dataclass(frozen=True, kw_only=True)
