@@ -59,6 +59,7 @@ from refdesk.server.paging import DEFAULT_LIMIT
 from refdesk.server.sites.access import Membership
 from refdesk.server.sites.rules import site_today
 from refdesk.server.timefmt import localized_time, zone
+from refdesk.server.web import labels
 from refdesk.server.web.home import MONTHS, WEEKDAYS, day_label
 
 UPCOMING_MAX = 100
@@ -293,12 +294,6 @@ async def _changes(
     return found
 
 
-def _venue(bundle: Bundle, game: Game) -> str:
-    venue = bundle.venues.get(game.venue_id)
-    name = venue.name if venue is not None else ""
-    return name + (f" ({game.subvenue})" if game.subvenue else "")
-
-
 def _time(game: Game, tz: str) -> str:
     start = localized_time(game.start_time.astimezone(zone(tz)))
     if game.end_time is None:
@@ -342,7 +337,7 @@ async def _cards(
                 id=game.id,
                 time=_time(game, tz),
                 teams=f"{home} vs {away}",
-                venue=_venue(bundle, game),
+                venue=labels.venue(bundle, game),
                 details=" · ".join(d for d in details if d),
                 slots=own,
                 partners=partners,

@@ -44,7 +44,6 @@ from refdesk.server.errors import (
     NotFound,
     PaymentRequired,
     ValidationFailed,
-    humanise,
 )
 from refdesk.server.files import PRIVATE_FILE, private_dir
 from refdesk.server.games import lists, service
@@ -53,6 +52,7 @@ from refdesk.server.games.models import Game
 from refdesk.server.games.schemas import parse_game_list, parse_game_write
 from refdesk.server.runtime import Runtime
 from refdesk.server.timefmt import zone
+from refdesk.server.web.refusals import field_errors
 
 MAX_ROWS = 5000
 BATCH = 20  # rows between two saves of the progress
@@ -286,13 +286,7 @@ class Stopped(Exception):
 
 def problem_text(exc: DomainError) -> str:
     """A row's refusal in a sentence (the field errors of a validation failure)."""
-    if isinstance(exc, ValidationFailed) and exc.errors:
-        return "; ".join(
-            message if key == "base" else f"{humanise(key)} {message}"
-            for key, messages in exc.errors.items()
-            for message in messages
-        )
-    return exc.message
+    return field_errors(exc)
 
 
 async def _taken_udid(

@@ -29,7 +29,7 @@ from refdesk.server.messages.schemas import parse_message_query
 from refdesk.server.sites.access import Membership
 from refdesk.server.sites.models import Site
 from refdesk.server.users.models import User
-from refdesk.server.web.requests import moment
+from refdesk.server.web.labels import moment
 
 PAGE_SIZE = 20
 MAX_OFFICIALS = 500  # the service's MAX_RECIPIENTS

@@ -45,10 +45,10 @@ from refdesk.server.sites.access import Membership
 from refdesk.server.sites.models import Site
 from refdesk.server.sites.rules import site_today
 from refdesk.server.timefmt import localized_time, zone
+from refdesk.server.web import labels
 from refdesk.server.web.home import day_label
 
 GAMES_PER_PAGE = 40
-MAX_PAGE = 1000
 PENDING_SHOWN = 50
 DECIDED_SHOWN = 5
 STATUS_LABELS = {
@@ -116,37 +116,9 @@ class OpenGamesView:
         return sum(len(day.games) for day in self.days)
 
 
-def page_number(raw: str | None) -> int:
-    """``?page=`` of the listing: a positive number, else 1."""
-    if raw and raw.isdigit() and len(raw) <= 4:
-        return min(max(int(raw), 1), MAX_PAGE)
-    return 1
-
-
 def may_see_open_games(member: Membership) -> bool:
     """Whether the API lets this official read the site's open games (see the docstring)."""
     return lists.may_list_open(member) or (member.official and member.site.show_all_games)
-
-
-def _teams(bundle: Bundle, game: Game) -> str:
-    home = bundle.name("team", game.home_team_id) or "?"
-    away = bundle.name("team", game.away_team_id) or "?"
-    return f"{home} vs {away}"
-
-
-def _venue(bundle: Bundle, game: Game) -> str:
-    venue = bundle.venues.get(game.venue_id)
-    name = venue.name if venue is not None else ""
-    return name + (f" ({game.subvenue})" if game.subvenue else "")
-
-
-def _details(bundle: Bundle, game: Game) -> str:
-    names = (
-        bundle.name("age_group", game.age_group_id),
-        bundle.name("league", game.league_id),
-        bundle.name("gender", game.gender_id),
-    )
-    return " · ".join(n for n in names if n)
 
 
 def _when(game: Game, site: Site) -> str:
@@ -221,9 +193,9 @@ async def _open_days(
         line = OpenGame(
             id=game.id,
             time=localized_time(local),
-            teams=_teams(bundle, game),
-            venue=_venue(bundle, game),
-            details=_details(bundle, game),
+            teams=labels.teams(bundle, game),
+            venue=labels.venue(bundle, game),
+            details=labels.details(bundle, game, gender=True),
             positions=positions,
         )
         if last != local.date():
@@ -292,8 +264,8 @@ async def _requests_of(
             request.status,
             STATUS_LABELS.get(request.status, request.status),
             _when(game, site),
-            _teams(bundle, game) + (" (cancelled)" if game.status == "X" else ""),
-            _venue(bundle, game),
+            labels.teams(bundle, game) + (" (cancelled)" if game.status == "X" else ""),
+            labels.venue(bundle, game),
             position,
             request.comment,
         )
@@ -353,4 +325,6 @@ async def describe(session: AsyncSession, found: service.Requests) -> Described:
         if request.assignment_id is None and slot_position.id == request.position_id:
             position = slot_position.name
             break
-    return Described(f"{position} for {_teams(bundle, game)}, {_when(game, site)}", request.status)
+    return Described(
+        f"{position} for {labels.teams(bundle, game)}, {_when(game, site)}", request.status
+    )

@@ -16,7 +16,6 @@ service decides when the button is pressed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -26,20 +25,16 @@ from refdesk.server.auth.principal import Principal
 from refdesk.server.game_requests import service
 from refdesk.server.game_requests.models import GameRequest
 from refdesk.server.game_requests.schemas import parse_request_query
-from refdesk.server.games.bundle import Bundle, load_bundle
+from refdesk.server.games.bundle import load_bundle
 from refdesk.server.games.models import Game
 from refdesk.server.reference.models import Position
 from refdesk.server.sites.access import Membership
-from refdesk.server.sites.models import Site
-from refdesk.server.sites.rules import site_today
-from refdesk.server.timefmt import localized_time, zone
 from refdesk.server.users.models import User
-from refdesk.server.web.home import day_label
+from refdesk.server.web import labels
 
 PAGE_SIZE = 50
 RECENT_SHOWN = 10
 RECENT_FETCH = 50
-MAX_PAGE = 1000
 SHOWS = ("pending", "all")
 STATUS_LABELS = {
     "pending": "Pending",
@@ -86,35 +81,6 @@ class RequestsView:
 
 def read_show(raw: str | None) -> str:
     return raw if raw in SHOWS else "pending"
-
-
-def page_number(raw: str | None) -> int:
-    if raw and raw.isdigit() and len(raw) <= 4:
-        return min(max(int(raw), 1), MAX_PAGE)
-    return 1
-
-
-def moment(value: datetime, site: Site) -> str:
-    """``Saturday 5 December 2026, 9:00 AM`` (with Today/Tomorrow) in the site's zone."""
-    local = value.astimezone(zone(site.timezone))
-    return f"{day_label(local.date(), site_today(site).date())}, {localized_time(local)}"
-
-
-def _teams(bundle: Bundle, game: Game) -> str:
-    home = bundle.name("team", game.home_team_id) or "?"
-    away = bundle.name("team", game.away_team_id) or "?"
-    return f"{home} vs {away}"
-
-
-def _venue(bundle: Bundle, game: Game) -> str:
-    venue = bundle.venues.get(game.venue_id)
-    name = venue.name if venue is not None else ""
-    return name + (f" ({game.subvenue})" if game.subvenue else "")
-
-
-def _details(bundle: Bundle, game: Game) -> str:
-    names = (bundle.name("age_group", game.age_group_id), bundle.name("league", game.league_id))
-    return " · ".join(n for n in names if n)
 
 
 async def lines(
@@ -167,12 +133,12 @@ async def lines(
         if game is None:
             when, teams, venue, details = "", f"Game {request.game_id}", "", ""
         else:
-            when = moment(game.start_time, site)
-            teams = _teams(bundle, game)
+            when = labels.moment(game.start_time, site)
+            teams = labels.teams(bundle, game)
             cancelled = CANCELLED.get(game.status)
             if cancelled:
                 teams += f" ({cancelled})"
-            venue, details = _venue(bundle, game), _details(bundle, game)
+            venue, details = labels.venue(bundle, game), labels.details(bundle, game)
         return RequestLine(
             id=request.id,
             status=request.status,
@@ -184,7 +150,7 @@ async def lines(
             details=details,
             position=position,
             comment=request.comment,
-            asked=moment(request.created, site),
+            asked=labels.moment(request.created, site),
             hint=hint,
         )
 

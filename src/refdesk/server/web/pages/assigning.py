@@ -22,11 +22,11 @@ from starlette.responses import Response
 
 from refdesk.server.assignments import service
 from refdesk.server.assignments.schemas import parse_assign, parse_unassign
-from refdesk.server.errors import Conflict, DomainError, NotFound, ValidationFailed, humanise
-from refdesk.server.sites.access import MAX_ID
+from refdesk.server.errors import DomainError, NotFound, humanise
 from refdesk.server.web import assigning as view
 from refdesk.server.web import render
 from refdesk.server.web.page import Page, open_page
+from refdesk.server.web.refusals import path_id, refusal_text
 
 router = APIRouter(include_in_schema=False)
 BOARD = "/board"
@@ -41,13 +41,6 @@ NOT_STAFF = (
 )
 
 
-def _slot_id(raw: str) -> int | None:
-    if not raw.isdigit() or len(raw) > 19:
-        return None
-    value = int(raw)
-    return value if 1 <= value <= MAX_ID else None
-
-
 def panel_href(slot_id: int) -> str:
     return f"{BOARD}/slots/{slot_id}"
 
@@ -58,21 +51,7 @@ def _subject(key: str) -> str:
 
 def problem_text(exc: DomainError) -> str:
     """The service's refusal in a sentence for the panel."""
-    if isinstance(exc, Conflict):
-        return STALE
-    if isinstance(exc, NotFound):
-        return NOT_DONE + "there is no such slot."
-    if isinstance(exc, ValidationFailed):
-        parts = [
-            message if key == "base" else f"{_subject(key)} {message}"
-            for key, messages in exc.errors.items()
-            for message in messages
-        ]
-        text = "; ".join(parts)
-    else:
-        text = exc.message
-    text = text[:1].lower() + text[1:] if not text[:2].isupper() else text
-    return NOT_DONE + text.rstrip(".") + "."
+    return refusal_text(exc, prefix=NOT_DONE, stale=STALE, missing="such slot", subject=_subject)
 
 
 def _not_found(page: Page) -> Response:
@@ -95,7 +74,7 @@ async def slot_panel(request: Request, assignment_id: str) -> Response:
     text = view.read_query(request.query_params.get("q"))
     hide = request.query_params.get("hide") in ("1", "on", "true")
     async with open_page(request) as page:
-        slot_id = _slot_id(assignment_id)
+        slot_id = path_id(assignment_id)
         if slot_id is None or page.member is None:
             return _not_found(page)
         if not page.staff:
@@ -131,7 +110,7 @@ def _back(slot_id: int | None, page: Page | None) -> str:
 
 
 async def _write(request: Request, raw_id: str, assigning: bool) -> Response:
-    slot_id = _slot_id(raw_id)
+    slot_id = path_id(raw_id)
     back = _back(slot_id, None)
     try:
         async with open_page(request, write=True) as page:

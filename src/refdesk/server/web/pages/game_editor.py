@@ -49,11 +49,12 @@ from refdesk.server.errors import (
 from refdesk.server.games import service
 from refdesk.server.games.models import Game
 from refdesk.server.games.schemas import parse_game_write
-from refdesk.server.sites.access import MAX_ID, Membership
+from refdesk.server.sites.access import Membership
 from refdesk.server.sites.rules import site_today
 from refdesk.server.web import game_editor as view
 from refdesk.server.web import render
 from refdesk.server.web.page import Page, open_page
+from refdesk.server.web.refusals import path_id
 
 router = APIRouter(include_in_schema=False)
 BOARD = "/board"
@@ -79,14 +80,6 @@ def editor_href(game_id: int) -> str:
 
 def board_href(day: date | None) -> str:
     return f"{BOARD}?day={day.isoformat()}" if day is not None else BOARD
-
-
-def _game_id(raw: str) -> int | None:
-    """The path's game id, when it is one (digits, in the id range)."""
-    if not raw.isdigit() or len(raw) > 19:
-        return None
-    value = int(raw)
-    return value if 1 <= value <= MAX_ID else None
 
 
 def _prefill_day(raw: str | None) -> date | None:
@@ -160,7 +153,7 @@ async def _form_page(
 
 async def _load(page: Page, raw_id: str) -> tuple[Game, Membership] | Response:
     """The game the path names, for a person who administers its site; else the page."""
-    game_id = _game_id(raw_id)
+    game_id = path_id(raw_id)
     if game_id is None:
         return _error_page(page, 404, NO_GAME)
     try:
@@ -250,7 +243,7 @@ async def save(request: Request, game_id: str) -> Response:
     sent = _Sent(view.GameForm({}))
     try:
         async with open_page(request, write=True) as page:
-            wanted = _game_id(game_id)
+            wanted = path_id(game_id)
             if wanted is None:
                 return _error_page(page, 404, NO_GAME)
             lock_raw = page.field("lock_version")
@@ -317,7 +310,7 @@ async def _conflict(page: Page, member: Membership, game: Game, form: view.GameF
 @router.post("/board/games/{game_id}/status")
 async def set_status(request: Request, game_id: str) -> Response:
     """``status`` ``X`` / ``C`` (cancel) or ``A`` (reinstate), with the ``lock_version``."""
-    wanted = _game_id(game_id)
+    wanted = path_id(game_id)
     try:
         async with open_page(request, write=True) as page:
             if wanted is None:
@@ -367,7 +360,7 @@ async def confirm_delete(request: Request, game_id: str) -> Response:
 
 @router.post("/board/games/{game_id}/delete")
 async def delete(request: Request, game_id: str) -> Response:
-    wanted = _game_id(game_id)
+    wanted = path_id(game_id)
     try:
         async with open_page(request, write=True) as page:
             if wanted is None:
@@ -406,7 +399,7 @@ def posted_ids(raw: bytes) -> list[int] | None:
         return None
     for key, value in pairs:
         if key in ("game_id", "game_id[]"):
-            game_id = _game_id(value.strip())
+            game_id = path_id(value.strip())
             if game_id is None:
                 return None
             if game_id not in found:

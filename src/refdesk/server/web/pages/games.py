@@ -19,11 +19,11 @@ from starlette.responses import Response
 
 from refdesk.server.assignments import service
 from refdesk.server.assignments.schemas import MAX_REASON, parse_accept, parse_decline
-from refdesk.server.errors import Conflict, DomainError, NotFound, ValidationFailed, humanise
-from refdesk.server.sites.access import MAX_ID
+from refdesk.server.errors import DomainError
 from refdesk.server.web import games as games_view
 from refdesk.server.web import render
 from refdesk.server.web.page import Page, open_page
+from refdesk.server.web.refusals import path_id, refusal_text
 
 router = APIRouter(include_in_schema=False)
 HOME = "/games"
@@ -58,14 +58,6 @@ def _here(view: games_view.MyGames) -> str:
     return f"{HOME}?before={view.before.isoformat()}"
 
 
-def _slot_id(raw: str) -> int | None:
-    """The path's assignment id, when it is one (digits, in the id range)."""
-    if not raw.isdigit() or len(raw) > 19:
-        return None
-    value = int(raw)
-    return value if 1 <= value <= MAX_ID else None
-
-
 def _back(page: Page) -> str:
     """The page the form came from (``next``): ``/games`` with its query only."""
     value = page.field("next")
@@ -78,21 +70,7 @@ def _back(page: Page) -> str:
 
 def problem_text(exc: DomainError) -> str:
     """The service's refusal in a sentence for the page."""
-    if isinstance(exc, Conflict):
-        return STALE
-    if isinstance(exc, NotFound):
-        return NOT_RECORDED + "there is no such assignment."
-    if isinstance(exc, ValidationFailed):
-        parts = [
-            message if key == "base" else f"{humanise(key)} {message}"
-            for key, messages in exc.errors.items()
-            for message in messages
-        ]
-        text = "; ".join(parts)
-    else:
-        text = exc.message
-    text = text[:1].lower() + text[1:] if not text[:2].isupper() else text
-    return NOT_RECORDED + text.rstrip(".") + "."
+    return refusal_text(exc, prefix=NOT_RECORDED, stale=STALE, missing="such assignment")
 
 
 def _not_found(page: Page) -> Response:
@@ -110,7 +88,7 @@ async def _respond(request: Request, raw_id: str, accept: bool) -> Response:
     try:
         async with open_page(request, write=True) as page:
             back = _back(page)
-            slot_id = _slot_id(raw_id)
+            slot_id = path_id(raw_id)
             if slot_id is None:
                 return _not_found(page)
             fields: dict[str, Any] = {"lock_version": page.field("lock_version")}

@@ -27,8 +27,8 @@ from refdesk.server.sites.rules import site_today
 from refdesk.server.web import messages as view
 from refdesk.server.web import render
 from refdesk.server.web.home import MONTHS, WEEKDAYS
+from refdesk.server.web.labels import page_number
 from refdesk.server.web.page import Page, open_page
-from refdesk.server.web.requests import page_number
 
 router = APIRouter(include_in_schema=False)
 HREF = "/messages"

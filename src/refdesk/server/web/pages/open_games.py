@@ -19,6 +19,7 @@ from refdesk.server.game_requests import service
 from refdesk.server.game_requests.schemas import parse_request
 from refdesk.server.web import open_games as view
 from refdesk.server.web import render
+from refdesk.server.web.labels import page_number
 from refdesk.server.web.page import open_page
 
 router = APIRouter(include_in_schema=False)
@@ -50,7 +51,7 @@ def refusal(exc: DomainError, prefix: str) -> str:
 @router.get(PATH)
 async def open_games(request: Request) -> Response:
     """The open games by day in the site's zone, and the official's requests."""
-    number = view.page_number(request.query_params.get("page"))
+    number = page_number(request.query_params.get("page"))
     async with open_page(request) as page:
         try:
             found = await view.open_games(page.session, page.person.principal, page.member, number)

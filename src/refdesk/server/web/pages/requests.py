@@ -21,6 +21,7 @@ from refdesk.server.game_requests.schemas import parse_approval
 from refdesk.server.sites.access import MAX_ID
 from refdesk.server.web import render
 from refdesk.server.web import requests as view
+from refdesk.server.web.labels import page_number
 from refdesk.server.web.page import Page, open_page
 
 router = APIRouter(include_in_schema=False)
@@ -32,7 +33,7 @@ FIELD_NAMES = {"user_id": "the official", "assignment_id": "the slot"}
 def _back(page: Page) -> str:
     """Where the forms come back to: this page with its filter and page number only."""
     show = view.read_show(page.field("show"))
-    number = view.page_number(page.field("page"))
+    number = page_number(page.field("page"))
     query = [] if show == "pending" else [f"show={show}"]
     if number > 1:
         query.append(f"page={number}")
@@ -76,7 +77,7 @@ async def requests_page(request: Request) -> Response:
     """Pending requests and the recently decided ones (``?show=all``: every request,
     newest first; ``?page=``)."""
     show = view.read_show(request.query_params.get("show"))
-    number = view.page_number(request.query_params.get("page"))
+    number = page_number(request.query_params.get("page"))
     async with open_page(request) as page:
         problem: str | None = None
         try:
