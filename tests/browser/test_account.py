@@ -10,20 +10,13 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.factories import create_account, create_site, create_token, create_user
-from tests.support.browser import BrowserServer, Check
+from tests.support.browser import BrowserServer, Check, sign_in
 from tests.support.web_account import bearer, new_application, token_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PASSWORD = "an old browser password"
 NEW_PASSWORD = "a new browser password"
-
-
-async def sign_in(page: Page, base_url: str, login: str, password: str) -> None:
-    await page.goto(f"{base_url}/")
-    await page.get_by_label("Login or e-mail").fill(login)
-    await page.get_by_label("Password").fill(password)
-    await page.get_by_role("button", name="Sign in").click()
 
 
 async def test_official_changes_name_and_password_then_signs_in_again(
@@ -49,7 +42,7 @@ async def test_official_changes_name_and_password_then_signs_in_again(
     own_token = await create_token(runtime, person)
 
     async with browser_server.client() as api:
-        await sign_in(page, base, person.login, PASSWORD)
+        await sign_in(page, base, person.login, PASSWORD, signed_in=False)
         await page.get_by_role("link", name="Account").click()
         await expect(page.get_by_role("heading", name="Account", exact=True)).to_be_visible()
         await expect(page.get_by_role("heading", name="Fee Tracker")).to_be_visible()
@@ -114,9 +107,9 @@ async def test_official_changes_name_and_password_then_signs_in_again(
 
         await page.get_by_role("button", name="Sign out").click()
         await expect(page.get_by_role("heading", name="Sign in to refdesk")).to_be_visible()
-        await sign_in(page, base, person.login, PASSWORD)
+        await sign_in(page, base, person.login, PASSWORD, signed_in=False)
         await expect(page.get_by_role("alert")).to_contain_text("incorrect")
-        await sign_in(page, base, person.login, NEW_PASSWORD)
+        await sign_in(page, base, person.login, NEW_PASSWORD, signed_in=False)
         await expect(page.get_by_text("Signed in as Jordan Rivera")).to_be_visible()
         await page.get_by_role("link", name="Account").click()
         await expect(page.get_by_role("heading", name="Account", exact=True)).to_be_visible()

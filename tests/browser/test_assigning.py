@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.support.browser import BrowserServer, Check
+from tests.support.browser import BrowserServer, Check, sign_in
 from tests.support.oauth import PASSWORD
 from tests.support.web_assigning import api_slot, holder_of, make_panel
 
@@ -21,10 +21,7 @@ async def test_assignor_assigns_a_candidate_by_keyboard(
     async with browser_server.client() as api:
         panel = await make_panel(api, browser_server.runtime, name=f"Valley Referees {width}")
 
-        await page.goto(f"{browser_server.base_url}/")
-        await page.get_by_label("Login or e-mail").fill(panel.assignor)
-        await page.get_by_label("Password").fill(PASSWORD)
-        await page.get_by_role("button", name="Sign in").click()
+        await sign_in(page, browser_server.base_url, panel.assignor, PASSWORD, signed_in=False)
         await expect(page.get_by_role("heading", name="Home", exact=True)).to_be_visible()
 
         await page.goto(f"{browser_server.base_url}{panel.href}")

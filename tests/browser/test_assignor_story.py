@@ -18,7 +18,7 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from tests.factories import create_account, create_user
-from tests.support.browser import WIDTHS, BrowserServer, Check
+from tests.support.browser import WIDTHS, BrowserServer, Check, sign_in
 from tests.support.games import future_day, load_site, setup_site
 from tests.support.oauth import PASSWORD
 from tests.support.web_import import set_password
@@ -26,14 +26,6 @@ from tests.support.web_import import set_password
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 HEADER = "user_defined_id,date,time,venue,home_team,away_team,age_group,pattern,league\n"
-
-
-async def sign_in(page: Page, base_url: str, login: str) -> None:
-    await page.goto(base_url + "/")
-    await page.get_by_label("Login or e-mail").fill(login)
-    await page.get_by_label("Password").fill(PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 async def test_an_assignor_imports_assigns_publishes_and_sees_the_answer_live(
@@ -69,7 +61,7 @@ async def test_an_assignor_imports_assigns_publishes_and_sees_the_answer_live(
             + f"V-{tag}-3,{day},1:00 PM,{common.format('', 'Larks')}\n"
         )
         await asyncio.to_thread(csv_file.write_text, text, "utf-8")
-        await sign_in(page, base, assignor.account.login)
+        await sign_in(page, base, assignor.account.login, PASSWORD)
         await (
             page.get_by_role("navigation", name="Assigning")
             .get_by_role("link", name="Board")
@@ -121,7 +113,7 @@ async def test_an_assignor_imports_assigns_publishes_and_sees_the_answer_live(
         other = await chromium.new_context(**WIDTHS[width], ignore_https_errors=True)
         try:
             theirs = await other.new_page()
-            await sign_in(theirs, base, account.login)
+            await sign_in(theirs, base, account.login, PASSWORD)
             await theirs.goto(f"{base}/games")
             card = theirs.locator(f"#game-{first['id']}")
             await card.get_by_role("button", name="Accept", exact=True).click()

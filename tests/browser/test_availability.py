@@ -15,7 +15,7 @@ from playwright.async_api import Page, expect
 
 from refdesk.server.web.availability import add_months, month_end, month_title
 from tests.factories import create_account, create_site, create_token, create_user
-from tests.support.browser import BrowserServer, Check
+from tests.support.browser import BrowserServer, Check, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -49,10 +49,7 @@ async def test_official_marks_a_day_off_and_applies_a_weekly_pattern(
         made = await api.post(base, json={"date": day_off.isoformat()}, headers=headers)
         assert made.status_code == 201, made.text
 
-        await page.goto(browser_server.base_url + "/")
-        await page.get_by_label("Login or e-mail").fill(account.login)
-        await page.get_by_label("Password").fill(PASSWORD)
-        await page.get_by_role("button", name="Sign in").click()
+        await sign_in(page, browser_server.base_url, account.login, PASSWORD, signed_in=False)
         await (
             page.get_by_role("navigation", name="Main")
             .get_by_role("link", name="Availability")

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.async_api import Page, expect
 
-from refdesk.server.web.board import monday
-from tests.support.browser import BrowserServer, Check
+from refdesk.server.web.board_filters import monday
+from tests.support.browser import BrowserServer, Check, sign_in
 from tests.support.oauth import PASSWORD
 from tests.support.web_board import ZONE, act, board_site, game_on, local, slots_of
 
@@ -38,10 +38,7 @@ async def test_assignor_reads_the_board_filters_and_goes_to_next_week(
         assert assigned[assistant]["accepted"] is True
         assert assigned[referee]["accepted"] is False
 
-    await page.goto(f"{browser_server.base_url}/")
-    await page.get_by_label("Login or e-mail").fill(desk.assignor_login)
-    await page.get_by_label("Password").fill(PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
+    await sign_in(page, browser_server.base_url, desk.assignor_login, PASSWORD, signed_in=False)
     await expect(page.get_by_role("heading", name="Home", exact=True)).to_be_visible()
     await page.get_by_role("navigation", name="Assigning").get_by_role("link", name="Board").click()
     await expect(page.get_by_role("heading", name="Games board", level=1)).to_be_visible()

@@ -11,7 +11,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.factories import create_account, create_user
-from tests.support.browser import BrowserServer, Check
+from tests.support.browser import BrowserServer, Check, sign_in
 from tests.support.calendar import parse
 from tests.support.games import load_site, make_game, setup_site
 from tests.support.oauth import PASSWORD
@@ -40,10 +40,7 @@ async def test_official_sees_copies_and_rotates_the_feed_url(
         )
         assert assigned.status_code == 200, assigned.text
 
-        await page.goto(browser_server.base_url + "/")
-        await page.get_by_label("Login or e-mail").fill(person.login)
-        await page.get_by_label("Password").fill(PASSWORD)
-        await page.get_by_role("button", name="Sign in").click()
+        await sign_in(page, browser_server.base_url, person.login, PASSWORD, signed_in=False)
         await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
         await page.goto(browser_server.base_url + "/account/calendar")

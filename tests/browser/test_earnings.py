@@ -11,7 +11,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from refdesk.server.web.earnings import CSV_HEADER
-from tests.support.browser import BrowserServer, Check
+from tests.support.browser import BrowserServer, Check, sign_in
 from tests.support.oauth import PASSWORD
 from tests.support.web import official_with_games
 from tests.support.web_earnings import (
@@ -24,14 +24,6 @@ from tests.support.web_earnings import (
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-async def sign_in(page: Page, base_url: str, login: str) -> None:
-    await page.goto(base_url + "/")
-    await page.get_by_label("Login or e-mail").fill(login)
-    await page.get_by_label("Password").fill(PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
 async def test_an_official_sees_statements_and_downloads_the_csv(
     browser_server: BrowserServer, page: Page, check: Check, width: str
 ) -> None:
@@ -39,7 +31,7 @@ async def test_an_official_sees_statements_and_downloads_the_csv(
     async with browser_server.client() as api:
         # nothing earned yet
         newcomer = await official_with_games(api, runtime, [], name="Quiet League")
-        await sign_in(page, browser_server.base_url, newcomer.account.login)
+        await sign_in(page, browser_server.base_url, newcomer.account.login, PASSWORD)
         await page.get_by_role("link", name="Earnings").click()
         await expect(page.get_by_role("heading", name="Earnings", exact=True)).to_be_visible()
         await expect(page.get_by_text("No statements yet.")).to_be_visible()
@@ -48,7 +40,7 @@ async def test_an_official_sees_statements_and_downloads_the_csv(
 
         earned = await official_with_statements(api, runtime)
         statements = await api_statements(api, earned.headers)
-        await sign_in(page, browser_server.base_url, earned.desk.account.login)
+        await sign_in(page, browser_server.base_url, earned.desk.account.login, PASSWORD)
         await (
             page.get_by_role("navigation", name="Main").get_by_role("link", name="Earnings").click()
         )

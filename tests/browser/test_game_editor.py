@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.support.browser import BrowserServer, Check
+from tests.support.browser import BrowserServer, Check, sign_in
 from tests.support.games import make_game
 from tests.support.oauth import PASSWORD
 from tests.support.web_editor import make_office
@@ -30,10 +30,7 @@ async def test_create_then_a_concurrent_edit_in_two_tabs_gets_the_conflict_scree
         day = (datetime.now(ZoneInfo("America/New_York")).date() + timedelta(days=9)).isoformat()
         base = browser_server.base_url
 
-        await page.goto(f"{base}/")
-        await page.get_by_label("Login or e-mail").fill(office.login)
-        await page.get_by_label("Password").fill(PASSWORD)
-        await page.get_by_role("button", name="Sign in").click()
+        await sign_in(page, base, office.login, PASSWORD, signed_in=False)
         await expect(page.get_by_role("heading", name="Home", exact=True)).to_be_visible()
 
         await page.goto(f"{base}/board/games/new?day={day}")

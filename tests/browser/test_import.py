@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.support.browser import BrowserServer, Check
+from tests.support.browser import BrowserServer, Check, sign_in
 from tests.support.games import future_day, setup_site
 from tests.support.oauth import PASSWORD
 from tests.support.web_earnings import official_with_statements
@@ -22,14 +22,6 @@ from tests.support.web_reports import api_list, file_report
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 HEADER = "user_defined_id,date,time,venue,home_team,away_team,age_group,pattern,league\n"
-
-
-async def sign_in(page: Page, base_url: str, login: str) -> None:
-    await page.goto(base_url + "/")
-    await page.get_by_label("Login or e-mail").fill(login)
-    await page.get_by_label("Password").fill(PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 async def test_an_assignor_imports_a_csv_of_games(
@@ -52,7 +44,7 @@ async def test_an_assignor_imports_a_csv_of_games(
         )
         await asyncio.to_thread(csv_file.write_text, text, "utf-8")
 
-        await sign_in(page, base, assignor.account.login)
+        await sign_in(page, base, assignor.account.login, PASSWORD)
         await page.goto(base + "/board/import")
         await expect(page.get_by_role("heading", name="Import games")).to_be_visible()
         await check(page, "import-form")
@@ -99,7 +91,7 @@ async def test_reports_and_statements(
         headers = desk.assignor.headers
         await file_report(api, desk.games[1]["id"], headers, misconduct=True, text="Red card")
         await set_password(runtime, desk.assignor.account)
-        await sign_in(page, base, desk.assignor.account.login)
+        await sign_in(page, base, desk.assignor.account.login, PASSWORD)
         await (
             page.get_by_role("navigation", name="Assigning")
             .get_by_role("link", name="Reports & statements")

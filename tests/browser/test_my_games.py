@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.support.browser import BrowserServer, Check
+from tests.support.browser import BrowserServer, Check, sign_in
 from tests.support.oauth import PASSWORD
 from tests.support.web_games import game_at, make_desk, slot_state
 
@@ -50,10 +50,7 @@ async def test_official_accepts_a_game_and_cannot_decline_after_the_cut_off(
         )
         assert edited.status_code == 200, edited.text
 
-        await page.goto(f"{browser_server.base_url}/")
-        await page.get_by_label("Login or e-mail").fill(desk.login)
-        await page.get_by_label("Password").fill(PASSWORD)
-        await page.get_by_role("button", name="Sign in").click()
+        await sign_in(page, browser_server.base_url, desk.login, PASSWORD, signed_in=False)
         await expect(page.get_by_role("heading", name="Home", exact=True)).to_be_visible()
         await (
             page.get_by_role("navigation", name="Main").get_by_role("link", name="My games").click()

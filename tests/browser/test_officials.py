@@ -12,7 +12,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.factories import create_account, create_site, create_token, create_user
-from tests.support.browser import BrowserServer, Check
+from tests.support.browser import BrowserServer, Check, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -73,10 +73,7 @@ async def test_assignor_invites_an_official_and_deactivates_another(
         )
         assert entry.status_code == 201, entry.text
 
-        await page.goto(browser_server.base_url + "/")
-        await page.get_by_label("Login or e-mail").fill(account.login)
-        await page.get_by_label("Password").fill(PASSWORD)
-        await page.get_by_role("button", name="Sign in").click()
+        await sign_in(page, browser_server.base_url, account.login, PASSWORD, signed_in=False)
         await (
             page.get_by_role("navigation", name="Assigning")
             .get_by_role("link", name="Officials")

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.support.browser import BrowserServer, Check
+from tests.support.browser import BrowserServer, Check, sign_in
 from tests.support.games import make_game
 from tests.support.oauth import PASSWORD
 from tests.support.web_open import ZONE, api_requests, official_in, request_site
@@ -54,10 +54,9 @@ async def test_official_requests_a_game_then_withdraws_it(
         )
         assert table.status_code == 200, table.text
 
-        await page.goto(f"{browser_server.base_url}/")
-        await page.get_by_label("Login or e-mail").fill(official.account.login)
-        await page.get_by_label("Password").fill(PASSWORD)
-        await page.get_by_role("button", name="Sign in").click()
+        await sign_in(
+            page, browser_server.base_url, official.account.login, PASSWORD, signed_in=False
+        )
         await expect(page.get_by_role("heading", name="Home", exact=True)).to_be_visible()
         await (
             page.get_by_role("navigation", name="Main")

@@ -13,19 +13,12 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.factories import create_account, create_site, create_user
-from tests.support.browser import BrowserServer, Check, links_in
+from tests.support.browser import BrowserServer, Check, links_in, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 OLD = "the old browser password"
 NEW = "a brand new browser password"
-
-
-async def sign_in(page: Page, base_url: str, login: str, password: str) -> None:
-    await page.goto(f"{base_url}/")
-    await page.get_by_label("Login or e-mail").fill(login)
-    await page.get_by_label("Password").fill(password)
-    await page.get_by_role("button", name="Sign in").click()
 
 
 async def test_a_forgotten_password_is_reset_from_the_emailed_link(
@@ -78,9 +71,9 @@ async def test_a_forgotten_password_is_reset_from_the_emailed_link(
 
     await page.goto(f"{base}/")
     await page.get_by_role("button", name="Sign out").click()
-    await sign_in(page, base, email, OLD)
+    await sign_in(page, base, email, OLD, signed_in=False)
     await expect(page.get_by_role("alert")).to_have_text("The login or password is incorrect")
-    await sign_in(page, base, email, NEW)
+    await sign_in(page, base, email, NEW, signed_in=False)
     await expect(page.get_by_role("heading", name="Home")).to_be_visible()
 
 
@@ -93,7 +86,7 @@ async def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(
         runtime, password=OLD, first_name="Sam", last_name=f"Lee {width}"
     )
     await create_user(runtime, site, account, official=True)
-    await sign_in(page, base, account.login, OLD)
+    await sign_in(page, base, account.login, OLD, signed_in=False)
     await expect(page.get_by_role("heading", name="Home")).to_be_visible()
 
     # The browser's own cookies go with it (as a cross-site form would send them under

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.support.browser import BrowserServer, Check
+from tests.support.browser import BrowserServer, Check, sign_in
 from tests.support.games import make_game
 from tests.support.oauth import PASSWORD
 from tests.support.web_open import ZONE, api_game, official_in, request_site
@@ -64,10 +64,7 @@ async def test_assignor_approves_a_request_then_writes_to_the_days_officials(
         assert asked.status_code == 201, asked.text
         request_id = asked.json()["id"]
 
-        await page.goto(f"{browser_server.base_url}/")
-        await page.get_by_label("Login or e-mail").fill(staff.account.login)
-        await page.get_by_label("Password").fill(PASSWORD)
-        await page.get_by_role("button", name="Sign in").click()
+        await sign_in(page, browser_server.base_url, staff.account.login, PASSWORD, signed_in=False)
         await expect(page.get_by_role("heading", name="Home", exact=True)).to_be_visible()
         assigning = page.get_by_role("navigation", name="Assigning")
         await assigning.get_by_role("link", name="Requests").click()

@@ -36,7 +36,7 @@ from typing import Any
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 
 from refdesk.server.runtime import Runtime
 from tests.support.app import make_settings
@@ -359,3 +359,19 @@ async def assert_accessible(page: Page, label: str) -> dict[str, Any]:
     if found:
         raise AssertionError(failure(found, label, page.url))
     return result
+
+
+# -- signing in ----------------------------------------------------------------------------
+
+
+async def sign_in(
+    page: Page, base_url: str, login: str, password: str, *, signed_in: bool = True
+) -> None:
+    """Fill and send the sign-in form on ``/``; with ``signed_in`` wait until the layout shows
+    the Sign out button (pass False for an attempt expected to be refused)."""
+    await page.goto(base_url + "/")
+    await page.get_by_label("Login or e-mail").fill(login)
+    await page.get_by_label("Password").fill(password)
+    await page.get_by_role("button", name="Sign in").click()
+    if signed_in:
+        await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
