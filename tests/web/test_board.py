@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from refdesk.server.runtime import Runtime
-from refdesk.server.web.board import monday
+from refdesk.server.web.board_filters import monday
 from tests.factories import create_account
 from tests.support.oauth import PASSWORD, csrf_of
 from tests.support.queries import counting

@@ -14,7 +14,7 @@ import httpx
 
 from refdesk.server.runtime import Runtime
 from refdesk.server.web.page import CSRF_REFUSED
-from refdesk.server.web.pages.game_editor import STALE_STATUS
+from refdesk.server.web.pages.game_actions import STALE_STATUS
 from tests.factories import create_member
 from tests.support.games import load_site, make_game, setup_site
 from tests.support.oauth import csrf_of

@@ -21,35 +21,19 @@ Answering (the forms of ``pages/games.py``) follows ``assignments.service.respon
   administers the site (assignor, manager) there is no cut-off, as in the service. Once it
   has passed, the page says when declining closed instead of offering the form.
 
-**Changed** (the badge): a ``game.updated`` event of the game that names a change an
-official must hear about — the same fields that send the "changed" e-mail
-(``events.notifications.MATERIAL_CHANGES``: date, time, end, venue, field) or the game's
-reinstatement after a cancellation — recorded *after* the later of
-
-* the slot's last change (``assignments.updated``: the official was assigned, or last
-  accepted or declined, or an assignor edited the slot), and
-* the game's last publication (an official could not see the game before it),
-
-so an official who accepts a game after it moved does not see it as changed, and a game
-edited before it was published is not "changed" for its officials. A cancelled game shows
-"Cancelled" instead. Only games edited after the slot's last change (``games.updated`` >
-``assignments.updated``) are looked up in the events outbox.
+**Changed** (the badge): :mod:`.game_changes`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.base import utcnow
-from refdesk.server.events import topics
-from refdesk.server.events.models import Event
-from refdesk.server.events.notifications import CHANGE_LABELS, MATERIAL_CHANGES
 from refdesk.server.games import lists
 from refdesk.server.games.bundle import AssignmentLike, Bundle, PositionRef, load_bundle
 from refdesk.server.games.models import Game
@@ -59,7 +43,7 @@ from refdesk.server.paging import DEFAULT_LIMIT
 from refdesk.server.sites.access import Membership
 from refdesk.server.sites.rules import site_today
 from refdesk.server.timefmt import localized_time, zone
-from refdesk.server.web import labels
+from refdesk.server.web import game_changes, labels
 from refdesk.server.web.home import MONTHS, WEEKDAYS, day_label
 
 UPCOMING_MAX = 100
@@ -68,7 +52,6 @@ PAST_MAX = 200
 PAST_FETCH = 1000  # a window with more games than this shows its earliest ones
 OLDEST = date(2000, 1, 1)
 CANCELLED = {"X": "Cancelled (paid)", "C": "Cancelled (no fee)"}
-REINSTATED = "reinstated after a cancellation"
 STATUS_LABELS = {"pending": "Awaiting your answer", "accepted": "Accepted", "declined": "Declined"}
 UNANSWERED = "Not answered"  # a pending slot of a game that has started or is cancelled
 
@@ -250,50 +233,6 @@ def _my_slot(
     )
 
 
-async def _changes(
-    session: AsyncSession, site_id: int, mine: Mapping[int, Sequence[AssignmentLike]]
-) -> dict[int, list[str]]:
-    """Game id -> what changed since the official's slot last changed (module docstring)."""
-    since = {game_id: max(s.updated for s in slots) for game_id, slots in mine.items() if slots}
-    if not since:
-        return {}
-    rows = await session.execute(
-        select(Event.game_id, Event.data, Event.occurred_at)
-        .where(
-            Event.site_id == site_id,
-            Event.topic == topics.GAME_UPDATED,
-            Event.game_id.in_(list(since)),
-        )
-        .order_by(Event.id)
-    )
-    events: dict[int, list[tuple[list[str], datetime]]] = {}
-    for game_id, data, occurred in rows:
-        changes = data.get("changes") if isinstance(data, dict) else None
-        names = [str(c) for c in changes] if isinstance(changes, list) else []
-        events.setdefault(game_id, []).append((names, occurred))
-    found: dict[int, list[str]] = {}
-    for game_id, recorded in events.items():
-        seen = since[game_id]
-        for names, occurred in recorded:
-            if "published" in names:
-                seen = max(seen, occurred)
-        labels: list[str] = []
-        for names, occurred in recorded:
-            if occurred <= seen:
-                continue
-            for name in names:
-                label = CHANGE_LABELS.get(name) if name in MATERIAL_CHANGES else None
-                if name in ("status", "cancelled"):
-                    label = REINSTATED
-                if label is not None and label not in labels:
-                    labels.append(label)
-        if "date and time" in labels and "end time" in labels:
-            labels.remove("end time")  # the game moved: its end moved with it
-        if labels:
-            found[game_id] = labels
-    return found
-
-
 def _time(game: Game, tz: str) -> str:
     start = localized_time(game.start_time.astimezone(zone(tz)))
     if game.end_time is None:
@@ -312,7 +251,7 @@ async def _cards(
         slots = [s for s, _ in bundle.slots.get(game.id, []) if s.official_id == user_id]
         if slots and game.updated > max(s.updated for s in slots) and game.status == "A":
             mine[game.id] = slots
-    changed = await _changes(session, member.site.id, mine)
+    changed = await game_changes.changed_since_seen(session, member.site.id, mine)
     cards: list[GameCard] = []
     for game in games:
         started = game.start_time <= now

@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from refdesk.server.errors import DomainError
 from refdesk.server.web import board as view
+from refdesk.server.web import board_filters as filters
 from refdesk.server.web.page import open_page
 
 router = APIRouter(include_in_schema=False)
@@ -48,9 +49,9 @@ async def games_board(request: Request) -> Response:
             title=f"{TITLE}: {found.title}",
             board=found,
             message=None,
-            status_choices=view.STATUS_CHOICES,
-            published_choices=view.PUBLISHED_CHOICES,
-            range_days=view.RANGE_MAX_DAYS,
+            status_choices=filters.STATUS_CHOICES,
+            published_choices=filters.PUBLISHED_CHOICES,
+            range_days=filters.RANGE_MAX_DAYS,
             board_max=view.BOARD_MAX,
             back=PATH + (f"?{request.url.query}" if request.url.query else ""),
             refresh_seconds=REFRESH_SECONDS,

@@ -1,6 +1,6 @@
-"""The game editor of assignors and managers: create, edit (with ``lock_version`` and a
-conflict screen), cancel / reinstate, delete (after a confirmation), publish or unpublish
-several games at once.
+"""The game editor of assignors and managers: create and edit (with ``lock_version`` and a
+conflict screen). Cancel / reinstate, delete and publishing several games are
+:mod:`.game_actions`.
 
 Every write calls the service of the matching API endpoint with the input the API parses:
 
@@ -13,15 +13,7 @@ Every write calls the service of the matching API endpoint with the input the AP
   screen: each field someone else or the person changed, with "your value / their value /
   original value" (the originals travel in hidden ``orig_<field>`` fields), and two ways on:
   use theirs and edit again (the form reloaded) or apply mine on top (the same changes sent
-  with the current ``lock_version``);
-* ``POST /board/games/{id}/status`` → ``status`` ``X``/``C`` (cancel, with or without the
-  officials' fee) or ``A`` (reinstate) as a ``PATCH`` with the ``lock_version`` (the API
-  takes no reason);
-* ``POST /board/games/{id}/delete`` → ``service.delete_game`` (``DELETE``), after
-  ``GET /board/games/{id}/delete`` said what goes with the game;
-* ``POST /board/games/publish`` → ``game_id`` repeated (or ``game_id[]``) and ``action``
-  ``publish``/``unpublish``: one ``PATCH is_public`` per game in ONE transaction; a refusal
-  rolls them all back and says which game and why.
+  with the current ``lock_version``).
 
 Validation errors re-render the form (422) with the messages by the fields and the values
 kept; the other refusals of the services (a role that may not, a lapsed site) are shown as
@@ -33,12 +25,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from refdesk.server.api.body import decode_form, read_raw
 from refdesk.server.errors import (
     Conflict,
     DomainError,
@@ -65,13 +55,6 @@ NOT_STAFF = (
 )
 NO_SITE = "Your account is not a member of any active site yet."
 NO_GAME = "There is no such game (it may have been deleted). Go back to the board and try again."
-STALE_STATUS = (
-    "The game changed since you loaded this page (someone else saved it). Nothing was "
-    "changed: check the game below and try again."
-)
-STATUS_WORDS = {"X": "Cancelled", "C": "Cancelled (no fee)", "A": "Reinstated"}
-PUBLISH_WORDS = {"publish": ("Published", "published"), "unpublish": ("Unpublished", "unpublished")}
-MAX_BULK = 500
 
 
 def editor_href(game_id: int) -> str:
@@ -108,14 +91,14 @@ def refusal(exc: DomainError) -> str:
     return exc.message
 
 
-def _polite(page: Page, title: str = "Game editor") -> Response:
+def polite(page: Page, title: str = "Game editor") -> Response:
     """A person who is not an assignor or manager of the current site: a page saying so."""
     site = page.site
     text = NOT_STAFF.format(site=site.name) if site is not None else NO_SITE
     return page.render("game_editor_refused.html", BOARD, title=title, message=text)
 
 
-def _error_page(page: Page, status: int, message: str) -> Response:
+def error_page(page: Page, status: int, message: str) -> Response:
     title = "Not found" if status == 404 else "Request refused"
     return page.render("error.html", BOARD, status=status, title=title, message=message)
 
@@ -151,19 +134,19 @@ async def _form_page(
     )
 
 
-async def _load(page: Page, raw_id: str) -> tuple[Game, Membership] | Response:
+async def load_game(page: Page, raw_id: str) -> tuple[Game, Membership] | Response:
     """The game the path names, for a person who administers its site; else the page."""
     game_id = path_id(raw_id)
     if game_id is None:
-        return _error_page(page, 404, NO_GAME)
+        return error_page(page, 404, NO_GAME)
     try:
         game, member = await service.read_game(page.session, page.person.principal, game_id)
     except NotFound:
-        return _error_page(page, 404, NO_GAME)
+        return error_page(page, 404, NO_GAME)
     except DomainError as exc:  # 403, 402: a read, nothing to roll back
-        return _error_page(page, 403, exc.message)
+        return error_page(page, 403, exc.message)
     if not member.administers:
-        return _polite(page)
+        return polite(page)
     return game, member
 
 
@@ -176,7 +159,7 @@ async def new_game(request: Request) -> Response:
     async with open_page(request) as page:
         member = page.member
         if member is None or not page.staff:
-            return _polite(page, "New game")
+            return polite(page, "New game")
         options = await view.choices(page.session, member.site.id)
         day = _prefill_day(request.query_params.get("day")) or site_today(member.site).date()
         creator = member.user.id if member.user is not None and member.user.assignor else None
@@ -205,7 +188,7 @@ async def create(request: Request) -> Response:
         form.errors = messages(exc.errors)
         async with open_page(request) as page:
             if page.member is None:
-                return _polite(page, "New game")
+                return polite(page, "New game")
             return await _form_page(page, page.member, form, status=422)
     except DomainError as exc:
         return render.redirect(request, NEW, error=exc.message)
@@ -219,8 +202,8 @@ async def edit_game(request: Request, game_id: str) -> Response:
     """The game's form, loaded with its current values and ``lock_version``."""
     async with open_page(request) as page:
         if page.member is None or not page.staff:
-            return _polite(page)
-        found = await _load(page, game_id)
+            return polite(page)
+        found = await load_game(page, game_id)
         if isinstance(found, Response):
             return found
         game, member = found
@@ -245,7 +228,7 @@ async def save(request: Request, game_id: str) -> Response:
         async with open_page(request, write=True) as page:
             wanted = path_id(game_id)
             if wanted is None:
-                return _error_page(page, 404, NO_GAME)
+                return error_page(page, 404, NO_GAME)
             lock_raw = page.field("lock_version")
             sent.form = view.GameForm(
                 view.read_values(page.form),
@@ -276,7 +259,7 @@ async def save(request: Request, game_id: str) -> Response:
         return render.redirect(request, location, error=exc.message)
     # nothing was written (the transaction rolled back): show why, with the person's values
     async with open_page(request) as page:
-        found = await _load(page, game_id)
+        found = await load_game(page, game_id)
         if isinstance(found, Response):
             return found
         game, member = found
@@ -302,182 +285,3 @@ async def _conflict(page: Page, member: Membership, game: Game, form: view.GameF
         mine_changed=form.changed(),
         board=board_href(game.local_date),
     )
-
-
-# ---------------------------------------------------------------- cancel / reinstate
-
-
-@router.post("/board/games/{game_id}/status")
-async def set_status(request: Request, game_id: str) -> Response:
-    """``status`` ``X`` / ``C`` (cancel) or ``A`` (reinstate), with the ``lock_version``."""
-    wanted = path_id(game_id)
-    try:
-        async with open_page(request, write=True) as page:
-            if wanted is None:
-                return _error_page(page, 404, NO_GAME)
-            status = page.field("status").upper()
-            if status not in STATUS_WORDS:
-                return page.redirect(editor_href(wanted), error="Choose cancel or reinstate.")
-            inp = parse_game_write({"status": status, "lock_version": page.field("lock_version")})
-            game, member = await service.update_game(
-                page.session, page.person.principal, wanted, inp
-            )
-            values = await view.game_values(page.session, game, member.site)
-            text = view.summary(values, game, member.site)
-            return page.redirect(editor_href(game.id), notice=f"{STATUS_WORDS[status]}: {text}.")
-    except NotFound:
-        return render.redirect(request, BOARD, error=NO_GAME)
-    except Conflict:
-        return render.redirect(request, editor_href(wanted or 0), error=STALE_STATUS)
-    except DomainError as exc:
-        return render.redirect(request, editor_href(wanted or 0), error=refusal(exc))
-
-
-# ---------------------------------------------------------------- delete
-
-
-@router.get("/board/games/{game_id}/delete")
-async def confirm_delete(request: Request, game_id: str) -> Response:
-    """The confirmation step: what goes with the game, and the button."""
-    async with open_page(request) as page:
-        if page.member is None or not page.staff:
-            return _polite(page, "Delete a game")
-        found = await _load(page, game_id)
-        if isinstance(found, Response):
-            return found
-        game, member = found
-        values = await view.game_values(page.session, game, member.site)
-        return page.render(
-            "game_editor_delete.html",
-            BOARD,
-            title="Delete this game?",
-            game=game,
-            text=view.summary(values, game, member.site),
-            stake=await view.at_stake(page.session, game),
-            board=board_href(game.local_date),
-        )
-
-
-@router.post("/board/games/{game_id}/delete")
-async def delete(request: Request, game_id: str) -> Response:
-    wanted = path_id(game_id)
-    try:
-        async with open_page(request, write=True) as page:
-            if wanted is None:
-                return _error_page(page, 404, NO_GAME)
-            # loaded as the service loads it (its refusals come first, as in the API)
-            game, member = await service.load_game(page.session, page.person.principal, wanted)
-            values = await view.game_values(page.session, game, member.site)
-            text = view.summary(values, game, member.site)
-            day = game.local_date
-            await service.delete_game(page.session, page.person.principal, wanted)
-            return page.redirect(board_href(day), notice=f"Deleted: {text}.")
-    except NotFound:
-        return render.redirect(request, BOARD, error=NO_GAME)
-    except DomainError as exc:
-        location = f"/board/games/{wanted}/delete" if wanted else BOARD
-        return render.redirect(request, location, error=f"The game was not deleted: {exc.message}")
-
-
-# ---------------------------------------------------------------- publish several
-
-
-class _Refused(Exception):
-    def __init__(self, game_id: int, exc: DomainError) -> None:
-        super().__init__(exc.message)
-        self.game_id = game_id
-        self.exc = exc
-
-
-def posted_ids(raw: bytes) -> list[int] | None:
-    """Every ``game_id`` (or ``game_id[]``) of a urlencoded body, in order, without repeats;
-    None when one is not an id."""
-    found: list[int] = []
-    try:
-        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True)
-    except (UnicodeDecodeError, ValueError):
-        return None
-    for key, value in pairs:
-        if key in ("game_id", "game_id[]"):
-            game_id = path_id(value.strip())
-            if game_id is None:
-                return None
-            if game_id not in found:
-                found.append(game_id)
-    return found
-
-
-def _back(page: Page) -> str:
-    """Where the bulk form came from (``next``): a board address, else the board."""
-    value = page.field("next")
-    fits = (value == BOARD or value.startswith(BOARD + "?")) and len(value) <= 300
-    if fits and all(c.isalnum() or c in "?=&-_.%[]+/" for c in value):
-        return value
-    return BOARD
-
-
-@router.post("/board/games/publish")
-async def publish(request: Request) -> Response:
-    """Publish or unpublish the chosen games, all or none."""
-    raw = await read_raw(request, render.runtime_of(request).settings.max_body_bytes)
-    # the body is read here (to see every repeated ``game_id``) and handed to ``open_page``
-    urlencoded = request.headers.get("content-type", "").startswith(
-        "application/x-www-form-urlencoded"
-    )
-    request.state.decoded_body = decode_form(raw) if urlencoded and raw else {}
-    ids = posted_ids(raw) if urlencoded else []
-    back = BOARD
-    action = ""
-    try:
-        async with open_page(request, write=True) as page:
-            back = _back(page)
-            action = page.field("action")
-            if action not in PUBLISH_WORDS:
-                return page.redirect(back, error="Choose publish or unpublish.")
-            if ids is None:
-                return page.redirect(back, error="Nothing was changed: a game id is not valid.")
-            if not ids:
-                return page.redirect(back, error="Choose at least one game.")
-            if len(ids) > MAX_BULK:
-                return page.redirect(back, error=f"Choose at most {MAX_BULK} games at once.")
-            flag = "true" if action == "publish" else "false"
-            changed = 0
-            for game_id in ids:
-                try:
-                    before, _ = await service.load_game(
-                        page.session, page.person.principal, game_id
-                    )
-                    was = before.published
-                    inp = parse_game_write({"is_public": flag})
-                    game, _ = await service.update_game(
-                        page.session, page.person.principal, game_id, inp
-                    )
-                except DomainError as exc:
-                    raise _Refused(game_id, exc) from exc
-                changed += game.published != was
-    except _Refused as refused:  # every change rolled back
-        async with open_page(request) as page:
-            which = await _describe(page, refused.game_id)
-        return render.redirect(
-            request,
-            back,
-            error=f"Nothing was {PUBLISH_WORDS[action][1]}: {which}: {refusal(refused.exc)}",
-        )
-    except DomainError as exc:
-        return render.redirect(request, back, error=exc.message)
-    word = PUBLISH_WORDS[action][0]
-    count = len(ids)
-    games = "1 game" if count == 1 else f"{count} games"
-    already = count - changed
-    note = f" ({already} already {PUBLISH_WORDS[action][1]})" if already else ""
-    return render.redirect(request, back, notice=f"{word} {games}{note}.")
-
-
-async def _describe(page: Page, game_id: int) -> str:
-    """``game 12 (Hawks vs Falcons, Saturday …)`` when the person may see it."""
-    try:
-        game, member = await service.read_game(page.session, page.person.principal, game_id)
-    except DomainError:
-        return f"game {game_id}"
-    values = await view.game_values(page.session, game, member.site)
-    return f"game {game_id} ({view.summary(values, game, member.site)})"

@@ -39,6 +39,7 @@ from refdesk.server.errors import (
 )
 from refdesk.server.users import service as users_service
 from refdesk.server.users.schemas import parse_user_create, parse_user_update
+from refdesk.server.web import official_schedule as schedule_view
 from refdesk.server.web import officials as view
 from refdesk.server.web import render
 from refdesk.server.web.page import Page, open_page
@@ -241,7 +242,7 @@ async def official(request: Request, user_id: int) -> Response:
         if _user_id(user_id) is None:
             return _not_found(page)
         try:
-            shown = await view.schedule(
+            shown = await schedule_view.schedule(
                 page.session, page.person.principal, user_id, page.member.site.id
             )
         except (NotFound, Forbidden):
