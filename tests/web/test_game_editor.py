@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 
 from refdesk.server.runtime import Runtime
 from refdesk.server.web.page import CSRF_REFUSED
@@ -32,6 +33,14 @@ from tests.support.web_editor import (
 from tests.support.web_games import text_of
 
 ZONE = "America/New_York"
+
+
+@pytest.fixture
+async def edited(client: httpx.AsyncClient, runtime: Runtime) -> tuple[Office, int]:
+    """An assignor's office signed in on ``client``, and one game it created."""
+    office = await make_office(client, runtime)
+    await signed_in_client(client, office.login)
+    return office, await created_game(client, office)
 
 
 def day(n: int = 10) -> str:
@@ -163,11 +172,9 @@ async def test_validation_errors_come_back_by_the_fields_with_the_values_kept(
 
 
 async def test_an_edit_saves_the_changed_fields_and_the_api_shows_them(
-    client: httpx.AsyncClient, runtime: Runtime
+    client: httpx.AsyncClient, edited: tuple[Office, int]
 ) -> None:
-    office = await make_office(client, runtime)
-    await signed_in_client(client, office.login)
-    game_id = await created_game(client, office)
+    office, game_id = edited
     before = await api_game(client, office, game_id)
     page = await client.get(f"/board/games/{game_id}/edit")
     assert page.status_code == 200 and "<h1>Edit game</h1>" in page.text
@@ -191,11 +198,9 @@ async def test_an_edit_saves_the_changed_fields_and_the_api_shows_them(
 
 
 async def test_a_stale_edit_shows_the_conflict_and_writes_nothing_then_mine_on_top(
-    client: httpx.AsyncClient, runtime: Runtime
+    client: httpx.AsyncClient, edited: tuple[Office, int]
 ) -> None:
-    office = await make_office(client, runtime)
-    await signed_in_client(client, office.login)
-    game_id = await created_game(client, office)
+    office, game_id = edited
     page = await client.get(f"/board/games/{game_id}/edit")
     action, fields = editor_form(page.text)
     # someone else saves the game through the API meanwhile
@@ -230,11 +235,9 @@ async def test_a_stale_edit_shows_the_conflict_and_writes_nothing_then_mine_on_t
 
 
 async def test_use_theirs_reloads_the_game_as_it_is_now(
-    client: httpx.AsyncClient, runtime: Runtime
+    client: httpx.AsyncClient, edited: tuple[Office, int]
 ) -> None:
-    office = await make_office(client, runtime)
-    await signed_in_client(client, office.login)
-    game_id = await created_game(client, office)
+    office, game_id = edited
     action, fields = editor_form((await client.get(f"/board/games/{game_id}/edit")).text)
     await client.patch(
         f"/api/v2/games/{game_id}", json={"localized_time": "8:00 PM"}, headers=office.api.headers
@@ -254,11 +257,9 @@ async def test_use_theirs_reloads_the_game_as_it_is_now(
 
 
 async def test_cancel_and_reinstate_as_the_api_does(
-    client: httpx.AsyncClient, runtime: Runtime
+    client: httpx.AsyncClient, edited: tuple[Office, int]
 ) -> None:
-    office = await make_office(client, runtime)
-    await signed_in_client(client, office.login)
-    game_id = await created_game(client, office)
+    office, game_id = edited
     page = await client.get(f"/board/games/{game_id}/edit")
     status_form = f"/board/games/{game_id}/status"
     _, fields = editor_form(page.text, status_form)
@@ -481,11 +482,9 @@ async def test_csrf_and_bad_ids(client: httpx.AsyncClient, runtime: Runtime) -> 
 
 
 async def test_a_cancellation_meanwhile_is_listed_and_kept_by_mine_on_top(
-    client: httpx.AsyncClient, runtime: Runtime
+    client: httpx.AsyncClient, edited: tuple[Office, int]
 ) -> None:
-    office = await make_office(client, runtime)
-    await signed_in_client(client, office.login)
-    game_id = await created_game(client, office)
+    office, game_id = edited
     action, fields = editor_form((await client.get(f"/board/games/{game_id}/edit")).text)
     cancelled = await client.patch(
         f"/api/v2/games/{game_id}", json={"status": "C"}, headers=office.api.headers
