@@ -1,12 +1,8 @@
 """Tiny instances for the solver's tests: a builder of slots, officials and venues with
-sensible defaults (one local date, one-hour games, UTC), reached through the ``mk`` fixture.
-
-The API tests (``test_api_*``) end with their background solves ended, before the runtime
-goes (``_solves_end``; tests without a database are left alone)."""
+sensible defaults (one local date, one-hour games, UTC), reached through the ``mk`` fixture."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -14,7 +10,6 @@ from typing import Any
 import pytest
 
 from refdesk.server.autoassign.instance import Instance, Official, Options, Slot, Venue
-from refdesk.server.autoassign.jobs import jobs_of
 
 DAY = date(2026, 10, 10)
 
@@ -64,10 +59,3 @@ class Maker:
 @pytest.fixture
 def mk() -> Maker:
     return Maker()
-
-
-@pytest.fixture(autouse=True)
-async def _solves_end(request: pytest.FixtureRequest) -> AsyncIterator[None]:
-    yield
-    if "runtime" in request.fixturenames:
-        await jobs_of(request.getfixturevalue("runtime")).drain()

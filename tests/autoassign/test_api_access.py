@@ -11,7 +11,11 @@ from sqlalchemy import func, select
 from refdesk.server.autoassign.models import AutoAssignProposal
 from refdesk.server.runtime import Runtime
 from tests.factories import create_member
-from tests.support.autoassign import propose, small_site
+from tests.support.autoassign import (
+    propose,
+    small_site,
+    solves_end_fixture,  # noqa: F401
+)
 from tests.support.games import future_day, load_site
 
 
@@ -60,11 +64,18 @@ async def test_other_sites_are_refused_and_their_proposals_are_404(
     ).status_code == 404
 
 
+BLANK, NO_DATE = ["can't be blank"], ["is not a valid date"]
 BAD: list[tuple[dict[str, Any], dict[str, list[str]]]] = [
-    ({}, {"start_date": ["can't be blank"], "end_date": ["can't be blank"]}),
-    ({"start_date": "2026-13-01", "end_date": "x"}, {"start_date": ["is not a valid date"], "end_date": ["is not a valid date"]}),
-    ({"start_date": "2027-03-10", "end_date": "2027-03-09"}, {"end_date": ["must be on or after the start date"]}),
-    ({"start_date": "2027-01-01", "end_date": "2027-06-01"}, {"end_date": ["must be at most 92 days after the start date"]}),
+    ({}, {"start_date": BLANK, "end_date": BLANK}),
+    ({"start_date": "2026-13-01", "end_date": "x"}, {"start_date": NO_DATE, "end_date": NO_DATE}),
+    (
+        {"start_date": "2027-03-10", "end_date": "2027-03-09"},
+        {"end_date": ["must be on or after the start date"]},
+    ),
+    (
+        {"start_date": "2027-01-01", "end_date": "2027-06-01"},
+        {"end_date": ["must be at most 92 days after the start date"]},
+    ),
     ({"fairness_weight": -1}, {"fairness_weight": ["must be greater than or equal to 0"]}),
     ({"travel_weight": 1001}, {"travel_weight": ["must be less than or equal to 1000"]}),
     ({"travel_weight": "heavy"}, {"travel_weight": ["is not a number"]}),

@@ -6,7 +6,13 @@ import httpx
 
 from refdesk.server.events import topics
 from refdesk.server.runtime import Runtime
-from tests.support.autoassign import propose, slot_ids, small_site, solved
+from tests.support.autoassign import (
+    propose,
+    slot_ids,
+    small_site,
+    solved,
+    solves_end_fixture,  # noqa: F401
+)
 from tests.support.events import recorded_events
 from tests.support.games import future_day
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import pytest
 
 from refdesk.server.autoassign.jobs import jobs_of
 from refdesk.server.runtime import Runtime
@@ -94,3 +96,11 @@ async def propose(
     resp = await client.post(desk.base, json=body, headers=desk.assignor.headers)
     assert resp.status_code == 202, resp.text
     return await solved(client, runtime, resp.headers["Location"], desk.assignor.headers)
+
+
+@pytest.fixture(name="solves_end", autouse=True)
+async def solves_end_fixture(runtime: Runtime) -> AsyncIterator[None]:
+    """Autouse in the modules that import it: the test's background solves end before the
+    runtime goes."""
+    yield
+    await jobs_of(runtime).drain()
