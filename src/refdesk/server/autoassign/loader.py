@@ -15,8 +15,9 @@ abilities through ``officials.service.qualified``. What the loader decides on it
 * ``level`` of a slot: the first integer in its age group's name (``U12 Boys`` → 12), else
   the age group's ``min_official_age``, else 0; plus 1 for the pattern's first position
   (the centre: referee, plate umpire);
-* ``strength`` of an official: the leading integer of ``grade`` (``"8"``, ``"3 - regional"``),
-  else 0;
+* ``strength`` of an official: the first integer in ``grade`` (``"Grade 8"`` → 8, ``"3 -
+  regional"`` → 3), else 0 (higher is stronger: a site whose grades run the other way
+  leaves strength out of the balance by grading everyone alike);
 * ``wanted_games``: ``max_games_per_week`` × the number of weeks the range touches (a
   partial week counts as one), capped by ``max_games_per_month`` × the months it touches;
   None without a weekly limit;
@@ -49,7 +50,6 @@ from refdesk.server.sites.models import Site
 from refdesk.server.users.models import User
 from refdesk.server.venues.models import Venue as VenueRow
 
-LEADING_INT = re.compile(r"^\s*(\d{1,6})")
 ANY_INT = re.compile(r"(\d{1,6})")
 
 
@@ -75,7 +75,7 @@ class Loaded:
 
 
 def strength_of(grade: str | None) -> int:
-    match = LEADING_INT.match(grade or "")
+    match = ANY_INT.search(grade or "")
     return int(match.group(1)) if match else 0
 
 
