@@ -151,3 +151,26 @@ async def test_discard(client: httpx.AsyncClient, runtime: Runtime) -> None:
         f"/api/v2/assignments/{slot_ids(desk)[0]}", headers=desk.assignor.headers
     )
     assert slot.json()["official_id"] is None
+
+
+async def test_the_official_who_declined_a_slot_is_not_put_back_on_it(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    desk = await small_site(
+        client, runtime, officials=1, positions=("Referee",), times=("9:00 AM",)
+    )
+    (slot,) = slot_ids(desk)
+    a = desk.assignor.headers
+    me = desk.officials[0].user.id
+    await client.post(f"/api/v2/assignments/{slot}/assign", json={"user_id": me}, headers=a)
+    declined = await client.post(f"/api/v2/assignments/{slot}/decline", headers=a)
+    assert declined.status_code == 200
+    body = await propose(client, runtime, desk)
+    # The only official, and the instance cannot exclude them from this one slot: the solver
+    # proposes them again; the proposal flags it and apply leaves the slot alone.
+    (fill,) = body["fills"]
+    assert fill["official_id"] == me and fill["declined_before"] is True
+    resp = await client.post(body["_links"]["apply"]["href"], headers=a)
+    assert resp.json()["applied"]["skipped"][0]["code"] == "declined"
+    after = (await client.get(f"/api/v2/assignments/{slot}", headers=a)).json()
+    assert after["declined"] is True and after["lock_version"] == declined.json()["lock_version"]
