@@ -47,11 +47,7 @@ def _empty_table(proposal: Resource) -> Table:
     for header in ("slot", "game", "date", "position", "why"):
         table.add_column(header, overflow="fold")
     for empty in proposal.get("empty_slots") or []:
-        reasons = [
-            f"{r.get('code')} {r.get('official_name') or r.get('official_id')}: {r.get('reason')}"
-            for r in empty.get("ruled_out") or []
-        ]
-        why = "\n".join([str(empty.get("summary") or ""), *reasons])
+        why = "\n".join([str(empty.get("summary") or ""), *_by_code(empty.get("ruled_out"))])
         table.add_row(
             *(
                 Text(cell(v))
@@ -65,6 +61,17 @@ def _empty_table(proposal: Resource) -> Table:
             )
         )
     return table
+
+
+def _by_code(ruled_out: Any) -> list[str]:
+    """One line per conflict code: ``D: Alex Rivera, Sam Lee`` (the words are in --json)."""
+    names: dict[str, list[str]] = {}
+    for item in ruled_out or []:
+        name = item.get("official_name") or str(item.get("official_id"))
+        who = names.setdefault(str(item.get("code")), [])
+        if name not in who:
+            who.append(name)
+    return [f"{code}: {', '.join(who)}" for code, who in names.items()]
 
 
 def _show(proposal: Resource) -> None:
