@@ -68,6 +68,7 @@ BLANK, NO_DATE = ["can't be blank"], ["is not a valid date"]
 BAD: list[tuple[dict[str, Any], dict[str, list[str]]]] = [
     ({}, {"start_date": BLANK, "end_date": BLANK}),
     ({"start_date": "2026-13-01", "end_date": "x"}, {"start_date": NO_DATE, "end_date": NO_DATE}),
+    ({"start_date": "0001-01-01", "end_date": "9999-12-31"}, {"start_date": NO_DATE, "end_date": NO_DATE}),  # noqa: E501
     (
         {"start_date": "2027-03-10", "end_date": "2027-03-09"},
         {"end_date": ["must be on or after the start date"]},

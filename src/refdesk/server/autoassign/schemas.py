@@ -11,6 +11,7 @@ from refdesk.server.fields import INVALID, is_blank, read_bool, read_date, read_
 from refdesk.server.inputs import Body, Field, Input, problems_of
 
 MAX_WEIGHT = 1000
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 MAX_PER_DAY = 24
 MAX_PER_WEEK = 100
 
@@ -70,7 +71,12 @@ def _date(data: dict[str, Any], name: str, errors: ErrorCollector, today: date) 
         errors.add(name, "can't be blank")
         return None
     value = read_date(data[name], name, errors, today)
-    return None if value is INVALID else value
+    if value is INVALID:
+        return None
+    if not FIRST_DAY <= value <= LAST_DAY:  # the weeks and months around it must exist
+        errors.add(name, "is not a valid date")
+        return None
+    return value  # type: ignore[no-any-return]
 
 
 def parse_create(
