@@ -68,3 +68,23 @@ async def test_start_up_recovers_stuck_and_queued_proposals(
         read = await client.get(proposal["_links"]["self"]["href"], headers=desk.assignor.headers)
         assert read.json()["status"] == status, read.json()
     assert "interrupted" in read.json()["error"]
+
+
+async def test_shutdown_puts_its_solves_back_in_the_queue(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    desk = await small_site(client, runtime, times=())
+    mine = await propose(client, runtime, desk)
+    theirs = await propose(client, runtime, desk)
+    await _set(runtime, mine["id"], status="solving", claim="mine", started_at=utcnow())
+    await _set(runtime, theirs["id"], status="solving", claim="theirs", started_at=utcnow())
+    await jobs_of(runtime).release({mine["id"]: "mine", theirs["id"]: "not theirs"})
+    statuses = []
+    for proposal in (mine, theirs):
+        read = await client.get(proposal["_links"]["self"]["href"], headers=desk.assignor.headers)
+        statuses.append(read.json()["status"])
+    assert statuses == ["queued", "solving"]  # another process's solve is left alone
+    assert await recover(runtime) == 1
+    await jobs_of(runtime).drain()
+    read = await client.get(mine["_links"]["self"]["href"], headers=desk.assignor.headers)
+    assert read.json()["status"] == "done"

@@ -7,7 +7,9 @@ load the instance (on the event loop, a fixed number of queries), run CP-SAT in 
 (``asyncio.to_thread``), save ``done`` with the result or ``failed`` with the error — only
 when the claim still holds, so a discarded or re-claimed proposal is never overwritten.
 
-A proposal never stays stuck: one ``solving`` for longer than its time limit plus
+At shutdown the server cancels its solves and puts their proposals back in the queue
+(:meth:`SolveJobs.cancel`); the next start solves them. A proposal never stays stuck: one
+``solving`` for longer than its time limit plus
 :data:`GRACE_SECONDS` lost its solver (the process stopped) and one ``queued`` for longer
 than the grace was never started; both are re-queued and started when the server starts
 (``recover``) and when someone reads them (``service.read``). After
@@ -131,6 +133,8 @@ class SolveJobs:
         self.runtime = runtime
         self.tasks: set[asyncio.Task[None]] = set()
         self.progress: dict[int, tuple[str, float]] = {}
+        self.claims: dict[int, str] = {}
+        """Proposal id → claim token of the solves running in this process."""
 
     def start(self, proposal_id: int) -> None:
         task = asyncio.get_running_loop().create_task(self.run(proposal_id))
@@ -147,9 +151,31 @@ class SolveJobs:
             await asyncio.gather(*list(self.tasks), return_exceptions=True)
 
     async def cancel(self) -> None:
+        """Stop this process's solves (shutdown) and put their proposals back in the queue,
+        so the next start solves them at once (``recover``) instead of after the grace."""
+        claims = dict(self.claims)
         for task in list(self.tasks):
             task.cancel()
         await asyncio.gather(*list(self.tasks), return_exceptions=True)
+        await self.release(claims)
+
+    async def release(self, claims: dict[int, str]) -> None:
+        if not claims:
+            return
+        try:
+            async with self.runtime.db.transaction() as session:
+                for proposal_id, claim in claims.items():
+                    await session.execute(
+                        update(AutoAssignProposal)
+                        .where(
+                            AutoAssignProposal.id == proposal_id,
+                            AutoAssignProposal.claim == claim,
+                            AutoAssignProposal.status == SOLVING,
+                        )
+                        .values(status=QUEUED, claim=None, started_at=None, updated=utcnow())
+                    )
+        except Exception as exc:  # the database is gone: the grace recovers them later
+            log.warning("auto-assign proposals not re-queued: %s", type(exc).__name__)
 
     async def run(self, proposal_id: int) -> None:
         claim = uuid.uuid4().hex
@@ -171,6 +197,7 @@ class SolveJobs:
                 )
             if claimed.rowcount != 1:  # type: ignore[attr-defined]
                 return
+            self.claims[proposal_id] = claim
             values = await self._solve(proposal_id)
         except asyncio.CancelledError:
             raise
@@ -179,6 +206,7 @@ class SolveJobs:
             values = {"status": FAILED, "error": f"The solver failed ({type(exc).__name__})"}
         finally:
             self.progress.pop(proposal_id, None)
+            self.claims.pop(proposal_id, None)
         try:
             async with db.transaction() as session:
                 await session.execute(
