@@ -20,6 +20,7 @@ BODYLESS = {
     ("post", "/api/v2/current_account/applications/{application_id}/rotate_secret"),
     ("post", "/api/v2/current_account/calendar/rotate"),
     ("post", "/api/v2/game_requests/{request_id}/approve"),
+    ("post", "/api/v2/sites/{site_id}/auto_assign/{proposal_id}/apply"),
     *(
         ("post", f"/api/v2/{path}/{{subscription_id}}/{action}")
         for path in ("webhooks/subscriptions", "webhook_subscriptions")

@@ -166,6 +166,12 @@ ROWS: list[tuple[str, str, Any, str]] = [
         {"recipient_ids": ["{o}"], "subject": "{role} message", "body": "Hello"},
         "X:403 Ob:403 O:403 M:201 A:201",
     ),
+    (
+        "POST",
+        "/sites/{site}/auto_assign",
+        {"start_date": "2030-01-01", "end_date": "2030-01-07"},
+        "X:403 Ob:403 O:403 M:202 A:202",
+    ),
     ("GET", "/current_account", None, ALL_200),
     ("GET", "/current_account/sites", None, ALL_200),
     ("GET", "/current_account/users", None, ALL_200),

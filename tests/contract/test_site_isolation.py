@@ -93,6 +93,7 @@ PARAM_KINDS = {
     "submission_id": "submission",
     "subscription_id": "webhook_subscription",
     "message_id": "message",
+    "proposal_id": "proposal",
 }
 ACCOUNT_PARAMS = {"application_id"}  # account-owned: another account's record is 404 (§7.3)
 # §7.6: what keeps working for a lapsed site (other requests on its data: 402).

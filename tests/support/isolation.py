@@ -17,6 +17,7 @@ import httpx
 from sqlalchemy import Table, select, update
 
 from refdesk.server.auth.models import Application
+from refdesk.server.autoassign.jobs import jobs_of
 from refdesk.server.db.models import Base
 from refdesk.server.runtime import Runtime
 from refdesk.server.sites.models import Site
@@ -60,7 +61,7 @@ class World:
 
 async def _post(client: httpx.AsyncClient, url: str, body: Any, member: Member) -> dict[str, Any]:
     resp = await client.post("/api/v2" + url, json=body, headers=member.headers)
-    assert resp.status_code in (200, 201), (url, resp.status_code, resp.text)
+    assert resp.status_code in (200, 201, 202), (url, resp.status_code, resp.text)
     result: dict[str, Any] = resp.json()
     return result
 
@@ -118,6 +119,12 @@ async def _fill_site(
         {"recipient_ids": [official.user.id], "subject": "Welcome", "body": "Hello"},
     )
     ids["vacant_assignment"] = vacant
+    await make(
+        "proposal",
+        f"/sites/{s}/auto_assign",
+        {"start_date": "2030-01-01", "end_date": "2030-01-07"},
+    )
+    await jobs_of(runtime).drain()  # solved before any snapshot of the rows
     return SiteRecords(ids)
 
 

@@ -4,8 +4,8 @@ one module per noun, into one app.
 Server commands (``serve``, ``db``, ``maintenance``, ``demo``, ``admin``) import the server
 inside the command body, so importing this module needs only typer and rich. Settings come from
 ``REFDESK_*`` environment variables; command-line flags override them. Daily-work commands
-(login, sites, games, assignments, availability, statements, webhooks, messages, calendar)
-talk HTTP through the SDK's typed helpers and never import the server.
+(login, sites, games, assignments, auto-assign, availability, statements, webhooks, messages,
+calendar) talk HTTP through the SDK's typed helpers and never import the server.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import typer
 from refdesk.cli.commands import (
     admin,
     assignments,
+    auto_assign,
     availability,
     calendar,
     db,
@@ -47,6 +48,7 @@ app.command()(assignments.unassign)
 app.command()(assignments.candidates)
 app.command()(assignments.accept)
 app.command()(assignments.decline)
+app.command(name="auto-assign")(auto_assign.auto_assign)
 app.command()(statements.statements)
 app.command()(serve.serve)
 app.command()(worker.worker)

@@ -140,6 +140,7 @@ def _include_routers(app: FastAPI) -> None:
     from refdesk.server.api.root import router as root_router
     from refdesk.server.assignments.router import router as assignments_router
     from refdesk.server.auth.router import router as oauth_router
+    from refdesk.server.autoassign.router import router as autoassign_router
     from refdesk.server.availability.router import router as availability_router
     from refdesk.server.calendar.router import feed as calendar_feed_router
     from refdesk.server.calendar.router import router as calendar_router
@@ -185,6 +186,7 @@ def _include_routers(app: FastAPI) -> None:
         respond_router,
         webhooks_router,
         messages_router,
+        autoassign_router,
         *web_routers,  # the web app (server/web/): HTML pages under /, not in the OpenAPI
     ):
         app.include_router(router)
@@ -197,9 +199,17 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        from refdesk.server.autoassign import jobs as autoassign_jobs
+
+        try:
+            # Auto-assign proposals left queued or solving by a stopped server (jobs.py).
+            await autoassign_jobs.recover(runtime)
+        except Exception as exc:  # the database may be down at start: the API says so
+            log.warning("auto-assign recovery skipped: %s", type(exc).__name__)
         try:
             yield
         finally:
+            await autoassign_jobs.jobs_of(runtime).cancel()
             await limiter.close()
             await runtime.db.dispose()
 

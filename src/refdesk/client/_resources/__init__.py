@@ -8,6 +8,7 @@ module of the same shape, attached in ``helpers`` (the mixins the client classes
 from refdesk.client._resources.account import AsyncCurrentAccount, CurrentAccount
 from refdesk.client._resources.applications import Applications, AsyncApplications
 from refdesk.client._resources.assignments import Assignments, AsyncAssignments
+from refdesk.client._resources.auto_assign import AsyncAutoAssign, AutoAssign
 from refdesk.client._resources.availability import AsyncAvailability, Availability
 from refdesk.client._resources.calendar import AsyncCalendar, Calendar
 from refdesk.client._resources.forms import (
@@ -41,6 +42,7 @@ __all__ = [
     "AsyncAbilities",
     "AsyncApplications",
     "AsyncAssignments",
+    "AsyncAutoAssign",
     "AsyncAvailability",
     "AsyncCalendar",
     "AsyncConflicts",
@@ -57,6 +59,7 @@ __all__ = [
     "AsyncStatements",
     "AsyncUsers",
     "AsyncWebhooks",
+    "AutoAssign",
     "Availability",
     "Calendar",
     "Conflicts",

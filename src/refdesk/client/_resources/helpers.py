@@ -9,6 +9,7 @@ from refdesk.client._resources._base import AsyncRunner, SyncRunner
 from refdesk.client._resources.account import AsyncCurrentAccount, CurrentAccount
 from refdesk.client._resources.applications import Applications, AsyncApplications
 from refdesk.client._resources.assignments import Assignments, AsyncAssignments
+from refdesk.client._resources.auto_assign import AsyncAutoAssign, AutoAssign
 from refdesk.client._resources.availability import AsyncAvailability, Availability
 from refdesk.client._resources.calendar import AsyncCalendar, Calendar
 from refdesk.client._resources.forms import (
@@ -70,9 +71,11 @@ class SyncHelpers:
     form_submissions: FormSubmissions
     webhooks: Webhooks
     messages: Messages
+    auto_assign: AutoAssign
 
     def _attach_helpers(self) -> None:
         client = cast(SyncRunner, self)
+        self.auto_assign = AutoAssign(client)
         self.current_account = CurrentAccount(client)
         self.applications = Applications(client)
         self.calendar = Calendar(client)
@@ -139,9 +142,11 @@ class AsyncHelpers:
     form_submissions: AsyncFormSubmissions
     webhooks: AsyncWebhooks
     messages: AsyncMessages
+    auto_assign: AsyncAutoAssign
 
     def _attach_helpers(self) -> None:
         client = cast(AsyncRunner, self)
+        self.auto_assign = AsyncAutoAssign(client)
         self.current_account = AsyncCurrentAccount(client)
         self.applications = AsyncApplications(client)
         self.calendar = AsyncCalendar(client)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from refdesk.server.accounts.models import Account, Invitation
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.models import AccessToken, Application, AuthorizationCode, RefreshToken
+from refdesk.server.autoassign.models import AutoAssignProposal
 from refdesk.server.availability.models import Availability
 from refdesk.server.calendar.models import CalendarFeed
 from refdesk.server.db.base import Base, Id, IdMixin, UTCDateTime, utcnow
@@ -89,6 +90,7 @@ __all__ = [
     "Application",
     "Assignment",
     "AuthorizationCode",
+    "AutoAssignProposal",
     "Availability",
     "Base",
     "CalendarFeed",
