@@ -1,6 +1,7 @@
 """``solve``: fill a date range's vacant slots with OR-Tools CP-SAT, lexicographically.
 
-1. *Fill* (about 40% of ``Options.time_limit_seconds``): maximise the number of filled
+1. *Fill* (about 40% of ``Options.time_limit_seconds``; skipped when the greedy baseline
+   already reaches the max-flow bound of :mod:`.bound`): maximise the number of filled
    slots under every hard constraint (:mod:`.model`), hinted with the greedy baseline. The
    solver's proved upper bound is ``Proposal.bound_filled`` (equal to the fill when the
    phase is optimal).
@@ -12,68 +13,34 @@ stopped either, ``infeasible`` when the hard constraints admit no assignment at 
 ``visit_every_venue`` can cause it), ``unsolved`` when no assignment meeting
 ``visit_every_venue`` was found in time (no fills). Every vacant slot left empty is explained
 (:mod:`.explain`).
+
+Above ``BLOCK_SLOTS`` vacant slots both phases run one local date at a time
+(:mod:`.blocks`); above ``MAX_PAIRS`` eligible pairs each slot keeps a pruned list of
+candidates. Neither is then claimed optimal (``bound_filled`` is the max-flow bound).
 """
 
 from __future__ import annotations
 
-import math
 import time
 
-from ortools.sat.python import cp_model
-
 from refdesk.server.autoassign.binding import Holdings
+from refdesk.server.autoassign.blocks import MIN_CANDIDATES, by_days
 from refdesk.server.autoassign.bound import flow_bound
-from refdesk.server.autoassign.costs import add_costs
 from refdesk.server.autoassign.eligible import eligibility, prune
 from refdesk.server.autoassign.explain import empty_slots
 from refdesk.server.autoassign.greedy import fills_of, greedy_pairs
 from refdesk.server.autoassign.instance import Instance, Options, Progress, Proposal
 from refdesk.server.autoassign.model import Built, build_model
 from refdesk.server.autoassign.objective import objective
+from refdesk.server.autoassign.phases import FILL_SHARE, balance, fill
 from refdesk.server.autoassign.rules import Context, build
 from refdesk.server.autoassign.travel import Distances
 
-FILL_SHARE = 0.4
 MAX_PAIRS = 120_000
 """Above this many eligible (slot, official) pairs, each slot keeps at most
 ``MAX_PAIRS / slots`` candidates (:func:`eligible.prune`) so the model stays solvable."""
-MIN_CANDIDATES = 8
-THROTTLE_SECONDS = 0.5
-
-
-class _Reporter(cp_model.CpSolverSolutionCallback):
-    """Calls ``progress`` on improving solutions, at most every half second."""
-
-    def __init__(
-        self, progress: Progress | None, phase: str, low: float, high: float, limit: float
-    ):
-        super().__init__()
-        self.progress, self.phase = progress, phase
-        self.low, self.high, self.limit = low, high, max(limit, 1e-3)
-        self.began = time.perf_counter()
-        self.last = 0.0
-
-    def on_solution_callback(self) -> None:
-        if self.progress is None:
-            return
-        now = time.perf_counter()
-        if now - self.last < THROTTLE_SECONDS:
-            return
-        self.last = now
-        done = min(1.0, (now - self.began) / self.limit)
-        self.progress(self.phase, self.low + (self.high - self.low) * done)
-
-
-def _solver(options: Options, seconds: float) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(seconds, 0.05)
-    solver.parameters.num_workers = max(1, options.workers)
-    solver.parameters.random_seed = options.seed
-    return solver
-
-
-def _chosen(solver: cp_model.CpSolver, built: Built) -> dict[int, int]:
-    return {slot: official for (slot, official), var in built.x.items() if solver.value(var)}
+BLOCK_SLOTS = 1200
+"""Above this many vacant slots, phase 2 runs one local date at a time."""
 
 
 def solve(
@@ -103,13 +70,19 @@ def solve(
         most = max(MIN_CANDIDATES, MAX_PAIRS // len(ctx.open_slots))
         eligible = prune(ctx, eligible, hint, most)
     report("preparing", 0.05)
-    built = build_model(ctx, distances, holdings, eligible)
+    built: Built | None = None
     bound_filled: int | None
+    large = not ctx.rounds and len(ctx.open_slots) > BLOCK_SLOTS
     if len(hint) == ceiling and not options.visit_every_venue:
         # The baseline already fills the proved maximum.
         chosen, bound_filled, optimal = hint, ceiling, True
+    elif large:
+        until = time.perf_counter() + (deadline - time.perf_counter()) * FILL_SHARE
+        chosen = by_days(ctx, hint, until, progress, True, 0.05, 0.5)
+        bound_filled, optimal = ceiling, len(chosen) >= ceiling
     else:
-        chosen, bound_filled, optimal = _fill(ctx, built, hint, ceiling, pruned, deadline, progress)
+        built = build_model(ctx, distances, holdings, eligible)
+        chosen, bound_filled, optimal = fill(ctx, built, hint, ceiling, pruned, deadline, progress)
         if bound_filled is None:
             report("done", 1.0)
             return _proposal(ctx, {}, "infeasible", 0, began)
@@ -118,10 +91,13 @@ def solve(
             return _proposal(ctx, {}, "unsolved", ceiling, began)
     report("filling", 0.5)
     rest = deadline - time.perf_counter()
-    if rest > 0.05:
-        balanced, proved = _balance(
-            ctx, built, chosen, distances, holdings, options, rest, progress
-        )
+    if rest > 0.05 and large:
+        chosen = by_days(ctx, chosen, deadline, progress, False, 0.5, 1.0)
+        optimal = False
+    elif rest > 0.05:
+        if built is None:
+            built = build_model(ctx, distances, holdings, eligible)
+        balanced, proved = balance(ctx, built, chosen, distances, holdings, options, rest, progress)
         if balanced is not None:
             chosen = balanced
         optimal = optimal and proved and not pruned
@@ -129,65 +105,6 @@ def solve(
         optimal = False
     report("done", 1.0)
     return _proposal(ctx, chosen, "optimal" if optimal else "feasible", bound_filled, began)
-
-
-def _fill(
-    ctx: Context,
-    built: Built,
-    hint: dict[int, int],
-    ceiling: int,
-    pruned: bool,
-    deadline: float,
-    progress: Progress | None,
-) -> tuple[dict[int, int], int | None, bool]:
-    """Phase 1: the most filled slots. Returns the choice, the proved bound (None: the hard
-    constraints admit nothing) and whether the fill is proved maximal."""
-    filled = cp_model.LinearExpr.sum(list(built.x.values()))
-    built.model.add(filled <= ceiling)  # proved by the max flow: lets CP-SAT stop there
-    built.model.maximize(filled)
-    for pair, var in built.x.items():
-        built.model.add_hint(var, hint.get(pair[0]) == pair[1])
-    seconds = max(0.05, (deadline - time.perf_counter()) * FILL_SHARE)
-    solver = _solver(ctx.options, seconds)
-    status = solver.solve(built.model, _Reporter(progress, "filling", 0.0, 0.5, seconds))
-    if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
-        return {}, None, False
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        # No solution in time: the baseline is one, but for visit_every_venue (-1: unsolved).
-        return hint, -1 if ctx.options.visit_every_venue else ceiling, False
-    chosen = _chosen(solver, built)
-    bound = ceiling
-    if not pruned and math.isfinite(solver.best_objective_bound):
-        bound = min(ceiling, math.floor(solver.best_objective_bound + 1e-6))
-    # Pruned candidate lists: the fill is proved only when it reaches the max-flow bound.
-    optimal = len(chosen) >= ceiling or (status == cp_model.OPTIMAL and not pruned)
-    return chosen, bound, optimal
-
-
-def _balance(
-    ctx: Context,
-    built: Built,
-    chosen: dict[int, int],
-    distances: Distances,
-    holdings: Holdings,
-    options: Options,
-    seconds: float,
-    progress: Progress | None,
-) -> tuple[dict[int, int] | None, bool]:
-    """Phase 2: the soft objective with at least ``len(chosen)`` slots filled."""
-    model = built.model
-    model.clear_objective()  # type: ignore[no-untyped-call]
-    model.clear_hints()  # type: ignore[no-untyped-call]
-    model.add(cp_model.LinearExpr.sum(list(built.x.values())) >= len(chosen))
-    for pair, var in built.x.items():
-        model.add_hint(var, chosen.get(pair[0]) == pair[1])
-    cost = add_costs(built, ctx, distances, holdings, len(chosen) + len(ctx.fixed))
-    model.minimize(cost)
-    solver = _solver(options, seconds)
-    status = solver.solve(model, _Reporter(progress, "balancing", 0.5, 1.0, seconds))
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _chosen(solver, built), status == cp_model.OPTIMAL
-    return None, False
 
 
 def _proposal(
