@@ -197,9 +197,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        runtime.tokens.start()  # the principal cache's invalidations from other processes
         try:
             yield
         finally:
+            await runtime.tokens.stop()
             await limiter.close()
             await runtime.db.dispose()
 
