@@ -143,9 +143,7 @@ async def test_deleting_the_application(client: httpx.AsyncClient, runtime: Runt
     assert await status(client, manage) == 200
 
 
-async def test_rotating_the_application_secret(
-    client: httpx.AsyncClient, runtime: Runtime
-) -> None:
+async def test_rotating_the_application_secret(client: httpx.AsyncClient, runtime: Runtime) -> None:
     owner = await create_account(runtime)
     manage = await create_token(runtime, owner)
     app = await make_app(runtime, owner)
