@@ -162,6 +162,8 @@ def run_scale(
     }
     if db == "postgresql":
         env["REFDESK_REDIS_URL"] = args.redis_url
+    if args.no_token_cache:
+        env["REFDESK_TOKEN_CACHE_SIZE"] = "0"
     ours_args = [
         sys.executable, "-m", "refdesk.cli", "serve", "--insecure-http",
         "--host", "127.0.0.1", "--http-port", str(ours_port), "--workers", str(workers),
@@ -391,11 +393,18 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
     p.add_argument("--data-dir", type=Path, default=ROOT / "bench" / ".data")
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    p.add_argument(
+        "--no-token-cache",
+        action="store_true",
+        help="turn the principal cache off (REFDESK_TOKEN_CACHE_SIZE=0): the 'before' figures",
+    )
     return p.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
+    if args.no_token_cache:  # the in-process capture reads it from the environment
+        os.environ["REFDESK_TOKEN_CACHE_SIZE"] = "0"
     if not have_wrk():
         raise SystemExit("wrk is required (Debian/Ubuntu: apt-get install wrk)")
     args.data_dir = args.data_dir.resolve()

@@ -86,9 +86,7 @@ async def test_missing_and_invalid_tokens(client: httpx.AsyncClient, runtime: Ru
 async def test_deactivating_the_application_owner_ends_its_tokens(
     client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
-    from sqlalchemy import update
-
-    from refdesk.server.accounts.models import Account
+    from refdesk.server.accounts.service import set_account_flags
     from refdesk.server.auth.service import create_application, issue_tokens
 
     owner = await create_account(runtime)
@@ -101,5 +99,5 @@ async def test_deactivating_the_application_owner_ends_its_tokens(
         person.id
     )
     async with runtime.db.transaction() as session:
-        await session.execute(update(Account).where(Account.id == owner.id).values(active=False))
+        await set_account_flags(session, owner.id, active=False)
     assert (await client.get("/api/v2/current_account", headers=headers)).status_code == 401

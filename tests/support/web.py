@@ -11,9 +11,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-from sqlalchemy import update
 
 from refdesk.server.accounts.models import Account
+from refdesk.server.accounts.service import set_account_flags
 from refdesk.server.auth import browser_session
 from refdesk.server.runtime import Runtime
 from tests.factories import Member, create_account, create_user
@@ -74,9 +74,9 @@ def text_of(html: str) -> str:
 
 
 async def set_active(runtime: Runtime, account: Account, active: bool) -> None:
-    """What an operator's deactivation does to the row (no API for it yet)."""
+    """An operator's deactivation (no API for it yet: the service function)."""
     async with runtime.db.transaction() as session:
-        await session.execute(update(Account).where(Account.id == account.id).values(active=active))
+        await set_account_flags(session, account.id, active=active)
 
 
 @dataclass

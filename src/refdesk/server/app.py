@@ -201,6 +201,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         from refdesk.server.autoassign import jobs as autoassign_jobs
 
+        runtime.tokens.start()  # the principal cache's invalidations from other processes
         try:
             # Auto-assign proposals left queued or solving by a stopped server (jobs.py).
             await autoassign_jobs.recover(runtime)
@@ -210,6 +211,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             yield
         finally:
             await autoassign_jobs.jobs_of(runtime).cancel()
+            await runtime.tokens.stop()
             await limiter.close()
             await runtime.db.dispose()
 

@@ -108,6 +108,12 @@ class Settings(BaseSettings):
     # How often (seconds) a process re-reads the maintenance flag from the database.
     flag_refresh_seconds: float = 1.0
     workers: int = 1
+    # The in-process cache of resolved bearer tokens (auth/token_cache.py): how many, and for
+    # how long at most (invalidation ends an entry at once; this is the backstop). 0: off.
+    # With more than one worker and no shared store (Redis) the cache is off: a revocation
+    # could not reach the other workers.
+    token_cache_size: int = Field(default=10_000, ge=0)
+    token_cache_seconds: float = Field(default=30.0, ge=0, le=60)
 
     # Webhooks (§18.7, §19.2).
     webhook_timeout: float = Field(default=10.0, gt=0)

@@ -18,6 +18,8 @@ class StoreUnavailable(Exception):
 class Admission:
     admitted: bool
     counts: tuple[int, ...]  # per rule, after this request (unchanged when rejected)
+    # The shared store's count of token invalidations, when asked for (auth/token_bus.py).
+    epoch: int | None = None
 
 
 class CounterStore(Protocol):

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.accounts.schemas import DEFAULT_SCOPES, ApplicationInput, mentions_bank
+from refdesk.server.auth import token_changes
 from refdesk.server.auth.errors import InsufficientScope
 from refdesk.server.auth.models import AccessToken, Application, AuthorizationCode, RefreshToken
 from refdesk.server.auth.principal import Principal
@@ -91,6 +92,9 @@ async def update_application(
     if not isinstance(values.redirect_uris, Unset):
         application.redirect_uris = values.redirect_uris
     if not isinstance(values.scopes, Unset):
+        if set(values.scopes.split()) != set(application.scopes.split()):
+            # Its tokens hold the intersection with these (auth/principal.py).
+            token_changes.application(session, application.id)
         application.scopes = values.scopes
     application.updated = utcnow()
     await session.flush()
@@ -101,6 +105,7 @@ async def update_application(
 async def revoke_all_tokens(session: AsyncSession, application_id: int) -> None:
     """Every access and refresh token of the application stops working; pending codes go."""
     now = utcnow()
+    token_changes.application(session, application_id)
     for model in (AccessToken, RefreshToken):
         await session.execute(
             update(model)

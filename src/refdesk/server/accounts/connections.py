@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from refdesk.server.auth import token_changes
 from refdesk.server.auth.models import AccessToken, Application, AuthorizationCode, RefreshToken
 from refdesk.server.auth.principal import Principal, scope_string
 from refdesk.server.db.base import utcnow
@@ -117,6 +118,7 @@ async def revoke_access(session: AsyncSession, principal: Principal, inp: Revoke
     if connection is None:
         raise NotFound(NOT_CONNECTED)
     now = utcnow()
+    token_changes.grant(session, principal.account_id, inp.application_id)
     for model in (AccessToken, RefreshToken):
         await session.execute(
             update(model)

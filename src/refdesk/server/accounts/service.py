@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from anyio import to_thread
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.accounts.models import Account
 from refdesk.server.accounts.schemas import AccountUpdate, ProfilesQuery
+from refdesk.server.auth import token_changes
 from refdesk.server.auth.principal import Principal
 from refdesk.server.auth.throttle import login_throttle
 from refdesk.server.db.unique import unique_rule
@@ -80,6 +81,27 @@ async def update_account(
             setattr(account, key, value)
         await session.flush()
     return account
+
+
+async def set_account_flags(
+    session: AsyncSession,
+    account_id: int,
+    *,
+    active: bool | None = None,
+    operator: bool | None = None,
+) -> bool:
+    """An operator's change of an account's ``active`` or ``operator`` flag (no API or command
+    offers it yet; this is the one way to write it). Every token acting as the account or
+    issued by its applications changes with it: the principal cache is told (after commit).
+    False: no such account."""
+    values: dict[str, Any] = {}
+    if active is not None:
+        values["active"] = active
+    if operator is not None:
+        values["operator"] = operator
+    result = await session.execute(update(Account).where(Account.id == account_id).values(values))
+    token_changes.account(session, account_id)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def my_users(principal: Principal, status: str) -> Select[User, Site]:

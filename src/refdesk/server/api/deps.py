@@ -51,7 +51,7 @@ async def require_acceptable(request: Request) -> None:
 
 
 async def authenticate(request: Request, runtime: RuntimeDep) -> Principal:
-    result = await resolve(request.scope, runtime.db, runtime.hasher)
+    result = await resolve(request.scope, runtime.db, runtime.hasher, runtime.tokens.cache)
     if result.principal is not None:
         return result.principal
     if not result.presented:
@@ -126,7 +126,7 @@ async def db_session(request: Request, runtime: RuntimeDep) -> AsyncIterator[Asy
     try:
         yield session
         if write:
-            await session.commit()
+            await runtime.db.commit(session)
     finally:
         try:
             await session.close()

@@ -176,7 +176,9 @@ class Idempotency:
         if not negotiation_of(scope).acceptable:
             return None
         try:
-            result = await resolve(scope, self.runtime.db, self.runtime.hasher)
+            result = await resolve(
+                scope, self.runtime.db, self.runtime.hasher, self.runtime.tokens.cache
+            )
         except Exception:
             scope.setdefault("state", {}).pop("bearer", None)
             return None

@@ -11,11 +11,12 @@ from http.cookies import CookieError, SimpleCookie
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from refdesk.server.api.bearer import resolve
+from refdesk.server.api.bearer import recheck, resolve
 from refdesk.server.api.common import is_api_path
 from refdesk.server.api.errors import internal_error_response, send_error
 from refdesk.server.api.origin import client_ip
 from refdesk.server.auth import browser_session
+from refdesk.server.auth.token_bus import EPOCH_KEY
 from refdesk.server.config import RateLimitRule
 from refdesk.server.counters import Admission, CounterStore, MemoryStore, StoreUnavailable
 from refdesk.server.db.shared_session import release_read_session
@@ -38,12 +39,12 @@ __all__ = [
 ]
 
 
-def make_store(url: str | None) -> CounterStore:
+def make_store(url: str | None, epoch_key: str | None = None) -> CounterStore:
     if not url:
         return MemoryStore()
     from refdesk.server.api.ratelimit_redis import RedisStore
 
-    return RedisStore(url)
+    return RedisStore(url, epoch_key=epoch_key)
 
 
 def header_values(
@@ -103,7 +104,11 @@ class RateLimiter:
         self.runtime = runtime
         self.settings = runtime.settings
         self.rules = runtime.settings.rules
-        self.store: CounterStore = make_store(runtime.settings.effective_rate_limit_store_url)
+        # With a shared store each admission also reads how many token invalidations the
+        # store has counted, to check a cached principal against (api/bearer.py).
+        self.store: CounterStore = make_store(
+            runtime.settings.effective_rate_limit_store_url, EPOCH_KEY
+        )
         runtime.extras["rate_limiter"] = self
         if runtime.settings.effective_rate_limit_store_url:
             runtime.extras["rate_limit_store_check"] = self.store.ping
@@ -132,7 +137,9 @@ class RateLimiter:
                 return f"account:{account_id}"
             return f"ip:{client_ip(scope, self.settings)}"
         try:
-            result = await resolve(scope, self.runtime.db, self.runtime.hasher)
+            result = await resolve(
+                scope, self.runtime.db, self.runtime.hasher, self.runtime.tokens.cache
+            )
         except Exception:
             # Database unreachable: fall back to the client IP (§8.3); auth re-tries later,
             # on a fresh session.
@@ -183,6 +190,7 @@ class RateLimiter:
             log.error("rate-limit store unreachable: %s", exc)
             await self._unavailable(scope, receive, send, now)
             return
+        recheck(scope, self.runtime.tokens.cache, admission.epoch)
         values = header_values(self.rules, admission.counts, now, not admission.admitted)
         if not admission.admitted:
             headers = dict(values)

@@ -26,9 +26,17 @@ from refdesk.server.counters import Admission, StoreUnavailable
 # KEYS[i]: the counter of rule i in its current window. ARGV[i]: rule i's limit;
 # ARGV[n + i]: rule i's counter lifetime in seconds (set when the counter is created).
 # Returns {admitted (0/1), count_1, ..., count_n} — counts after this request when admitted,
-# unchanged when rejected.
+# unchanged when rejected. With ARGV[2n + 1] = 1, KEYS[n + 1] is the count of token
+# invalidations (auth/token_bus.py), returned last (read in the same round trip).
 _HIT = """
-local n = #KEYS
+local n = #ARGV
+local epoch = nil
+if n % 2 == 1 then
+  n = (n - 1) / 2
+  epoch = tonumber(redis.call('GET', KEYS[n + 1]) or '0')
+else
+  n = n / 2
+end
 local counts = {}
 local admitted = 1
 for i = 1, n do
@@ -45,6 +53,7 @@ if admitted == 1 then
 end
 local result = {admitted}
 for i = 1, n do result[i + 1] = counts[i] end
+if epoch then result[n + 2] = epoch end
 return result
 """
 
@@ -64,8 +73,9 @@ class RedisStore:
     """Counters shared by every process through Redis; keys ``{prefix}{<key>}:{period}:{window}``
     (the hash tag keeps one key's counters in one cluster slot)."""
 
-    def __init__(self, url: str, prefix: str = "refdesk:rl:") -> None:
+    def __init__(self, url: str, prefix: str = "refdesk:rl:", epoch_key: str | None = None) -> None:
         self.prefix = prefix
+        self.epoch_key = epoch_key
         # Retry once on a dropped connection (e.g. a stale pooled socket after a Redis restart);
         # never on a timeout, when the script may already have run.
         self._redis: Redis = Redis.from_url(
@@ -83,12 +93,17 @@ class RedisStore:
     async def hit(self, key: str, rules: tuple[RateLimitRule, ...], now: float) -> Admission:
         keys = self._keys(key, rules, now)
         args = [r.limit for r in rules] + [r.period + EXPIRY_SLACK for r in rules]
+        if self.epoch_key is not None:
+            keys.append(self.epoch_key)
+            args.append(1)
         try:
             async with asyncio.timeout(CALL_TIMEOUT):
                 result: Any = await self._hit(keys=keys, args=args)
         except _FAILURES as exc:
             raise StoreUnavailable(f"rate-limit store: {type(exc).__name__}") from exc
         values = [int(v) for v in result]
+        if self.epoch_key is not None:
+            return Admission(values[0] == 1, tuple(values[1:-1]), values[-1])
         return Admission(values[0] == 1, tuple(values[1:]))
 
     async def ping(self) -> bool:

@@ -26,6 +26,7 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.accounts.models import Account
+from refdesk.server.auth import token_changes
 from refdesk.server.auth.clients import authenticate_client, client_credentials_of
 from refdesk.server.auth.errors import (
     OAuthError,
@@ -84,8 +85,12 @@ async def _account_active(session: AsyncSession, account_id: int) -> bool:
     return bool(active)
 
 
-async def revoke_code_family(session: AsyncSession, code_id: int, now: datetime) -> None:
+async def revoke_code_family(
+    session: AsyncSession, grant: AuthorizationCode, now: datetime
+) -> None:
     """Revoke every access and refresh token descended from an authorization code."""
+    code_id = grant.id
+    token_changes.grant(session, grant.account_id, grant.application_id)
     for model in (AccessToken, RefreshToken):
         await session.execute(
             update(model)
@@ -194,7 +199,7 @@ async def _authorization_code(
     if grant is None or grant.application_id != application.id:
         raise invalid_grant("The authorization code is invalid")
     if grant.used_at is not None:
-        await revoke_code_family(session, grant.id, now)
+        await revoke_code_family(session, grant, now)
         raise _KeptFailure(invalid_grant("The authorization code has already been used"))
     if grant.expires_at <= now:
         raise invalid_grant("The authorization code has expired")
@@ -226,7 +231,7 @@ async def _authorization_code(
         .values(used_at=now),
     )
     if used != 1:  # a concurrent request redeemed it first
-        await revoke_code_family(session, grant.id, now)
+        await revoke_code_family(session, grant, now)
         raise _KeptFailure(invalid_grant("The authorization code has already been used"))
     return await issue_tokens(
         session,
@@ -258,7 +263,7 @@ async def _refresh_token(
     if refresh.revoked_at is not None:
         # Presented again after rotation (or revocation): it may be in two hands, and the
         # server cannot tell whose; end the whole grant (RFC 9700 §4.14.2).
-        await _revoke_reused(session, refresh.family, now)
+        await _revoke_reused(session, refresh, now)
     if refresh.expires_at <= now:
         raise invalid_grant("The refresh token is invalid, expired or revoked")
     original = frozenset(refresh.scopes.split())
@@ -275,7 +280,7 @@ async def _refresh_token(
         .values(revoked_at=now),
     )
     if rotated != 1:  # a concurrent request rotated it first: a reuse too
-        await _revoke_reused(session, refresh.family, now)
+        await _revoke_reused(session, refresh, now)
     return await issue_tokens(
         session,
         runtime,
@@ -289,8 +294,9 @@ async def _refresh_token(
     )
 
 
-async def _revoke_reused(session: AsyncSession, family: str, now: datetime) -> NoReturn:
-    await revoke_family(session, family, now)
+async def _revoke_reused(session: AsyncSession, refresh: RefreshToken, now: datetime) -> NoReturn:
+    token_changes.grant(session, refresh.account_id, refresh.application_id)
+    await revoke_family(session, refresh.family, now)
     raise _KeptFailure(invalid_grant("The refresh token is invalid, expired or revoked"))
 
 
@@ -324,6 +330,10 @@ async def revoke_request(session: AsyncSession, runtime: Runtime, data: RevokeIn
             "unauthorized_client", "The token was issued to another application", status=403
         )
     record.revoked_at = now
+    if isinstance(record, AccessToken):
+        token_changes.token(session, record.id)
+    else:
+        token_changes.grant(session, record.account_id, record.application_id)
     if isinstance(record, RefreshToken):
         # Every access token of the same grant goes too, including those issued before the
         # token's last rotation (RFC 7009 §2.1).

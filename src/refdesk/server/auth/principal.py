@@ -58,6 +58,7 @@ TOKEN_LOOKUP = (
         Account.active,
         _owner.active,
         Application.scopes,
+        Application.account_id,
     )
     .join(Account, Account.id == AccessToken.account_id)
     .join(Application, Application.id == AccessToken.application_id)
@@ -73,7 +74,16 @@ async def lookup(
     shared session), else on a connection of its own."""
     if not TOKEN_RE.match(token):
         return None
-    params = {"token_hash": hasher.hash(token)}
+    found = await lookup_hash(db, hasher.hash(token), session)
+    return found[0] if found is not None else None
+
+
+async def lookup_hash(
+    db: Database, token_hash: str, session: AsyncSession | None = None
+) -> tuple[Principal, int] | None:
+    """The principal for a token's hash and the account that owns its application (what the
+    principal cache needs to find the entries an account's deactivation ends)."""
+    params = {"token_hash": token_hash}
     if session is not None:
         row = (await session.execute(TOKEN_LOOKUP, params)).first()
     else:
@@ -82,12 +92,12 @@ async def lookup(
     if row is None:
         return None
     account_id, application_id, token_id, scopes, expires_at, revoked_at = row[:6]
-    operator, active, owner_active, application_scopes = row[6:]
+    operator, active, owner_active, application_scopes, owner_id = row[6:]
     # Deactivating the account that acts, or the account that owns the application, ends
     # every token (contract §6.2).
     if revoked_at is not None or expires_at <= utcnow() or not active or not owner_active:
         return None
-    return Principal(
+    principal = Principal(
         account_id=account_id,
         operator=bool(operator),
         # A later cut of the application's scopes binds the tokens it already holds.
@@ -96,6 +106,7 @@ async def lookup(
         application_id=application_id,
         expires_at=expires_at,
     )
+    return principal, owner_id
 
 
 def scope_string(scopes: set[str] | frozenset[str]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -88,6 +88,9 @@ class Database:
         self._write = async_sessionmaker(
             self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
+        # Called with each session after it committed, before the caller goes on (the
+        # principal cache's invalidation: ``auth/token_bus.py``). They must not raise.
+        self.after_commit: list[Callable[[AsyncSession], Awaitable[None]]] = []
 
     @property
     def dialect(self) -> str:
@@ -96,13 +99,19 @@ class Database:
     def session(self, write: bool = False) -> AsyncSession:
         return (self._write if write else self._read)()
 
+    async def commit(self, session: AsyncSession) -> None:
+        """Commit, then tell the ``after_commit`` listeners (the one way sessions commit)."""
+        await session.commit()
+        for listener in self.after_commit:
+            await listener(session)
+
     @asynccontextmanager
     async def transaction(self, write: bool = True) -> AsyncIterator[AsyncSession]:
         """A session that commits when the block ends normally, else rolls back."""
         async with self.session(write) as session:
             try:
                 yield session
-                await session.commit()
+                await self.commit(session)
             except BaseException:
                 await session.rollback()
                 raise
