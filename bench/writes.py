@@ -32,7 +32,7 @@ from bench.load import Figures, percentile, run_wrk
 from bench.run import BIG_RATE_LIMIT, ROOT, db_url, free_port
 from bench.scenarios import Request, read_requests
 from refdesk.server.app import create_app
-from refdesk.server.db.engine import Database
+from refdesk.server.db.engine import Database, write_gate
 from refdesk.server.runtime import Runtime
 
 UPDATE_LUA = r"""
@@ -107,7 +107,11 @@ def ms(values: list[float], q: float) -> str:
 async def serve_and_load(
     url: str, data_dir: Path, gate: bool, requests: list[tuple[str, Request, str]], args: Any
 ) -> list[tuple[str, Figures, Timers]]:
-    db = Database(url, gate=gate)
+    pool = {"pool_size": args.pool, "max_overflow": 0} if args.pool else {}
+    db = Database(url, gate=gate, **pool)
+    made = write_gate(db.engine)
+    if made is not None:
+        made.permits = args.permits
     settings = bench_settings(url, data_dir).model_copy(update={"rate_limit_rules": BIG_RATE_LIMIT})
     runtime = Runtime.build(settings, db=db)
     timers = Timers()
@@ -146,6 +150,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--seconds", type=int, default=4)
     p.add_argument("--connections", type=int, default=16)
     p.add_argument("--modes", default="off,on", help="gate off/on, in this order (off,on,off,on)")
+    p.add_argument("--permits", type=int, default=1, help="writers the gate lets through at once")
+    p.add_argument("--pool", type=int, default=0, help="connection pool size (default: 5 + 10)")
     p.add_argument("--only", default="token,update_game", help="which writes")
     p.add_argument("--data-dir", type=Path, default=ROOT / "bench" / ".data")
     args = p.parse_args(argv)
