@@ -1,6 +1,6 @@
 """``python -m bench``: see bench/run.py and the README's Benchmarks section;
 ``python -m bench events``: bench/events.py; ``python -m bench board``: bench/board.py;
-``python -m bench tokens``: bench/tokens.py."""
+``python -m bench tokens``: bench/tokens.py; ``python -m bench writes``: bench/writes.py."""
 
 import sys
 
@@ -12,6 +12,10 @@ elif sys.argv[1:2] == ["tokens"]:
     from bench.tokens import main as tokens
 
     tokens(sys.argv[2:])
+elif sys.argv[1:2] == ["writes"]:
+    from bench.writes import main as writes
+
+    writes(sys.argv[2:])
 elif sys.argv[1:2] == ["board"]:
     from bench.board import main as board
 

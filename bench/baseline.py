@@ -6,6 +6,9 @@ database with the raw driver (asyncpg / aiosqlite), and returns the same JSON do
 serialised with orjson. It does no authentication and no mapping beyond that, so it is the
 practical floor for "run this SQL and send this JSON" on this machine and database.
 
+``/plain/{name}`` is the second, plain-Python baseline (bench/plain.py): the same SQL, and the
+document built from the rows instead of sent precomputed.
+
 Run by uvicorn: ``BENCH_CAPTURE=... BENCH_DATABASE_URL=... uvicorn bench.baseline:app``.
 """
 
@@ -17,6 +20,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import orjson
 from sqlalchemy.engine import make_url
@@ -25,7 +29,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bench.plain import Rows
+from bench.plain import build as plain_document
 from bench.scenarios import READS, Captured, load
+
+BENCH_ZONE = "America/New_York"  # the generated sites' zone (bench/generate.py)
 
 
 class Replayer:
@@ -57,26 +65,30 @@ class Replayer:
         while not self._lite.empty():
             await self._lite.get_nowait().close()
 
-    async def run(self, name: str) -> int:
+    async def run(self, name: str) -> list[Rows]:
+        """Replay the statements; each one's column names and rows."""
         statements = self.captured[name].statements
-        rows = 0
+        out: list[Rows] = []
         if self._pg is not None:
             async with self._pg.acquire() as conn, conn.transaction():
                 for sql, params in statements:
-                    rows += len(await conn.fetch(sql, *(params or ())))
-            return rows
+                    records = await conn.fetch(sql, *(params or ()))
+                    out.append((list(records[0].keys()) if records else [], records))
+            return out
         conn = await self._lite.get()
         try:
             for sql, params in statements:
                 if sql.startswith("BEGIN") and conn.in_transaction:
                     await conn.rollback()  # the request's previous session ended here
                 async with conn.execute(sql, params or ()) as cursor:
-                    rows += len(await cursor.fetchall())
+                    rows = list(await cursor.fetchall())
+                    columns = [d[0] for d in cursor.description or ()]
+                out.append((columns, rows))
             if conn.in_transaction:  # as the pool does when a connection is returned
                 await conn.rollback()
         finally:
             self._lite.put_nowait(conn)
-        return rows
+        return out
 
 
 def build() -> Starlette:
@@ -100,7 +112,24 @@ def build() -> Starlette:
         yield
         await replayer.close()
 
-    return Starlette(routes=[Route("/baseline/{name}", endpoint)], lifespan=lifespan)
+    zone = ZoneInfo(BENCH_ZONE)
+
+    async def plain(request: Request) -> Response:
+        """The second baseline (bench/plain.py): the same SQL, the document built from rows."""
+        name = request.path_params["name"]
+        if name not in READS:
+            return Response(status_code=404)
+        results = await replayer.run(name)
+        if results and results[0][0][:1] == ["account_id"]:
+            results = results[1:]  # the access-token lookup is not rendered
+        base = f"{request.url.scheme}://{request.url.netloc}/api/v2"
+        document = plain_document(name, results, base, zone)
+        return Response(orjson.dumps(document), media_type="application/json")
+
+    return Starlette(
+        routes=[Route("/baseline/{name}", endpoint), Route("/plain/{name}", plain)],
+        lifespan=lifespan,
+    )
 
 
 def app_factory() -> Starlette:

@@ -16,10 +16,12 @@ import httpx
 
 from bench.scenarios import Request
 
-LUA = r"""
+REQUEST_LUA = r"""
 wrk.method = os.getenv("BENCH_METHOD")
 local body = os.getenv("BENCH_BODY")
 if body ~= nil and body ~= "" then wrk.body = body end
+"""
+DONE_LUA = r"""
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
@@ -50,10 +52,11 @@ def have_wrk() -> bool:
 
 
 def run_wrk(
-    base_url: str, req: Request, seconds: int, connections: int, threads: int = 1
+    base_url: str, req: Request, seconds: int, connections: int, threads: int = 1, lua: str = ""
 ) -> Figures:
+    """``lua``: a script that makes the requests (default: ``req``'s method and body)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(LUA)
+        script.write((lua or REQUEST_LUA) + DONE_LUA)
     args = [
         "wrk",
         f"-t{threads}",
