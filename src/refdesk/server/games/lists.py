@@ -66,7 +66,7 @@ async def _page(
     page: PageRequest,
 ) -> tuple[list[Any], int]:
     statement = select(*select_of).where(*where)
-    if select_of is ENTITIES:
+    if len(select_of) == 1:  # the entity
         return await page_of(session, statement, ORDER, page)
     return await row_page(session, statement, ORDER, page)
 
