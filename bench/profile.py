@@ -7,16 +7,18 @@ cProfile. The own time (``tottime``) of every function is attributed by the file
 
 - framework: FastAPI and Starlette (routing, dependency solving, request/response objects)
 - ours: refdesk (middleware, auth, services, representation)
-- db: SQLAlchemy and the driver (asyncpg, aiosqlite/sqlite3 on the calling thread)
+- sqlalchemy: SQLAlchemy (Core statement execution, result rows; the ORM where used)
+- driver: asyncpg, aiosqlite/sqlite3 on the calling thread (aiosqlite's hand-off to its
+  thread waits for the GIL while that thread converts rows: counted here)
 - client: httpx and the ASGI transport (the load generator, not part of a server)
 - loop: asyncio and selectors (waiting: aiosqlite runs SQLite on a thread cProfile does not see)
 - other: everything else (stdlib modules, pydantic, ...)
 
 A builtin (C function) counts for the file that called it: ``orjson.dumps`` called from
-refdesk is ours, the aiosqlite queue hand-off is db, ``epoll`` is loop.
+refdesk is ours, the aiosqlite queue hand-off is driver, ``epoll`` is loop.
 
-The shares of the server's own time (framework + ours + db + other: client and loop left out)
-are printed as a Markdown table and written to ``bench/results/``.
+The shares of the server's own time (framework + ours + sqlalchemy + driver + other; client
+and loop left out) are printed as a Markdown table and written to ``bench/results/``.
 """
 
 from __future__ import annotations
@@ -40,12 +42,13 @@ from refdesk.server.runtime import Runtime
 ROOT = Path(__file__).resolve().parent.parent
 GROUPS = (
     ("framework", ("/fastapi/", "/starlette/")),
-    ("db", ("/sqlalchemy/", "/asyncpg/", "/aiosqlite/", "sqlite3")),
+    ("sqlalchemy", ("/sqlalchemy/",)),
+    ("driver", ("/asyncpg/", "/aiosqlite/", "sqlite3")),
     ("client", ("/httpx/", "/httpcore/")),
     ("loop", ("/asyncio/", "selectors.py", "uvloop")),
     ("ours", ("/refdesk/",)),
 )
-SERVER = ("framework", "ours", "db", "other")
+SERVER = ("framework", "ours", "sqlalchemy", "driver", "other")
 
 
 def group_of(filename: str) -> str:
@@ -120,9 +123,9 @@ def table(db: str, found: dict[str, dict[str, float]], requests: int) -> list[st
     lines = [
         f"### {db}",
         "",
-        "| endpoint | server ms/req (profiled) | framework | ours | db (ORM/Core + driver) "
+        "| endpoint | server ms/req (profiled) | framework | ours | sqlalchemy | driver "
         "| other | not server: client, loop (ms/req) |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, groups in found.items():
         server = sum(groups.get(g, 0.0) for g in SERVER)
@@ -153,8 +156,8 @@ def main(argv: list[str] | None = None) -> None:
         "",
         f"Command: `python -m bench profile --db {args.db} --scale {args.scale} "
         f"--requests {args.requests}`. cProfile own time (tottime) by file, as shares of the "
-        "server's own time (framework + ours + db + other); cProfile's overhead inflates "
-        "Python-heavy parts alike, so read the shares, not the milliseconds.",
+        "server's own time (framework + ours + sqlalchemy + driver + other); cProfile's "
+        "overhead inflates Python-heavy parts alike, so read the shares, not the milliseconds.",
         "",
     ]
     for db in args.db.split(","):
