@@ -1,6 +1,7 @@
 """``python -m bench``: see bench/run.py and the README's Benchmarks section;
 ``python -m bench events``: bench/events.py; ``python -m bench board``: bench/board.py;
-``python -m bench tokens``: bench/tokens.py; ``python -m bench writes``: bench/writes.py."""
+``python -m bench tokens``: bench/tokens.py; ``python -m bench writes``: bench/writes.py;
+``python -m bench profile``: bench/profile.py."""
 
 import sys
 
@@ -16,6 +17,10 @@ elif sys.argv[1:2] == ["writes"]:
     from bench.writes import main as writes
 
     writes(sys.argv[2:])
+elif sys.argv[1:2] == ["profile"]:
+    from bench.profile import main as profile
+
+    profile(sys.argv[2:])
 elif sys.argv[1:2] == ["board"]:
     from bench.board import main as board
 

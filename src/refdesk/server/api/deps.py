@@ -33,7 +33,9 @@ INVALID = (
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
+    """``async`` on purpose: FastAPI runs a plain ``def`` dependency in its thread pool, a
+    thread hand-off on every API request for an attribute read (issue 15's profile)."""
     runtime: Runtime = request.app.state.runtime
     return runtime
 

@@ -16,15 +16,14 @@ from refdesk.server.api.hal import link
 from refdesk.server.api.pagination import collection
 from refdesk.server.assignments.candidates import Candidate
 from refdesk.server.assignments.models import Assignment
-from refdesk.server.games.bundle import load_bundle
-from refdesk.server.games.models import Game
+from refdesk.server.games.bundle import GameLike, load_bundle
 from refdesk.server.games.representation import GameFacts, Viewer, assignment_repr
 from refdesk.server.paging import PageRequest
 from refdesk.server.sites.access import Membership
 
 
 async def assignment_document(
-    session: AsyncSession, slot: Assignment, game: Game, member: Membership, base: str
+    session: AsyncSession, slot: Assignment, game: GameLike, member: Membership, base: str
 ) -> dict[str, Any]:
     """One slot as the caller sees it."""
     bundle = await load_bundle(session, [game], {member.site.id: member.site})
@@ -35,7 +34,7 @@ async def assignment_document(
 
 
 async def game_assignments_document(
-    session: AsyncSession, game: Game, member: Membership, page: PageRequest, base: str
+    session: AsyncSession, game: GameLike, member: Membership, page: PageRequest, base: str
 ) -> dict[str, Any]:
     """A game's slots in sort order, one page of them."""
     bundle = await load_bundle(session, [game], {member.site.id: member.site})

@@ -30,8 +30,9 @@ from refdesk.server.db.base import utcnow
 from refdesk.server.db.locking import apply_changes, check_lock_version
 from refdesk.server.db.unique import unique_rule
 from refdesk.server.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
+from refdesk.server.games.bundle import GameLike
 from refdesk.server.games.models import Game
-from refdesk.server.games.service import VACANT, can_see, load_game
+from refdesk.server.games.service import VACANT, can_see, load_game, read_game_row
 from refdesk.server.inputs import UNSET, Input
 from refdesk.server.reference.models import GroupMembership
 from refdesk.server.sites.access import Membership, check_id
@@ -82,11 +83,10 @@ async def read_assignment(session: AsyncSession, principal: Principal, assignmen
 
 async def game_slots(
     session: AsyncSession, principal: Principal, game_id: int, query: SlotsQuery
-) -> tuple[Game, Membership]:
-    """A game whose slots the caller may list (``query`` only carries the page)."""
-    game, member = await load_game(session, principal, game_id)
-    if not await can_see(session, member, game):
-        raise Forbidden("This game is not visible to you")
+) -> tuple[GameLike, Membership]:
+    """A game whose slots the caller may list (``query`` only carries the page); read as a
+    row of its columns."""
+    game, member = await read_game_row(session, principal, game_id)
     query.raise_if_invalid()
     return game, member
 

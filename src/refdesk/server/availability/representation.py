@@ -2,16 +2,41 @@
 
 from __future__ import annotations
 
+from datetime import date as Day
 from datetime import datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from refdesk.server.api.hal import api_url, link
-from refdesk.server.availability.models import Availability
 from refdesk.server.sites.models import Site
 from refdesk.server.timefmt import bool_string, localized_time, timestamp
 
 if TYPE_CHECKING:
     from refdesk.server.availability.recurring import WeeklyResult
+
+
+class AvailabilityLike(Protocol):
+    """What the representation reads: an ``Availability`` or a row of its columns."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def user_id(self) -> int: ...
+    @property
+    def date(self) -> Day: ...
+    @property
+    def all_day(self) -> bool: ...
+    @property
+    def start_time(self) -> time | None: ...
+    @property
+    def end_time(self) -> time | None: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def created(self) -> datetime: ...
+    @property
+    def updated(self) -> datetime: ...
+    @property
+    def lock_version(self) -> int: ...
 
 
 def short_time(value: time) -> str:
@@ -28,11 +53,11 @@ def describe(all_day: bool, start: time | None, end: time | None) -> str:
     return f"{short_time(start)}-{short_time(end)}"
 
 
-def default_description(entry: Availability) -> str:
+def default_description(entry: AvailabilityLike) -> str:
     return describe(entry.all_day, entry.start_time, entry.end_time)
 
 
-def availability_repr(entry: Availability, site: Site, base: str) -> dict[str, Any]:
+def availability_repr(entry: AvailabilityLike, site: Site, base: str) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": entry.id,
         "date": entry.date.isoformat(),

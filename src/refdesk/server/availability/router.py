@@ -30,7 +30,7 @@ router = APIRouter(
 async def list_availability(user_id: int, ctx: CtxDep) -> Response:
     """An official's availability (default and maximum page size 200)."""
     user, member, entries, total, page = await service.list_entries(
-        ctx.session, ctx.principal, user_id, parse_availability_query(ctx.query())
+        ctx.session, ctx.principal, user_id, parse_availability_query(ctx.query()), rows=True
     )
     items = (availability_repr(e, member.site, ctx.base) for e in entries)
     filters = supplied_filters(ctx.raw_query(), FILTERS)

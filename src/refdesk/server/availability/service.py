@@ -19,7 +19,7 @@ from refdesk.server.availability.schemas import (
 )
 from refdesk.server.days import day_of
 from refdesk.server.db.locking import apply_changes, check_lock_version
-from refdesk.server.db.paging import page_of
+from refdesk.server.db.paging import page_of, row_page
 from refdesk.server.errors import ErrorCollector, NotFound, ValidationFailed
 from refdesk.server.events import topics
 from refdesk.server.events.record import record
@@ -49,23 +49,31 @@ async def _official(
     return user, member
 
 
+# The API's list reads plain column rows (``AvailabilityLike``), the web pages entities.
+ENTRY_COLUMNS: tuple[Any, ...] = tuple(Availability.__table__.c)
+ORDER = (Availability.date, Availability.all_day.desc(), Availability.start_time, Availability.id)
+
+
 async def list_entries(
-    session: AsyncSession, principal: Principal, user_id: int, query: AvailabilityQuery
-) -> tuple[User, Membership, list[Availability], int, PageRequest]:
+    session: AsyncSession,
+    principal: Principal,
+    user_id: int,
+    query: AvailabilityQuery,
+    *,
+    rows: bool = False,
+) -> tuple[User, Membership, list[Any], int, PageRequest]:
+    """A page of the user's entries: ``Availability`` entities, or rows of their columns."""
     user, member = await _official(session, principal, user_id, write=False)
     query.raise_if_invalid()
-    statement = select(Availability).where(Availability.user_id == user.id)
+    statement = select(*ENTRY_COLUMNS) if rows else select(Availability)
+    statement = statement.where(Availability.user_id == user.id)
     today = site_today(member.site).date()
     if query.start_date is not None:
         statement = statement.where(Availability.date >= day_of(query.start_date, today))
     if query.end_date is not None:
         statement = statement.where(Availability.date <= day_of(query.end_date, today))
-    entries, total = await page_of(
-        session,
-        statement,
-        (Availability.date, Availability.all_day.desc(), Availability.start_time, Availability.id),
-        query.page,
-    )
+    paging = row_page if rows else page_of
+    entries, total = await paging(session, statement, ORDER, query.page)
     return user, member, entries, total, query.page
 
 

@@ -32,6 +32,23 @@ async def scalar_page(
     return page, int(total or 0)
 
 
+async def row_page(
+    session: AsyncSession,
+    statement: Select[Any],
+    order_by: Sequence[Any],
+    page: PageRequest,
+) -> tuple[list[Any], int]:
+    """:func:`page_of` for a select of plain columns: ``(rows of the page, total)``."""
+    offset, limit = page.offset, page.limit
+    found = list(
+        (await session.execute(statement.order_by(*order_by).offset(offset).limit(limit))).all()
+    )
+    if 0 < len(found) < limit or (offset == 0 and not found):
+        return found, offset + len(found)
+    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
+    return found, int(total or 0)
+
+
 async def page_of(
     session: AsyncSession, statement: Select[Any], order_by: Sequence[Any], page: PageRequest
 ) -> tuple[list[Any], int]:

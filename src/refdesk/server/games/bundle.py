@@ -58,6 +58,64 @@ class AssignmentLike(Protocol):
     def lock_version(self) -> int: ...
 
 
+class GameLike(Protocol):
+    """What a game representation reads: an ORM ``Game`` or a row of :data:`GAME_COLUMNS`
+    (the API's reads select plain columns; the writes answer with the entity they changed)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def site_id(self) -> int: ...
+    @property
+    def start_time(self) -> datetime: ...
+    @property
+    def end_time(self) -> datetime | None: ...
+    @property
+    def venue_id(self) -> int: ...
+    @property
+    def subvenue(self) -> str | None: ...
+    @property
+    def age_group_id(self) -> int: ...
+    @property
+    def home_team_id(self) -> int: ...
+    @property
+    def away_team_id(self) -> int: ...
+    @property
+    def league_id(self) -> int | None: ...
+    @property
+    def game_type_id(self) -> int | None: ...
+    @property
+    def gender_id(self) -> int | None: ...
+    @property
+    def pattern_id(self) -> int: ...
+    @property
+    def assignor_id(self) -> int | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def published(self) -> bool: ...
+    @property
+    def user_defined_id(self) -> str | None: ...
+    @property
+    def external_id(self) -> str | None: ...
+    @property
+    def public_note(self) -> str | None: ...
+    @property
+    def private_note(self) -> str | None: ...
+    @property
+    def paid_via(self) -> str | None: ...
+    @property
+    def created(self) -> datetime: ...
+    @property
+    def updated(self) -> datetime: ...
+    @property
+    def lock_version(self) -> int: ...
+
+
+# Every column of ``games``: a row of these reads like a ``Game`` (see :class:`GameLike`).
+GAME_COLUMNS = tuple(Game.__table__.c)
+
+
 class FeeSource(Protocol):
     """What a slot's fee depends on in its game: a ``Game`` or a game's facts."""
 
@@ -165,13 +223,13 @@ SLOTS = (
     .order_by(Assignment.game_id, Assignment.sort_order, Assignment.id)
 )
 USERS = select(*USER_COLUMNS).where(_in(User.id, "ids"))
-FEES = select(AgeGroupFee).where(
-    _in(AgeGroupFee.age_group_id, "age_groups"), _in(AgeGroupFee.pattern_id, "patterns")
-)
+FEES = select(
+    AgeGroupFee.age_group_id, AgeGroupFee.pattern_id, AgeGroupFee.position_id, AgeGroupFee.amount
+).where(_in(AgeGroupFee.age_group_id, "age_groups"), _in(AgeGroupFee.pattern_id, "patterns"))
 
 
 async def load_bundle(
-    session: AsyncSession, games: Sequence[Game], sites: dict[int, Site] | None = None
+    session: AsyncSession, games: Sequence[GameLike], sites: dict[int, Site] | None = None
 ) -> Bundle:
     bundle = Bundle()
     if not games:
@@ -208,7 +266,7 @@ async def load_bundle(
         users = (await session.execute(USERS, {"ids": list(user_ids)})).all()
         bundle.users = {u.id: cast(UserLike, u) for u in users}
     fees = (
-        await session.scalars(
+        await session.execute(
             FEES,
             {
                 "age_groups": list(_ids(g.age_group_id for g in games)),

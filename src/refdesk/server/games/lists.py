@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,8 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.base import utcnow
-from refdesk.server.db.paging import page_of
+from refdesk.server.db.paging import page_of, row_page
 from refdesk.server.games import queries
+from refdesk.server.games.bundle import GAME_COLUMNS
 from refdesk.server.games.models import Game
 from refdesk.server.games.schemas import GameListQuery
 from refdesk.server.paging import PageRequest
@@ -21,10 +24,15 @@ from refdesk.server.sites.models import Site
 from refdesk.server.sites.rules import site_today
 from refdesk.server.users.service import is_own, load_user
 
+# What a list selects: ``ENTITIES`` (``Game`` objects, for the web pages that use them) or
+# ``ROWS`` (plain column rows, the API's read path: no ORM identity map or instance state).
+ENTITIES: tuple[Any, ...] = (Game,)
+ROWS: tuple[Any, ...] = GAME_COLUMNS
+
 
 @dataclass
 class Listing:
-    games: list[Game]
+    games: list[Any]  # ``Game`` entities or rows of ``GAME_COLUMNS`` (``GameLike``)
     total: int
     page: PageRequest
     members: dict[int, Membership]
@@ -51,12 +59,25 @@ def may_list_open(member: Membership) -> bool:
 ORDER = (Game.start_time, Game.id)
 
 
+async def _page(
+    session: AsyncSession,
+    select_of: Sequence[Any],
+    where: Sequence[ColumnElement[bool]],
+    page: PageRequest,
+) -> tuple[list[Any], int]:
+    statement = select(*select_of).where(*where)
+    if len(select_of) == 1:  # the entity
+        return await page_of(session, statement, ORDER, page)
+    return await row_page(session, statement, ORDER, page)
+
+
 async def site_games(
     session: AsyncSession,
     principal: Principal,
     site_id: int,
     query: GameListQuery,
     page: PageRequest,
+    select_of: Sequence[Any] = ENTITIES,
 ) -> Listing:
     """A site's games: visible to the caller (``all``), ``open`` or ``needing`` officials."""
     member = await site_membership(session, principal, site_id)
@@ -71,13 +92,17 @@ async def site_games(
         scope = queries.visibility(member)
     query.raise_if_invalid()
     clauses = queries.clauses(query, site_today(member.site).date())
-    statement = select(Game).where(Game.site_id == site_id, scope, *clauses)
-    games, total = await page_of(session, statement, ORDER, page)
+    where = (Game.site_id == site_id, scope, *clauses)
+    games, total = await _page(session, select_of, where, page)
     return Listing(games, total, page, {site_id: member})
 
 
 async def cross_site_games(
-    session: AsyncSession, principal: Principal, query: GameListQuery, page: PageRequest
+    session: AsyncSession,
+    principal: Principal,
+    query: GameListQuery,
+    page: PageRequest,
+    select_of: Sequence[Any] = ENTITIES,
 ) -> Listing:
     """Across the caller's sites: ``open`` games, or ``mine`` (a slot held)."""
     members = await accessible_site_ids(session, principal)
@@ -102,8 +127,7 @@ async def cross_site_games(
     scope = or_(*per_site) if per_site else false()
     if kind == "open":
         scope = and_(scope, open_games())
-    statement = select(Game).where(scope, *clauses)
-    games, total = await page_of(session, statement, ORDER, page)
+    games, total = await _page(session, select_of, (scope, *clauses), page)
     return Listing(games, total, page, members)
 
 
@@ -113,6 +137,7 @@ async def user_games(
     user_id: int,
     query: GameListQuery,
     page: PageRequest,
+    select_of: Sequence[Any] = ENTITIES,
 ) -> Listing:
     user, member = await load_user(session, principal, user_id)
     own = is_own(member, user)
@@ -122,6 +147,6 @@ async def user_games(
     scope: ColumnElement[bool] = queries.holds_slot(user.id)
     if not member.administers:
         scope = and_(scope, Game.published.is_(True))
-    statement = select(Game).where(Game.site_id == user.site_id, scope, *clauses)
-    games, total = await page_of(session, statement, ORDER, page)
+    where = (Game.site_id == user.site_id, scope, *clauses)
+    games, total = await _page(session, select_of, where, page)
     return Listing(games, total, page, {user.site_id: member})

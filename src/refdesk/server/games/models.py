@@ -77,4 +77,9 @@ class Game(IdMixin, TimestampMixin, LockVersionMixin, Base):
 
     @property
     def cancelled(self) -> bool:
-        return self.status in ("X", "C")
+        return is_cancelled(self.status)
+
+
+def is_cancelled(status: str) -> bool:
+    """Cancelled (``C``, paid anyway) or cancelled without pay (``X``)."""
+    return status in ("X", "C")

@@ -11,9 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.api.hal import link
 from refdesk.server.api.pagination import collection
-from refdesk.server.games.bundle import AssignmentLike, Bundle, PositionRef, load_bundle
+from refdesk.server.games.bundle import (
+    AssignmentLike,
+    Bundle,
+    GameLike,
+    PositionRef,
+    load_bundle,
+)
 from refdesk.server.games.lists import Listing
-from refdesk.server.games.models import Game
+from refdesk.server.games.models import is_cancelled
 from refdesk.server.money import amount_json, formatted
 from refdesk.server.sites.access import Membership
 from refdesk.server.sites.models import Site
@@ -52,7 +58,7 @@ class GameFacts:
     game_link: dict[str, str]
 
     @classmethod
-    def of(cls, game: Game, bundle: Bundle, base: str) -> GameFacts:
+    def of(cls, game: GameLike, bundle: Bundle, base: str) -> GameFacts:
         site = bundle.sites[game.site_id]
         return cls(
             game.id,
@@ -94,7 +100,7 @@ def external_id_json(value: str | None) -> int | str | None:
 def assignment_repr(
     assignment: AssignmentLike,
     position: PositionRef,
-    game: Game,
+    game: GameLike,
     bundle: Bundle,
     viewer: Viewer,
     base: str,
@@ -163,7 +169,7 @@ def assignment_repr(
     return body
 
 
-def game_repr(game: Game, bundle: Bundle, viewer: Viewer, base: str) -> dict[str, Any]:
+def game_repr(game: GameLike, bundle: Bundle, viewer: Viewer, base: str) -> dict[str, Any]:
     site = bundle.sites[game.site_id]
     tz = site.timezone
     start_local = game.start_time.astimezone(zone(tz))
@@ -183,7 +189,7 @@ def game_repr(game: Game, bundle: Bundle, viewer: Viewer, base: str) -> dict[str
         "league": bundle.name("league", game.league_id),
         "pattern": bundle.name("pattern", game.pattern_id),
         "status": game.status,
-        "cancelled": game.cancelled,
+        "cancelled": is_cancelled(game.status),
         "published": game.published,
         "user_defined_id": game.user_defined_id,
         "external_id": external_id_json(game.external_id),
@@ -247,7 +253,7 @@ def game_repr(game: Game, bundle: Bundle, viewer: Viewer, base: str) -> dict[str
 
 
 async def game_document(
-    session: AsyncSession, game: Game, member: Membership, base: str
+    session: AsyncSession, game: GameLike, member: Membership, base: str
 ) -> dict[str, Any]:
     """One game as its caller sees it, with what it embeds loaded in one go."""
     bundle = await load_bundle(session, [game], {member.site.id: member.site})

@@ -25,13 +25,13 @@ router = APIRouter(prefix="/api/v2", dependencies=API_DEPENDENCIES, tags=["games
 
 async def _site_list(ctx: CtxDep, site_id: int, kind: ListKind, path: str) -> Response:
     query, page = parse_game_list(ctx.query(), kind)
-    listing = await lists.site_games(ctx.session, ctx.principal, site_id, query, page)
+    listing = await lists.site_games(ctx.session, ctx.principal, site_id, query, page, lists.ROWS)
     return await _respond_page(ctx, listing, path)
 
 
 async def _cross_site_list(ctx: CtxDep, kind: ListKind, path: str) -> Response:
     query, page = parse_game_list(ctx.query(), kind, across_sites=True)
-    listing = await lists.cross_site_games(ctx.session, ctx.principal, query, page)
+    listing = await lists.cross_site_games(ctx.session, ctx.principal, query, page, lists.ROWS)
     return await _respond_page(ctx, listing, path)
 
 
@@ -75,7 +75,7 @@ async def list_my_games(ctx: CtxDep) -> Response:
 async def list_user_games(user_id: int, ctx: CtxDep) -> Response:
     """Games where the user holds a slot (officials: published only)."""
     query, page = parse_game_list(ctx.query())
-    listing = await lists.user_games(ctx.session, ctx.principal, user_id, query, page)
+    listing = await lists.user_games(ctx.session, ctx.principal, user_id, query, page, lists.ROWS)
     return await _respond_page(ctx, listing, f"/users/{user_id}/games")
 
 
@@ -90,7 +90,7 @@ async def create_game(site_id: int, ctx: CtxDep) -> Response:
 @router.get("/games/{game_id:int}")
 async def get_game(game_id: int, ctx: CtxDep) -> Response:
     """One game with its venue, site, assignor and assignments embedded."""
-    game, member = await service.read_game(ctx.session, ctx.principal, game_id)
+    game, member = await service.read_game_row(ctx.session, ctx.principal, game_id)
     return ctx.respond(await game_document(ctx.session, game, member, ctx.base))
 
 

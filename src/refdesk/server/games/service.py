@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.assignments.models import Assignment
@@ -16,15 +16,22 @@ from refdesk.server.db.unique import serialize_rule
 from refdesk.server.errors import ErrorCollector, Forbidden
 from refdesk.server.fields import INVALID
 from refdesk.server.games import changes, queries, references, timing
+from refdesk.server.games.bundle import GameLike
 from refdesk.server.games.models import Game
 from refdesk.server.games.schemas import END_TIME, GameUnassign, GameWrite
 from refdesk.server.inputs import UNSET
 from refdesk.server.reference.models import AgeGroup, PatternPosition
-from refdesk.server.sites.access import Membership, load_in_site, site_membership
+from refdesk.server.sites.access import (
+    Membership,
+    load_in_site,
+    load_row_in_site,
+    site_membership,
+)
 from refdesk.server.sites.models import Site
 from refdesk.server.sites.rules import site_today
 from refdesk.server.users.models import User
 
+GAME_TABLE = cast(Table, Game.__table__)
 DUPLICATE = "A game already exists at this venue, date and time"
 
 
@@ -35,7 +42,7 @@ async def load_game(
     return await load_in_site(session, principal, Game, game_id, for_update=for_update)
 
 
-async def can_see(session: AsyncSession, member: Membership, game: Game) -> bool:
+async def can_see(session: AsyncSession, member: Membership, game: GameLike) -> bool:
     if member.administers:
         return True
     visible = await session.scalar(
@@ -48,6 +55,17 @@ async def read_game(
     session: AsyncSession, principal: Principal, game_id: int
 ) -> tuple[Game, Membership]:
     game, member = await load_game(session, principal, game_id)
+    if not await can_see(session, member, game):
+        raise Forbidden("This game is not visible to you")
+    return game, member
+
+
+async def read_game_row(
+    session: AsyncSession, principal: Principal, game_id: int
+) -> tuple[GameLike, Membership]:
+    """:func:`read_game` for the API's reads: the game as a row of its columns."""
+    row, member = await load_row_in_site(session, principal, GAME_TABLE, game_id)
+    game = cast(GameLike, row)
     if not await can_see(session, member, game):
         raise Forbidden("This game is not visible to you")
     return game, member

@@ -1,0 +1,182 @@
+"""``python -m bench profile``: where a hot read's time goes, in-process.
+
+Issue 15, decision 3: keep FastAPI unless a hot route spends more than a third of its time in
+routing and dependency machinery. This generates the bench data (``--scale``), serves the real
+app in-process through ``httpx.ASGITransport`` and profiles many requests of each read with
+cProfile. The own time (``tottime``) of every function is attributed by the file it lives in:
+
+- framework: FastAPI and Starlette (routing, dependency solving, request/response objects)
+- ours: refdesk (middleware, auth, services, representation)
+- sqlalchemy: SQLAlchemy (Core statement execution, result rows; the ORM where used)
+- driver: asyncpg, aiosqlite/sqlite3 on the calling thread (aiosqlite's hand-off to its
+  thread waits for the GIL while that thread converts rows: counted here)
+- client: httpx and the ASGI transport (the load generator, not part of a server)
+- loop: asyncio and selectors (waiting: aiosqlite runs SQLite on a thread cProfile does not see)
+- other: everything else (stdlib modules, pydantic, ...)
+
+A builtin (C function) counts for the file that called it: ``orjson.dumps`` called from
+refdesk is ours, the aiosqlite queue hand-off is driver, ``epoll`` is loop.
+
+The shares of the server's own time (framework + ours + sqlalchemy + driver + other; client
+and loop left out) are printed as a Markdown table and written to ``bench/results/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import pstats
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.generate import SCALES, Fixture, bench_settings, generate
+from bench.scenarios import READS, read_requests
+from refdesk.server.app import create_app
+from refdesk.server.runtime import Runtime
+
+ROOT = Path(__file__).resolve().parent.parent
+GROUPS = (
+    ("framework", ("/fastapi/", "/starlette/")),
+    ("sqlalchemy", ("/sqlalchemy/",)),
+    ("driver", ("/asyncpg/", "/aiosqlite/", "sqlite3")),
+    ("client", ("/httpx/", "/httpcore/")),
+    ("loop", ("/asyncio/", "selectors.py", "uvloop")),
+    ("ours", ("/refdesk/",)),
+)
+SERVER = ("framework", "ours", "sqlalchemy", "driver", "other")
+
+
+def group_of(filename: str) -> str:
+    for name, markers in GROUPS:
+        if any(marker in filename for marker in markers):
+            return name
+    return "other"
+
+
+def shares(profile: cProfile.Profile) -> dict[str, float]:
+    """Own time per group, in seconds."""
+    stats: Any = pstats.Stats(profile)
+    found: dict[str, float] = {}
+    for (filename, _, _), (_, _, tottime, _, callers) in stats.stats.items():
+        if filename == "~" and callers:
+            # A builtin (a C method: epoll, a queue hand-off, isoformat) counts for the code
+            # that called it: its own time split over its callers as cProfile recorded it.
+            for (caller_file, _, _), (_, _, caller_tt, _) in callers.items():
+                group = group_of(caller_file)
+                found[group] = found.get(group, 0.0) + caller_tt
+            continue
+        group = group_of(filename)
+        found[group] = found.get(group, 0.0) + tottime
+    return found
+
+
+async def cpu_per_request(
+    client: httpx.AsyncClient, path: str, headers: dict[str, str], requests: int
+) -> float:
+    """CPU seconds of this process per request (server, in-process client, and aiosqlite's
+    thread; not PostgreSQL's): unlike wall time, hardly moved by other load on the machine.
+    The best of five rounds."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.process_time()
+        for _ in range(requests):
+            await client.get(path, headers=headers)
+        best = min(best, (time.process_time() - started) / requests)
+    return best
+
+
+async def profile_reads(
+    fixture: Fixture, data_dir: Path, requests: int, cpu: bool = False
+) -> dict[str, dict[str, float]]:
+    settings = bench_settings(fixture.database_url, data_dir).model_copy(
+        update={"rate_limit_rules": "1000000000/60"}
+    )
+    rt = Runtime.build(settings)
+    app = create_app(runtime=rt)
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    out: dict[str, dict[str, float]] = {}
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+        for name, req in read_requests(fixture).items():
+            if name not in READS:
+                continue
+            for _ in range(20):  # warm: caches, prepared statements, flags
+                (await client.get(req.path, headers=req.headers)).raise_for_status()
+            if cpu:
+                out[name] = {"cpu": await cpu_per_request(client, req.path, req.headers, requests)}
+                continue
+            profile = cProfile.Profile()
+            profile.enable()
+            for _ in range(requests):
+                await client.get(req.path, headers=req.headers)
+            profile.disable()
+            out[name] = shares(profile)
+    await rt.db.dispose()
+    return out
+
+
+def table(db: str, found: dict[str, dict[str, float]], requests: int) -> list[str]:
+    lines = [
+        f"### {db}",
+        "",
+        "| endpoint | server ms/req (profiled) | framework | ours | sqlalchemy | driver "
+        "| other | not server: client, loop (ms/req) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, groups in found.items():
+        server = sum(groups.get(g, 0.0) for g in SERVER)
+        outside = groups.get("client", 0.0) + groups.get("loop", 0.0)
+        cells = [f"{groups.get(g, 0.0) / server:.0%}" for g in SERVER]
+        lines.append(
+            f"| {name} | {server / requests * 1000:.2f} | "
+            + " | ".join(cells)
+            + f" | {outside / requests * 1000:.2f} |"
+        )
+    return [*lines, ""]
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="python -m bench profile")
+    p.add_argument("--db", default="sqlite,postgresql")
+    p.add_argument("--scale", default="10k", choices=sorted(SCALES))
+    p.add_argument("--requests", type=int, default=300)
+    p.add_argument("--data-dir", type=Path, default=ROOT / "bench" / ".data" / "profile")
+    p.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    p.add_argument(
+        "--cpu", action="store_true", help="no profile: CPU ms per request (before/after)"
+    )
+    args = p.parse_args(argv)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d-%H%M")
+    report = [
+        f"# refdesk in-process profile of the hot reads, {stamp} UTC",
+        "",
+        f"Command: `python -m bench profile --db {args.db} --scale {args.scale} "
+        f"--requests {args.requests}`. cProfile own time (tottime) by file, as shares of the "
+        "server's own time (framework + ours + sqlalchemy + driver + other); cProfile's "
+        "overhead inflates Python-heavy parts alike, so read the shares, not the milliseconds.",
+        "",
+    ]
+    for db in args.db.split(","):
+        data_dir = args.data_dir / db
+        data_dir.mkdir(parents=True, exist_ok=True)
+        if db == "sqlite":
+            url = f"sqlite+aiosqlite:///{data_dir / 'profile.sqlite3'}"
+        else:
+            url = "postgresql+asyncpg://postgres@127.0.0.1:5432/refdesk_bench_profile"
+        fixture = asyncio.run(generate(url, args.scale, data_dir))
+        found = asyncio.run(profile_reads(fixture, data_dir, args.requests, args.cpu))
+        if args.cpu:
+            report.append(f"### {db}: CPU ms per request (in-process client included)")
+            report.extend(f"- {name}: {v['cpu'] * 1000:.2f}" for name, v in found.items())
+            report.append("")
+        else:
+            report.extend(table(db, found, args.requests))
+    text = "\n".join(report)
+    print(text)
+    args.out.mkdir(parents=True, exist_ok=True)
+    kind = "cpu" if args.cpu else "profile"
+    (args.out / f"{stamp}-vm-{kind}.md").write_text(text + "\n")
