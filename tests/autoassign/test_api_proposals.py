@@ -166,11 +166,12 @@ async def test_the_official_who_declined_a_slot_is_not_put_back_on_it(
     declined = await client.post(f"/api/v2/assignments/{slot}/decline", headers=a)
     assert declined.status_code == 200
     body = await propose(client, runtime, desk)
-    # The only official, and the instance cannot exclude them from this one slot: the solver
-    # proposes them again; the proposal flags it and apply leaves the slot alone.
-    (fill,) = body["fills"]
-    assert fill["official_id"] == me and fill["declined_before"] is True
+    # The only official declined this very slot: it stays empty, and the reason says so.
+    assert body["fills"] == []
+    (empty,) = body["empty_slots"]
+    assert empty["assignment_id"] == slot
+    assert [(r["official_id"], r["code"]) for r in empty["ruled_out"]] == [(me, "DL")]
     resp = await client.post(body["_links"]["apply"]["href"], headers=a)
-    assert resp.json()["applied"]["skipped"][0]["code"] == "declined"
+    assert resp.json()["applied"] == {"applied": [], "skipped": []}
     after = (await client.get(f"/api/v2/assignments/{slot}", headers=a)).json()
     assert after["declined"] is True and after["lock_version"] == declined.json()["lock_version"]

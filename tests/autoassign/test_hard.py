@@ -7,7 +7,7 @@ from datetime import date, time
 from typing import Any
 
 from refdesk.server.autoassign.check import violations
-from refdesk.server.autoassign.instance import Instance, Options, Proposal, Window
+from refdesk.server.autoassign.instance import Fill, Instance, Options, Proposal, Window
 from refdesk.server.autoassign.solver import solve
 
 
@@ -64,6 +64,18 @@ def test_team_league_venue_group_and_elsewhere(mk: Any) -> None:
         mk.official(6, groups=frozenset({4})),
     ]
     assert given(run(mk.instance([slot], officials), mk.options())) == {slot.id: 6}
+
+
+def test_an_official_who_declined_the_slot_is_not_put_back_on_it(mk: Any) -> None:
+    slot = mk.slot(1, 10, excluded=frozenset({1}))
+    other = mk.slot(2, 13)
+    found = run(mk.instance([slot, other], [mk.official(1), mk.official(2)]), mk.options())
+    assert given(found)[slot.id] == 2
+    single = mk.instance([slot], [mk.official(1)])
+    alone = run(single, mk.options())
+    assert alone.objective.filled == 0
+    assert [r.code for r in alone.empty[0].ruled_out] == ["DL"]
+    assert violations(single, mk.options(), [Fill(slot.id, 1, 0)]) != []  # the checker too
 
 
 def test_overlapping_games_need_two_officials(mk: Any) -> None:

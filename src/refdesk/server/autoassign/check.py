@@ -43,6 +43,8 @@ def _km(instance: Instance, a: int | None, b: int | None) -> float | None:
 
 def _unary(instance: Instance, slot: Slot, o: Official) -> list[str]:
     out = []
+    if o.id in slot.excluded:
+        out.append("declined this slot")
     tz = ZoneInfo(instance.timezone) if instance.timezone else ZoneInfo("UTC")
     if o.availability is not None:
         ok = False

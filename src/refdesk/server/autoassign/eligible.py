@@ -65,7 +65,9 @@ def _game_ok(ctx: Context, slot: Slot, o: Official) -> bool:
 
 
 def _slot_ok(slot: Slot, o: Official) -> bool:
-    """The rules of one slot: A (ability, minimum age) and G."""
+    """The rules of one slot: DL (declined it), A (ability, minimum age) and G."""
+    if o.id in slot.excluded:
+        return False
     if o.qualified is not None and (slot.age_group_id, slot.position_id) not in o.qualified:
         return False
     if slot.group_id is not None and slot.group_id not in o.groups:

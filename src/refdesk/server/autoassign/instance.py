@@ -48,6 +48,8 @@ class Slot:
     official_id: int | None = None
     fixed: bool = False
     lock_version: int = 0
+    excluded: frozenset[int] = frozenset()
+    """Officials who may not hold this slot whatever else holds (e.g. they declined it)."""
     round: int | None = None
     """A sequence number shared by slots played "at the same time" (TUP rounds); None for
     real games, whose sequence is their start time."""

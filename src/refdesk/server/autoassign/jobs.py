@@ -87,10 +87,7 @@ def result_of(loaded: Loaded, proposal: Proposal, load_seconds: float) -> dict[s
         )
         info = loaded.slots.get(fill.slot_id)
         if info is not None and info.declined_by is not None:
-            item["previous_official_id"] = info.declined_by
-            # The instance cannot exclude one official from one slot: a proposal that puts
-            # the official who declined the slot back on it is flagged, and apply skips it.
-            item["declined_before"] = info.declined_by == fill.official_id
+            item["previous_official_id"] = info.declined_by  # never proposed again (DL)
         fills.append(item)
     empty = []
     for slot in proposal.empty:

@@ -202,6 +202,9 @@ async def load_instance(
                 official_id=holder,
                 fixed=fixed,
                 lock_version=slot.lock_version,
+                excluded=frozenset({slot.official_id})
+                if slot.declined and slot.official_id is not None
+                else frozenset(),
             )
         )
         infos[slot.id] = SlotInfo(

@@ -6,7 +6,7 @@ Unary codes: ``D`` not available on the slot's local date (an all-day entry, or 
 covering [start, end) in the site's zone), ``A`` not qualified for the (age group, position)
 or under the slot's minimum age, ``T`` team conflict, ``L`` league conflict, ``V`` venue
 conflict, ``G`` not in the position's group, ``X`` busy elsewhere (another site) at an
-overlapping time.
+overlapping time, ``DL`` declined this very slot (``Slot.excluded``).
 """
 
 from __future__ import annotations
@@ -152,6 +152,8 @@ def unary(ctx: Context, slot: Slot, official: Official, first: bool = False) -> 
 
 
 def _rules(ctx: Context, slot: Slot, official: Official, rule: Callable[[str, str], None]) -> None:
+    if official.id in slot.excluded:
+        rule("DL", "declined this slot")
     if not available(ctx, slot, official):
         rule("D", f"is not available at that time on {slot.local_date.isoformat()}")
     if official.qualified is not None and (slot.age_group_id, slot.position_id) not in (

@@ -106,13 +106,7 @@ async def apply(
     for fill in proposal.result.get("fills", []):
         slot_id = int(fill["assignment_id"])
         official_id = int(fill["official_id"])
-        if fill.get("declined_before"):
-            reason: dict[str, Any] | None = {
-                "code": "declined",
-                "reason": "The official declined this slot; it was left as it is",
-            }
-        else:
-            reason = await _apply_one(session, principal, slot_id, official_id, fill)
+        reason = await _apply_one(session, principal, slot_id, official_id, fill)
         if reason is None:
             applied.append(slot_id)
         else:
