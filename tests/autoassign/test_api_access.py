@@ -84,6 +84,8 @@ BAD: list[tuple[dict[str, Any], dict[str, list[str]]]] = [
     ({"max_games_per_week": 1.5}, {"max_games_per_week": ["must be an integer"]}),
     ({"time_limit_seconds": 100000}, {"time_limit_seconds": ["must be less than or equal to 120"]}),
     ({"replan_pending": "maybe"}, {"replan_pending": ["is not a valid boolean"]}),
+    ({"travel_speed_kmh": 0}, {"travel_speed_kmh": ["must be greater than or equal to 5"]}),
+    ({"travel_buffer_minutes": 999}, {"travel_buffer_minutes": ["must be less than or equal to 240"]}),  # noqa: E501
     ({"start_date": ["2027-01-01"]}, {"start_date": ["is not a valid date"]}),
 ]  # fmt: skip
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from refdesk.server.autoassign.jobs import options_of
 from refdesk.server.events import topics
 from refdesk.server.runtime import Runtime
 from tests.support.autoassign import (
@@ -175,3 +176,17 @@ async def test_the_official_who_declined_a_slot_is_not_put_back_on_it(
     assert resp.json()["applied"] == {"applied": [], "skipped": []}
     after = (await client.get(f"/api/v2/assignments/{slot}", headers=a)).json()
     assert after["declined"] is True and after["lock_version"] == declined.json()["lock_version"]
+
+
+async def test_travel_speed_and_buffer_reach_the_solver(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    desk = await small_site(client, runtime, officials=3, times=("9:00 AM",))
+    body = await propose(client, runtime, desk, travel_speed_kmh=80, travel_buffer_minutes=30)
+    assert body["status"] == "done", body
+    assert body["options"]["travel_speed_kmh"] == 80
+    assert body["options"]["travel_buffer_minutes"] == 30
+    options = options_of(body["options"], workers=1)
+    assert (options.travel_speed_kmh, options.travel_buffer_minutes) == (80.0, 30)
+    defaults = options_of((await propose(client, runtime, desk))["options"], workers=1)
+    assert (defaults.travel_speed_kmh, defaults.travel_buffer_minutes) == (50.0, 15)

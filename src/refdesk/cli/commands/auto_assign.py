@@ -127,6 +127,12 @@ def auto_assign(
     time_limit: Annotated[
         float | None, typer.Option("--time-limit", help="Solver time limit (seconds).")
     ] = None,
+    travel_speed: Annotated[
+        float | None, typer.Option("--travel-speed", help="Travel speed, km/h (default 50).")
+    ] = None,
+    travel_buffer: Annotated[
+        int | None, typer.Option("--travel-buffer", help="Minutes between venues (default 15).")
+    ] = None,
     profile: ProfileOption = None,
     output: OutputOption = OutputFormat.table,
 ) -> None:
@@ -143,6 +149,8 @@ def auto_assign(
             max_games_per_day=max_per_day,
             max_games_per_week=max_per_week,
             time_limit_seconds=time_limit,
+            travel_speed_kmh=travel_speed,
+            travel_buffer_minutes=travel_buffer,
         )
         with Progress(
             TextColumn("{task.description}"),

@@ -75,6 +75,8 @@ class AutoAssign(SyncNamespace):
         max_games_per_day: int | None = None,
         max_games_per_week: int | None = None,
         time_limit_seconds: float | None = None,
+        travel_speed_kmh: float | None = None,
+        travel_buffer_minutes: int | None = None,
         idempotency_key: str | None = None,
     ) -> Resource:
         """Ask for a proposal (answered at once, ``status`` queued)."""
@@ -85,6 +87,8 @@ class AutoAssign(SyncNamespace):
             "max_games_per_day": max_games_per_day,
             "max_games_per_week": max_games_per_week,
             "time_limit_seconds": time_limit_seconds,
+            "travel_speed_kmh": travel_speed_kmh,
+            "travel_buffer_minutes": travel_buffer_minutes,
         }
         call = _create(site_id, start_date, end_date, options, idempotency_key)
         return self._client._run(single(call))
@@ -137,6 +141,8 @@ class AsyncAutoAssign(AsyncNamespace):
         max_games_per_day: int | None = None,
         max_games_per_week: int | None = None,
         time_limit_seconds: float | None = None,
+        travel_speed_kmh: float | None = None,
+        travel_buffer_minutes: int | None = None,
         idempotency_key: str | None = None,
     ) -> Resource:
         options = {
@@ -146,6 +152,8 @@ class AsyncAutoAssign(AsyncNamespace):
             "max_games_per_day": max_games_per_day,
             "max_games_per_week": max_games_per_week,
             "time_limit_seconds": time_limit_seconds,
+            "travel_speed_kmh": travel_speed_kmh,
+            "travel_buffer_minutes": travel_buffer_minutes,
         }
         call = _create(site_id, start_date, end_date, options, idempotency_key)
         return await self._client._run(single(call))

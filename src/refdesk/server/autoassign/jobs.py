@@ -49,8 +49,12 @@ def options_of(stored: dict[str, Any], workers: int) -> Options:
         fairness=base.fairness if fairness is None else int(fairness),
         travel=base.travel if travel is None else int(travel),
     )
+    defaults = Options()
+    speed, buffer = stored.get("travel_speed_kmh"), stored.get("travel_buffer_minutes")
     return Options(
         weights=weights,
+        travel_speed_kmh=defaults.travel_speed_kmh if speed is None else float(speed),
+        travel_buffer_minutes=defaults.travel_buffer_minutes if buffer is None else int(buffer),
         max_per_day=stored.get("max_games_per_day"),
         max_per_week=stored.get("max_games_per_week"),
         time_limit_seconds=float(stored.get("time_limit_seconds") or 10.0),

@@ -14,6 +14,8 @@ MAX_WEIGHT = 1000
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 MAX_PER_DAY = 24
 MAX_PER_WEEK = 100
+SPEED_KMH = (5, 200)
+MAX_BUFFER_MINUTES = 240
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,6 +28,8 @@ class CreateInput(Input):
     max_games_per_day: int | None = None
     max_games_per_week: int | None = None
     time_limit_seconds: float | None = None
+    travel_speed_kmh: float | None = None
+    travel_buffer_minutes: int | None = None
 
     def options(self, default_time_limit: float) -> dict[str, Any]:
         """The options as stored with the proposal (defaults filled in)."""
@@ -36,6 +40,8 @@ class CreateInput(Input):
             "max_games_per_day": self.max_games_per_day,
             "max_games_per_week": self.max_games_per_week,
             "time_limit_seconds": self.time_limit_seconds or default_time_limit,
+            "travel_speed_kmh": self.travel_speed_kmh,
+            "travel_buffer_minutes": self.travel_buffer_minutes,
         }
 
 
@@ -51,6 +57,20 @@ CREATE_BODY = Body(
         Field("max_games_per_day", "integer", "Cap per official a day", minimum=1, maximum=D),
         Field("max_games_per_week", "integer", "Cap per official a week", minimum=1),
         Field("time_limit_seconds", "number", "The solver's time limit", minimum=1),
+        Field(
+            "travel_speed_kmh",
+            "number",
+            "Straight-line travel speed between venues (default 50)",
+            minimum=SPEED_KMH[0],
+            maximum=SPEED_KMH[1],
+        ),
+        Field(
+            "travel_buffer_minutes",
+            "integer",
+            "Minutes added between games at different venues (default 15)",
+            minimum=0,
+            maximum=MAX_BUFFER_MINUTES,
+        ),
     ],
     root="auto_assign",
     description="Fill the site's vacant slots in a range of local dates (refdesk extension)",
@@ -103,6 +123,11 @@ def parse_create(
             data["time_limit_seconds"], "time_limit_seconds", errors, 1, max_time_limit
         )
         limit = None if value is INVALID else float(value)
+    speed: float | None = None
+    if not is_blank(data.get("travel_speed_kmh")):
+        value = read_number(data["travel_speed_kmh"], "travel_speed_kmh", errors, *SPEED_KMH)
+        speed = None if value is INVALID else float(value)
+    buffer = _optional_int(data, "travel_buffer_minutes", errors, 0, MAX_BUFFER_MINUTES)
     return CreateInput(
         start_date=start,
         end_date=end,
@@ -112,5 +137,7 @@ def parse_create(
         max_games_per_day=per_day,
         max_games_per_week=per_week,
         time_limit_seconds=limit,
+        travel_speed_kmh=speed,
+        travel_buffer_minutes=buffer,
         problems=problems_of(errors),
     )
