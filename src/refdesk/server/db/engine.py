@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -37,7 +37,7 @@ def make_engine(url: str, *, gate: bool = True, **kwargs: Any) -> AsyncEngine:
         secure_sqlite(url)  # before SQLite creates the file (0644) or its -wal/-shm
         if ":memory:" in url:
             kwargs["poolclass"] = NullPool
-        else:
+        elif make_url(url).database:  # a file (no database: SQLAlchemy's StaticPool)
             # Writers queued at the gate hold their connection while they wait; with the
             # default 5 + 10 the rest of the requests (their token lookups, the reads, the
             # events worker) then waited for a connection: a third less write throughput.
