@@ -1,5 +1,6 @@
 """``python -m bench``: see bench/run.py and the README's Benchmarks section;
-``python -m bench events``: bench/events.py; ``python -m bench board``: bench/board.py."""
+``python -m bench events``: bench/events.py; ``python -m bench board``: bench/board.py;
+``python -m bench autoassign``: bench/autoassign.py."""
 
 import sys
 
@@ -7,6 +8,10 @@ if sys.argv[1:2] == ["events"]:
     from bench.events import main as events
 
     events(sys.argv[2:])
+elif sys.argv[1:2] == ["autoassign"]:
+    from bench.autoassign import main as autoassign
+
+    autoassign(sys.argv[2:])
 elif sys.argv[1:2] == ["board"]:
     from bench.board import main as board
 
