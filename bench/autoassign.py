@@ -104,7 +104,7 @@ def measured(method: str, instance: Instance, options: Options, label: str) -> R
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     found = violations(instance, options, proposal.fills)
-    travel = travel_km(instance, proposal.fills)
+    travel = travel_km(instance, {f.slot_id: f.official_id for f in proposal.fills})
     return Run(method, proposal, seconds, max(0, peak - before) / 1024, tuple(found), travel)
 
 
