@@ -4,13 +4,14 @@ seasons of 50, 500 and 5,000 slots (``bench/autoassign_season.py``, fixed seeds)
 Traveling Umpire Problem instance ``umps8`` as an external anchor.
 
 For each size, in one run: hard violations found by the independent checker
-(``autoassign.check.violations``; must be 0), slots filled against the proven maximum (the
-solver's ``bound_filled`` when its first phase proved it, otherwise the matching bound
-``autoassign.bound.fill_bound``, marked "≤"), games per official (max − min, standard deviation,
-mean |games − wished|), total travel (km, ``autoassign.travel.travel_km``), solve time and
-memory. Each method runs in a fresh process (``spawn``) and memory is that process's peak
-resident set (``getrusage`` ``ru_maxrss``, so CP-SAT's native memory counts) minus its resident
-set just before the call: "peak RSS growth".
+(``autoassign.check.violations``; must be 0); slots filled against the maximum, which is
+proven when CP-SAT's first phase proved it (``bound_filled`` = filled) and otherwise the
+smallest of its bound, the matching bound ``autoassign.bound.fill_bound`` and the slot count,
+marked "≤" (an upper bound: the fill rate is then a lower estimate); games per official
+(max − min, standard deviation, mean |games − wished|); total travel (km,
+``autoassign.travel.travel_km``); solve time and memory. Each method runs in a fresh process
+(``spawn``); memory is that process's peak resident set (``getrusage`` ``ru_maxrss``, so
+CP-SAT's native memory counts) minus its resident set just before the call: "peak RSS growth".
 
 The TUP run (``--tup PATH``, default ``../shared/data/tup/umps8.txt`` next to the checkout or
 its main worktree; skipped when absent) maps umpires to officials and games to slots
@@ -150,20 +151,28 @@ def spread(instance: Instance, run: Run) -> tuple[int, float, float | None]:
     )
 
 
+def maximum(result: SizeResult) -> tuple[int, bool]:
+    """The most slots any assignment fills, and whether it is proven: CP-SAT's first phase
+    proved it when its bound equals what it filled; else the tightest of its bound, the
+    matching bound and the slot count (an upper bound, not a proof)."""
+    solver = next(r for r in result.runs if r.method == "cp-sat")
+    filled, bound = len(solver.proposal.fills), solver.proposal.bound_filled
+    if bound is not None and bound <= filled:
+        return filled, True
+    return min(b for b in (bound, result.bound, result.size) if b is not None), False
+
+
 def size_rows(result: SizeResult) -> list[str]:
     instance = season(result.size, SEED)
-    solver = next(r for r in result.runs if r.method == "cp-sat")
-    proven = solver.proposal.bound_filled
-    maximum = proven if proven is not None else result.bound
-    label = f"{maximum}" if proven is not None else f"≤ {maximum}"
+    most, proven = maximum(result)
     rows = []
     for run in result.runs:
         filled = len(run.proposal.fills)
         gap, std, wish = spread(instance, run)
         rows.append(
             f"| {result.size} | {run.method} | {run.proposal.status} | {len(run.violations)} "
-            f"| {filled} | {label} | {filled / maximum:.1%} | {gap} | {std:.2f} "
-            f"| {'—' if wish is None else f'{wish:.2f}'} | {run.travel_km:,.0f} "
+            f"| {filled} | {most if proven else f'≤ {most}'} | {filled / most:.1%} | {gap} "
+            f"| {std:.2f} | {'—' if wish is None else f'{wish:.2f}'} | {run.travel_km:,.0f} "
             f"| {run.seconds:.1f} | {run.rss_growth_mib:.0f} |"
         )
     return rows

@@ -10,6 +10,7 @@ from bench.autoassign import find_umps8
 
 from refdesk.server.autoassign import tup
 from refdesk.server.autoassign.instance import Fill
+from refdesk.server.autoassign.solver import solve
 from tests.support.autoassign import TINY, VALID
 
 
@@ -96,3 +97,26 @@ def test_umps8_reads_as_56_games_for_4_umpires() -> None:
     for r in range(problem.rounds):
         teams = [t for game in problem.games(r) for t in game]
         assert sorted(teams) == list(range(1, 9))
+
+
+def test_the_solver_reaches_and_proves_the_brute_force_optimum() -> None:
+    """Through the adapter, CP-SAT's TUP answer is the best of all 2^6 ways to split the tiny
+    instance's rounds between its 2 umpires (enumerated here, checked by ``tup.violations``)."""
+    problem = tup.parse(TINY)
+    instance = tup.to_instance(problem)
+    best = None
+    for mask in range(2**problem.rounds):
+        plan: dict[int, list[int]] = {1: [], 2: []}
+        for r in range(problem.rounds):
+            first = r * 2 + 1
+            plan[1].append(first + (mask >> r & 1))
+            plan[2].append(first + 1 - (mask >> r & 1))
+        chosen = fills({u: tuple(ids) for u, ids in plan.items()})
+        if not tup.violations(problem, 2, 1, chosen):
+            distance = tup.total_distance(instance, chosen)
+            best = distance if best is None else min(best, distance)
+    assert best is not None
+    proposal = solve(instance, tup.options(2, 1, time_limit_seconds=20, workers=2))
+    assert tup.violations(problem, 2, 1, proposal.fills) == []
+    assert proposal.status == "optimal"
+    assert tup.total_distance(instance, proposal.fills) == best
