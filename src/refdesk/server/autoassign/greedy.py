@@ -8,23 +8,27 @@ from __future__ import annotations
 import time
 
 from refdesk.server.autoassign.binding import Holdings
+from refdesk.server.autoassign.eligible import eligibility
 from refdesk.server.autoassign.explain import empty_slots
 from refdesk.server.autoassign.instance import Fill, Instance, Options, Proposal, Slot
 from refdesk.server.autoassign.objective import objective
-from refdesk.server.autoassign.rules import Context, build, unary
+from refdesk.server.autoassign.rules import Context, build
 
 
-def greedy_pairs(ctx: Context) -> dict[int, int]:
-    """slot id -> official id chosen by the baseline (vacant slots only)."""
+def greedy_pairs(ctx: Context, eligible: dict[int, list[int]] | None = None) -> dict[int, int]:
+    """slot id -> official id chosen by the baseline (vacant slots only). ``eligible``: the
+    officials eligible in isolation per slot (:func:`model.eligibility`), computed if not
+    given."""
     holdings = Holdings(ctx)
-    officials = sorted(ctx.officials.values(), key=lambda o: o.id)
+    if eligible is None:
+        eligible = eligibility(ctx, holdings)
     chosen: dict[int, int] = {}
     for slot in ctx.open_slots:
-        for official in officials:
-            if unary(ctx, slot, official) or holdings.reasons(slot, official):
+        for official_id in eligible[slot.id]:
+            if holdings.reasons(slot, ctx.officials[official_id]):
                 continue
-            holdings.add(slot, official.id)
-            chosen[slot.id] = official.id
+            holdings.add(slot, official_id)
+            chosen[slot.id] = official_id
             break
     return chosen
 

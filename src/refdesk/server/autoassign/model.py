@@ -32,7 +32,7 @@ from ortools.sat.python import cp_model
 
 from refdesk.server.autoassign.binding import Holdings
 from refdesk.server.autoassign.instance import Slot
-from refdesk.server.autoassign.rules import Context, month_of, unary, week_of
+from refdesk.server.autoassign.rules import Context, month_of, week_of
 from refdesk.server.autoassign.travel import Distances, max_travel_minutes, travel_minutes
 
 Pair = tuple[int, int]
@@ -56,17 +56,6 @@ class Built:
     games: dict[int, Game]
     by_official_game: dict[tuple[int, int], list[cp_model.IntVar]]
     """(official, game) -> the official's Booleans on that game's slots."""
-
-
-def eligibility(ctx: Context, holdings: Holdings) -> dict[int, list[int]]:
-    """slot id -> the officials who may hold it in isolation (given the fixed slots)."""
-    officials = sorted(ctx.officials.values(), key=lambda o: o.id)
-    return {
-        slot.id: [
-            o.id for o in officials if not unary(ctx, slot, o) and not holdings.reasons(slot, o)
-        ]
-        for slot in ctx.open_slots
-    }
 
 
 def games_of(slots: list[Slot]) -> dict[int, Game]:
@@ -109,23 +98,36 @@ def cliques(games: dict[int, Game], rounds: bool) -> list[list[int]]:
     return out
 
 
-def near_misses(ctx: Context, distances: Distances, games: dict[int, Game]) -> list[Pair]:
-    """Game pairs that do not overlap but are too close in time for the travel between."""
+def near_misses(
+    ctx: Context, distances: Distances, games: dict[int, Game]
+) -> list[tuple[int, list[int]]]:
+    """(game, later games) where each later game does not overlap the first but is too close
+    in time for the travel between their venues, and the later games overlap one another —
+    so the first and the group are a clique of the conflict graph."""
     if ctx.rounds:
         return []
     options = ctx.options
     venue_ids = sorted({g.venue_id for g in games.values() if g.venue_id is not None})
     reach = timedelta(minutes=max_travel_minutes(distances, options, venue_ids))
-    ordered = sorted(games.values(), key=lambda g: g.start)
+    ordered = sorted(games.values(), key=lambda g: (g.start, g.id))
     starts = [g.start for g in ordered]
-    out: list[Pair] = []
+    out: list[tuple[int, list[int]]] = []
     for first in games.values():
         lo = bisect.bisect_left(starts, first.end)
         hi = bisect.bisect_left(starts, first.end + reach)
+        group: list[int] = []
+        group_end: datetime | None = None
         for second in ordered[lo:hi]:
             need = travel_minutes(distances, options, first.venue_id, second.venue_id)
-            if second.start - first.end < timedelta(minutes=need):
-                out.append((first.id, second.id))
+            if second.start - first.end >= timedelta(minutes=need):
+                continue
+            if group_end is not None and second.start >= group_end:
+                out.append((first.id, group))
+                group, group_end = [], None
+            group.append(second.id)
+            group_end = second.end if group_end is None else min(group_end, second.end)
+        if group:
+            out.append((first.id, group))
     return out
 
 
@@ -177,10 +179,16 @@ def _overlaps(
             if len(held) > 1 and held not in seen:
                 seen.add(held)
                 model.add_at_most_one([v for g in held for v in by_og[(official_id, g)]])
-    for first, second in near_misses(ctx, distances, games):
-        for official_id, mine in games_by_official.items():
-            if first in mine and second in mine:
-                model.add_at_most_one(by_og[(official_id, first)] + by_og[(official_id, second)])
+    holders: dict[int, list[int]] = defaultdict(list)
+    for official_id, mine in games_by_official.items():
+        for game_id in mine:
+            holders[game_id].append(official_id)
+    for first, group in near_misses(ctx, distances, games):
+        for official_id in holders.get(first, []):
+            mine = games_by_official[official_id]
+            later = [v for g in group if g in mine for v in by_og[(official_id, g)]]
+            if later:
+                model.add_at_most_one(by_og[(official_id, first)] + later)
 
 
 def _conflicts(

@@ -11,6 +11,8 @@ overlapping time.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -129,14 +131,27 @@ def available(ctx: Context, slot: Slot, official: Official) -> bool:
     )
 
 
-def unary(ctx: Context, slot: Slot, official: Official) -> list[RuledOut]:
-    """Every reason ``official`` cannot hold ``slot`` whatever else is assigned."""
+class _Found(Exception):
+    """The first reason is enough."""
+
+
+def unary(ctx: Context, slot: Slot, official: Official, first: bool = False) -> list[RuledOut]:
+    """Every reason ``official`` cannot hold ``slot`` whatever else is assigned (``first``:
+    only the first one found, enough to rule the pair out)."""
     name = who(official)
     out: list[RuledOut] = []
 
     def rule(code: str, words: str) -> None:
         out.append(RuledOut(official.id, code, f"{name} {words}"))
+        if first:
+            raise _Found
 
+    with contextlib.suppress(_Found):
+        _rules(ctx, slot, official, rule)
+    return out
+
+
+def _rules(ctx: Context, slot: Slot, official: Official, rule: Callable[[str, str], None]) -> None:
     if not available(ctx, slot, official):
         rule("D", f"is not available at that time on {slot.local_date.isoformat()}")
     if official.qualified is not None and (slot.age_group_id, slot.position_id) not in (
@@ -160,4 +175,3 @@ def unary(ctx: Context, slot: Slot, official: Official) -> list[RuledOut]:
         rule("G", "is not in the position's group")
     if any(overlaps((slot.start, slot.end), busy) for busy in official.busy):
         rule("X", "works at another site at that time")
-    return out

@@ -9,7 +9,8 @@
 
 ``status`` is ``optimal`` when both phases proved optimality, ``feasible`` when a time limit
 stopped either, ``infeasible`` when the hard constraints admit no assignment at all (only
-``visit_every_venue`` can cause it). Every vacant slot left empty is explained
+``visit_every_venue`` can cause it), ``unsolved`` when no assignment meeting
+``visit_every_venue`` was found in time (no fills). Every vacant slot left empty is explained
 (:mod:`.explain`).
 """
 
@@ -21,16 +22,22 @@ import time
 from ortools.sat.python import cp_model
 
 from refdesk.server.autoassign.binding import Holdings
+from refdesk.server.autoassign.bound import flow_bound
 from refdesk.server.autoassign.costs import add_costs
+from refdesk.server.autoassign.eligible import eligibility, prune
 from refdesk.server.autoassign.explain import empty_slots
 from refdesk.server.autoassign.greedy import fills_of, greedy_pairs
 from refdesk.server.autoassign.instance import Instance, Options, Progress, Proposal
-from refdesk.server.autoassign.model import Built, build_model, eligibility
+from refdesk.server.autoassign.model import Built, build_model
 from refdesk.server.autoassign.objective import objective
 from refdesk.server.autoassign.rules import Context, build
 from refdesk.server.autoassign.travel import Distances
 
 FILL_SHARE = 0.4
+MAX_PAIRS = 120_000
+"""Above this many eligible (slot, official) pairs, each slot keeps at most
+``MAX_PAIRS / slots`` candidates (:func:`eligible.prune`) so the model stays solvable."""
+MIN_CANDIDATES = 8
 THROTTLE_SECONDS = 0.5
 
 
@@ -88,24 +95,27 @@ def solve(
         report("done", 1.0)
         return _proposal(ctx, {}, "optimal", 0, began)
     eligible = eligibility(ctx, holdings)
-    hint = greedy_pairs(ctx)
+    hint = greedy_pairs(ctx, eligible)
+    ceiling = flow_bound(ctx, holdings, eligible)
+    pairs = sum(len(officials) for officials in eligible.values())
+    pruned = pairs > MAX_PAIRS
+    if pruned:
+        most = max(MIN_CANDIDATES, MAX_PAIRS // len(ctx.open_slots))
+        eligible = prune(ctx, eligible, hint, most)
+    report("preparing", 0.05)
     built = build_model(ctx, distances, holdings, eligible)
-    filled = cp_model.LinearExpr.sum(list(built.x.values()))
-    built.model.maximize(filled)
-    for pair, var in built.x.items():
-        built.model.add_hint(var, hint.get(pair[0]) == pair[1])
-    first = max(0.05, (deadline - time.perf_counter()) * FILL_SHARE)
-    solver = _solver(options, first)
-    status = solver.solve(built.model, _Reporter(progress, "filling", 0.0, 0.5, first))
-    if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
-        report("done", 1.0)
-        return _proposal(ctx, {}, "infeasible", 0, began)
-    bound = solver.best_objective_bound
-    bound_filled = math.floor(bound + 1e-6) if math.isfinite(bound) else None
-    # No solution in time: the baseline is one.
-    solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    chosen = _chosen(solver, built) if solved else hint
-    optimal = status == cp_model.OPTIMAL
+    bound_filled: int | None
+    if len(hint) == ceiling and not options.visit_every_venue:
+        # The baseline already fills the proved maximum.
+        chosen, bound_filled, optimal = hint, ceiling, True
+    else:
+        chosen, bound_filled, optimal = _fill(ctx, built, hint, ceiling, pruned, deadline, progress)
+        if bound_filled is None:
+            report("done", 1.0)
+            return _proposal(ctx, {}, "infeasible", 0, began)
+        if bound_filled < 0:
+            report("done", 1.0)
+            return _proposal(ctx, {}, "unsolved", ceiling, began)
     report("filling", 0.5)
     rest = deadline - time.perf_counter()
     if rest > 0.05:
@@ -114,11 +124,44 @@ def solve(
         )
         if balanced is not None:
             chosen = balanced
-        optimal = optimal and proved
+        optimal = optimal and proved and not pruned
     else:
         optimal = False
     report("done", 1.0)
     return _proposal(ctx, chosen, "optimal" if optimal else "feasible", bound_filled, began)
+
+
+def _fill(
+    ctx: Context,
+    built: Built,
+    hint: dict[int, int],
+    ceiling: int,
+    pruned: bool,
+    deadline: float,
+    progress: Progress | None,
+) -> tuple[dict[int, int], int | None, bool]:
+    """Phase 1: the most filled slots. Returns the choice, the proved bound (None: the hard
+    constraints admit nothing) and whether the fill is proved maximal."""
+    filled = cp_model.LinearExpr.sum(list(built.x.values()))
+    built.model.add(filled <= ceiling)  # proved by the max flow: lets CP-SAT stop there
+    built.model.maximize(filled)
+    for pair, var in built.x.items():
+        built.model.add_hint(var, hint.get(pair[0]) == pair[1])
+    seconds = max(0.05, (deadline - time.perf_counter()) * FILL_SHARE)
+    solver = _solver(ctx.options, seconds)
+    status = solver.solve(built.model, _Reporter(progress, "filling", 0.0, 0.5, seconds))
+    if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+        return {}, None, False
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # No solution in time: the baseline is one, but for visit_every_venue (-1: unsolved).
+        return hint, -1 if ctx.options.visit_every_venue else ceiling, False
+    chosen = _chosen(solver, built)
+    bound = ceiling
+    if not pruned and math.isfinite(solver.best_objective_bound):
+        bound = min(ceiling, math.floor(solver.best_objective_bound + 1e-6))
+    # Pruned candidate lists: the fill is proved only when it reaches the max-flow bound.
+    optimal = len(chosen) >= ceiling or (status == cp_model.OPTIMAL and not pruned)
+    return chosen, bound, optimal
 
 
 def _balance(
