@@ -271,6 +271,10 @@ def report(argv: list[str], sizes: list[SizeResult], tups: list[TupResult], took
             "|---|---|---:|---:|---|---:|---:|---:|---:|",
             *tup_rows(result),
             "",
+            "The greedy baseline cannot look ahead: it leaves games without an umpire and umpires "
+            "who never see some venue (its broken rules are counted above); it is shown for "
+            "contrast, not as a TUP solution.",
+            "",
         ]
     return "\n".join(lines) + "\n"
 

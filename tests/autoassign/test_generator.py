@@ -11,6 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from bench.autoassign_season import AGE_GROUPS, REFEREE, SIZES, season
 
+from refdesk.server.autoassign.bound import fill_bound
+from refdesk.server.autoassign.instance import Options
+
 
 def km(a: tuple[float, float], b: tuple[float, float]) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
@@ -79,3 +82,10 @@ def test_officials_vary_in_availability_abilities_conflicts_limits_and_wishes() 
     assert any(o.wanted_games is None for o in officials)
     assert any(o.wanted_games for o in officials)
     assert any(s.min_official_age == 18 for s in instance.slots)
+
+
+def test_the_smallest_season_is_tight() -> None:
+    """Not every slot can be filled: the matching bound (an upper bound on any assignment)
+    is already below the slot count."""
+    instance = season(50, seed=1)
+    assert fill_bound(instance, Options()) < 50
