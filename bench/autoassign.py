@@ -9,7 +9,8 @@ proven when CP-SAT's first phase proved it (``bound_filled`` = filled) and other
 smallest of its bound, the matching bound ``autoassign.bound.fill_bound`` and the slot count,
 marked "≤" (an upper bound: the fill rate is then a lower estimate); games per official
 (max − min, standard deviation, mean |games − wished|); total travel (km,
-``autoassign.travel.travel_km``); solve time and memory. Each method runs in a fresh process
+``autoassign.travel.travel_km``); how many slots left empty carry an explanation; solve time
+(wall clock, the whole call) and memory. Each method runs in a fresh process
 (``spawn``); memory is that process's peak resident set (``getrusage`` ``ru_maxrss``, so
 CP-SAT's native memory counts) minus its resident set just before the call: "peak RSS growth".
 
@@ -173,9 +174,15 @@ def size_rows(result: SizeResult) -> list[str]:
             f"| {result.size} | {run.method} | {run.proposal.status} | {len(run.violations)} "
             f"| {filled} | {most if proven else f'≤ {most}'} | {filled / most:.1%} | {gap} "
             f"| {std:.2f} | {'—' if wish is None else f'{wish:.2f}'} | {run.travel_km:,.0f} "
-            f"| {run.seconds:.1f} | {run.rss_growth_mib:.0f} |"
+            f"| {explained(run)} | {run.seconds:.1f} | {run.rss_growth_mib:.0f} |"
         )
     return rows
+
+
+def explained(run: Run) -> str:
+    """Empty slots that carry an explanation (a summary in words) / slots left empty."""
+    empty = run.proposal.empty
+    return f"{sum(1 for e in empty if e.summary.strip())}/{len(empty)}"
 
 
 @dataclass(frozen=True)
@@ -255,9 +262,9 @@ def report(argv: list[str], sizes: list[SizeResult], tups: list[TupResult], took
         lines += [
             "",
             "| slots | method | status | hard violations | filled | maximum | fill rate "
-            "| games/official max−min | std | mean abs(games − wished) | travel km | seconds "
-            "| peak RSS growth MiB |",
-            "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| games/official max−min | std | mean abs(games − wished) | travel km "
+            "| empty slots explained | seconds | peak RSS growth MiB |",
+            "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for result in sizes:
             lines += size_rows(result)
