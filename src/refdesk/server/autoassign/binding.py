@@ -12,11 +12,13 @@ within q1 rounds, same team within q2 rounds).
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from refdesk.server.autoassign.instance import Official, RuledOut, Slot
 from refdesk.server.autoassign.rules import Context, month_of, week_of, who
 from refdesk.server.autoassign.travel import Distances, clash
+
+ONE_DAY = timedelta(days=1)
 
 
 class Holdings:
@@ -27,6 +29,7 @@ class Holdings:
         self.distances = distances or Distances(ctx.instance)
         self.by_official: dict[int, list[Slot]] = defaultdict(list)
         self.by_game: dict[int, set[int]] = defaultdict(set)
+        self.by_day: dict[tuple[int, date], list[Slot]] = defaultdict(list)
         self.tally: dict[tuple[int, object], int] = defaultdict(int)
         for official in ctx.officials.values():
             for day in official.held_outside:
@@ -37,6 +40,7 @@ class Holdings:
 
     def add(self, slot: Slot, official_id: int) -> None:
         self.by_official[official_id].append(slot)
+        self.by_day[(official_id, slot.local_date)].append(slot)
         self.by_game[slot.game_id].add(official_id)
         self._count(official_id, slot.local_date)
 
@@ -52,6 +56,32 @@ class Holdings:
             self.tally.get((official.id, ("w", week_of(day))), 0),
             self.tally.get((official.id, ("m", month_of(day))), 0),
         )
+
+    def blocked(self, slot: Slot, official: Official) -> bool:
+        """``reasons(slot, official) != []``, cheaply (the limits first, no words)."""
+        ctx = self.ctx
+        counts = self.counts(official, slot.local_date)
+        caps = (ctx.day_cap(official), ctx.week_cap(official), ctx.month_cap(official))
+        for cap, count in zip(caps, counts, strict=True):
+            if cap is not None and count >= cap:
+                return True
+        holders = self.by_game.get(slot.game_id)
+        if holders and any(
+            other != official.id and ctx.in_conflict(official.id, other) for other in holders
+        ):
+            return True
+        if ctx.rounds:
+            return bool(self.reasons(slot, official))
+        day = slot.local_date
+        for near in (day - ONE_DAY, day, day + ONE_DAY):
+            for h in self.by_day.get((official.id, near), ()):
+                if h.id == slot.id:
+                    continue
+                if h.game_id == slot.game_id:
+                    return True
+                if clash(self.distances, ctx.options, False, slot, h) is not None:
+                    return True
+        return False
 
     def reasons(self, slot: Slot, official: Official) -> list[RuledOut]:
         """Why ``official`` cannot also take ``slot`` given the holdings (empty: they can)."""

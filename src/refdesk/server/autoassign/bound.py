@@ -12,7 +12,9 @@ not always tight; the CP-SAT fill phase proves the exact maximum (``bound_filled
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
+import numpy as np
 from ortools.graph.python.max_flow import SimpleMaxFlow  # type: ignore[import-untyped]
 
 from refdesk.server.autoassign.binding import Holdings
@@ -23,20 +25,23 @@ from refdesk.server.autoassign.rules import Context, build, month_of, week_of
 
 def capacity(ctx: Context, holdings: Holdings, official: Official, slots: list[Slot]) -> int:
     """The most of ``slots`` (distinct games) the official could add under their limits."""
-    games = len({s.game_id for s in slots})
-    best = games
+    per_day: dict[date, set[int]] = defaultdict(set)
+    for slot in slots:
+        per_day[slot.local_date].add(slot.game_id)
+    best = sum(len(games) for games in per_day.values())
     caps = (ctx.day_cap(official), ctx.week_cap(official), ctx.month_cap(official))
     for index, cap in enumerate(caps):
         if cap is None:
             continue
-        periods: dict[object, tuple[Slot, set[int]]] = {}
-        for slot in slots:
-            key = (slot.local_date, week_of(slot.local_date), month_of(slot.local_date))[index]
-            periods.setdefault(key, (slot, set()))[1].add(slot.game_id)
+        periods: dict[object, tuple[date, int]] = {}
+        for day, games in per_day.items():
+            key = (day, week_of(day), month_of(day))[index]
+            first, count = periods.get(key, (day, 0))
+            periods[key] = (first, count + len(games))
         room = 0
-        for first, period_games in periods.values():
-            used = holdings.counts(official, first.local_date)[index]
-            room += min(len(period_games), max(0, cap - used))
+        for first, count in periods.values():
+            used = holdings.counts(official, first)[index]
+            room += min(count, max(0, cap - used))
         best = min(best, room)
     return best
 
@@ -53,34 +58,44 @@ def flow_bound(ctx: Context, holdings: Holdings, eligible: dict[int, list[int]])
     for slot in ctx.open_slots:
         for official_id in eligible[slot.id]:
             mine[official_id].append(slot)
-    flow = SimpleMaxFlow()
     source, sink = 0, 1
     nodes: dict[tuple[str, int, int], int] = {}
-    linked: set[tuple[int, int]] = set()
+    tails: list[int] = []
+    heads: list[int] = []
+    caps: list[int] = []
 
     def node(kind: str, a: int, b: int = 0) -> int:
         key = (kind, a, b)
-        if key not in nodes:
-            nodes[key] = len(nodes) + 2
-        return nodes[key]
+        found = nodes.get(key)
+        if found is None:
+            found = nodes[key] = len(nodes) + 2
+        return found
+
+    def arc(tail: int, head: int, cap: int) -> None:
+        tails.append(tail)
+        heads.append(head)
+        caps.append(cap)
 
     for slot in ctx.open_slots:
         if eligible[slot.id]:
-            flow.add_arc_with_capacity(node("slot", slot.id), sink, 1)
+            arc(node("slot", slot.id), sink, 1)
     for official_id, slots in mine.items():
-        official = ctx.officials[official_id]
-        cap = capacity(ctx, holdings, official, slots)
+        cap = capacity(ctx, holdings, ctx.officials[official_id], slots)
         if cap <= 0:
             continue
-        flow.add_arc_with_capacity(source, node("official", official_id), cap)
+        me = node("official", official_id)
+        arc(source, me, cap)
         for slot in slots:
-            game = node("game", official_id, slot.game_id)
-            if (official_id, slot.game_id) not in linked:
-                linked.add((official_id, slot.game_id))
-                flow.add_arc_with_capacity(node("official", official_id), game, 1)
-            flow.add_arc_with_capacity(game, node("slot", slot.id), 1)
-    if flow.num_arcs() == 0:
+            key = ("game", official_id, slot.game_id)
+            if key not in nodes:
+                arc(me, node(*key), 1)
+            arc(nodes[key], node("slot", slot.id), 1)
+    if not tails:
         return 0
+    flow = SimpleMaxFlow()
+    flow.add_arcs_with_capacity(
+        np.array(tails, dtype=np.int32), np.array(heads, dtype=np.int32), np.array(caps)
+    )
     status = flow.solve(source, sink)
     if status != SimpleMaxFlow.OPTIMAL:
         raise RuntimeError(f"max flow failed: {status}")

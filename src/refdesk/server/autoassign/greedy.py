@@ -25,7 +25,7 @@ def greedy_pairs(ctx: Context, eligible: dict[int, list[int]] | None = None) -> 
     chosen: dict[int, int] = {}
     for slot in ctx.open_slots:
         for official_id in eligible[slot.id]:
-            if holdings.reasons(slot, ctx.officials[official_id]):
+            if holdings.blocked(slot, ctx.officials[official_id]):
                 continue
             holdings.add(slot, official_id)
             chosen[slot.id] = official_id
