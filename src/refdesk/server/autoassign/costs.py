@@ -35,16 +35,42 @@ PAIRWISE_VENUES = 8
 Terms = list[cp_model.LinearExprT]
 
 
+class Hints:
+    """The value every variable takes under the current assignment, hinted as it is made, so
+    CP-SAT starts phase 2 from a complete feasible solution (finding one at full fill is
+    hard on large instances)."""
+
+    def __init__(self, model: cp_model.CpModel) -> None:
+        self.model = model
+        self.values: dict[int, int] = {}
+
+    def set(self, var: cp_model.IntVar, value: int) -> None:
+        self.values[var.index] = value
+        self.model.add_hint(var, value)
+
+    def of(self, var: cp_model.IntVar | int) -> int:
+        return var if isinstance(var, int) else self.values.get(var.index, 0)
+
+
 def add_costs(
-    built: Built, ctx: Context, distances: Distances, holdings: Holdings, total: int
+    built: Built,
+    ctx: Context,
+    distances: Distances,
+    holdings: Holdings,
+    total: int,
+    chosen: dict[int, int],
 ) -> cp_model.LinearExprT:
-    """Add the soft terms' helper variables to the model; return the cost to minimise."""
+    """Add the soft terms' helper variables to the model, hinted with their values under
+    ``chosen`` (as are the assignment's Booleans); return the cost to minimise."""
     weights = ctx.options.weights
+    hints = Hints(built.model)
+    for (slot_id, official_id), var in built.x.items():
+        hints.set(var, int(chosen.get(slot_id) == official_id))
     mine: dict[int, list[tuple[Slot, cp_model.IntVar]]] = defaultdict(list)
     for (slot_id, official_id), var in built.x.items():
         mine[official_id].append((ctx.slots[slot_id], var))
     terms: Terms = []
-    _fairness(built.model, ctx, holdings, mine, total, weights.fairness, terms)
+    _fairness(built.model, ctx, holdings, mine, total, weights.fairness, terms, hints)
     for official_id, pairs in mine.items():
         official = ctx.officials[official_id]
         for slot, var in pairs:
@@ -56,9 +82,9 @@ def add_costs(
         if previous is not None and (slot.id, previous) in built.x and weights.change:
             terms.append(-100 * weights.change * built.x[(slot.id, previous)])
     if ctx.rounds:
-        _round_travel(built.model, ctx, distances, holdings, mine, terms)
+        _round_travel(built.model, ctx, distances, holdings, mine, terms, hints)
     else:
-        _day_venues(built.model, ctx, distances, holdings, mine, terms)
+        _day_venues(built.model, ctx, distances, holdings, mine, terms, hints)
     return cp_model.LinearExpr.sum(terms) if terms else 0
 
 
@@ -70,16 +96,18 @@ def _fairness(
     total: int,
     weight: int,
     terms: Terms,
+    hints: Hints,
 ) -> None:
     if not weight:
         return
     share = shares100(ctx.officials.values(), total)
     top = 100 * (total + len(ctx.instance.slots)) + 1
     for official_id, pairs in mine.items():
-        games = 100 * len(
-            holdings.by_official.get(official_id, [])
-        ) + 100 * cp_model.LinearExpr.sum([v for _, v in pairs])
+        held = len(holdings.by_official.get(official_id, []))
+        games = 100 * held + 100 * cp_model.LinearExpr.sum([v for _, v in pairs])
         dev = model.new_int_var(0, top, f"dev_{official_id}")
+        now = 100 * (held + sum(hints.of(v) for _, v in pairs))
+        hints.set(dev, abs(now - share[official_id]))
         model.add(dev >= games - share[official_id])
         model.add(dev >= share[official_id] - games)
         terms.append(weight * dev)
@@ -92,6 +120,7 @@ def _day_venues(
     holdings: Holdings,
     mine: dict[int, list[tuple[Slot, cp_model.IntVar]]],
     terms: Terms,
+    hints: Hints,
 ) -> None:
     weights = ctx.options.weights
     for official_id, pairs in mine.items():
@@ -113,6 +142,7 @@ def _day_venues(
                 for lit in lits:
                     model.add_implication(lit, u)
                 used[venue] = u
+                hints.set(u, max(hints.of(lit) for lit in lits))
                 km = sum(distances.km(venue, a) or 0.0 for a in anchors)
                 if km and weights.travel:
                     terms.append(round(100 * weights.travel * km) * u)
@@ -121,6 +151,8 @@ def _day_venues(
             if weights.crews and len(anchors) + len(used) > 1:
                 split = model.new_int_var(0, len(anchors) + len(used), f"s_{official_id}_{day}")
                 model.add(split >= len(anchors) + cp_model.LinearExpr.sum(list(used.values())) - 1)
+                now = len(anchors) + sum(hints.of(u) for u in used.values()) - 1
+                hints.set(split, max(0, now))
                 terms.append(100 * weights.crews * split)
             if weights.travel and len(used) <= PAIRWISE_VENUES:
                 ids = sorted(used)
@@ -131,6 +163,7 @@ def _day_venues(
                             continue
                         both = model.new_bool_var(f"p_{official_id}_{day}_{a}_{b}")
                         model.add(both >= used[a] + used[b] - 1)
+                        hints.set(both, hints.of(used[a]) * hints.of(used[b]))
                         terms.append(round(100 * weights.travel * km) * both)
 
 
@@ -141,13 +174,14 @@ def _round_travel(
     holdings: Holdings,
     mine: dict[int, list[tuple[Slot, cp_model.IntVar]]],
     terms: Terms,
+    hints: Hints,
 ) -> None:
     weight = ctx.options.weights.travel
     if not weight:
         return
     rounds = sorted({s.round for s in ctx.instance.slots if s.round is not None})
     for official_id in ctx.officials:
-        at: dict[int, list[tuple[Slot, cp_model.LinearExprT]]] = defaultdict(list)
+        at: dict[int, list[tuple[Slot, cp_model.IntVar | int]]] = defaultdict(list)
         for slot in holdings.by_official.get(official_id, []):
             assert slot.round is not None
             at[slot.round].append((slot, 1))
@@ -161,9 +195,10 @@ def _round_travel(
             arcs = []
             out_of: dict[int, list[cp_model.IntVar]] = defaultdict(list)
             into: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-            for a, _ in here:
-                for b, _ in there:
+            for a, xa in here:
+                for b, xb in there:
                     z = model.new_bool_var(f"z_{official_id}_{a.id}_{b.id}")
+                    hints.set(z, hints.of(xa) * hints.of(xb))
                     out_of[a.id].append(z)
                     into[b.id].append(z)
                     arcs.append(z)

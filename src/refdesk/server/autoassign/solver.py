@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import math
 import time
+from collections import defaultdict
+from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
@@ -27,7 +29,7 @@ from refdesk.server.autoassign.costs import add_costs
 from refdesk.server.autoassign.eligible import eligibility, prune
 from refdesk.server.autoassign.explain import empty_slots
 from refdesk.server.autoassign.greedy import fills_of, greedy_pairs
-from refdesk.server.autoassign.instance import Instance, Options, Progress, Proposal
+from refdesk.server.autoassign.instance import Instance, Options, Progress, Proposal, Slot
 from refdesk.server.autoassign.model import Built, build_model
 from refdesk.server.autoassign.objective import objective
 from refdesk.server.autoassign.rules import Context, build
@@ -38,6 +40,9 @@ MAX_PAIRS = 120_000
 """Above this many eligible (slot, official) pairs, each slot keeps at most
 ``MAX_PAIRS / slots`` candidates (:func:`eligible.prune`) so the model stays solvable."""
 MIN_CANDIDATES = 8
+BLOCK_SLOTS = 1200
+"""Above this many vacant slots, phase 2 runs one local date at a time."""
+BLOCK_PAIRS = 6_000
 THROTTLE_SECONDS = 0.5
 
 
@@ -64,8 +69,10 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self.progress(self.phase, self.low + (self.high - self.low) * done)
 
 
-def _solver(options: Options, seconds: float) -> cp_model.CpSolver:
+def _solver(options: Options, seconds: float, presolve: bool = True) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
+    # Presolve can eat a short block's whole budget; the blocks start from a complete hint.
+    solver.parameters.cp_model_presolve = presolve
     solver.parameters.max_time_in_seconds = max(seconds, 0.05)
     solver.parameters.num_workers = max(1, options.workers)
     solver.parameters.random_seed = options.seed
@@ -103,12 +110,13 @@ def solve(
         most = max(MIN_CANDIDATES, MAX_PAIRS // len(ctx.open_slots))
         eligible = prune(ctx, eligible, hint, most)
     report("preparing", 0.05)
-    built = build_model(ctx, distances, holdings, eligible)
+    built: Built | None = None
     bound_filled: int | None
     if len(hint) == ceiling and not options.visit_every_venue:
         # The baseline already fills the proved maximum.
         chosen, bound_filled, optimal = hint, ceiling, True
     else:
+        built = build_model(ctx, distances, holdings, eligible)
         chosen, bound_filled, optimal = _fill(ctx, built, hint, ceiling, pruned, deadline, progress)
         if bound_filled is None:
             report("done", 1.0)
@@ -118,7 +126,12 @@ def solve(
             return _proposal(ctx, {}, "unsolved", ceiling, began)
     report("filling", 0.5)
     rest = deadline - time.perf_counter()
-    if rest > 0.05:
+    if rest > 0.05 and not ctx.rounds and len(ctx.open_slots) > BLOCK_SLOTS:
+        chosen = _balance_by_days(ctx, chosen, deadline, progress)
+        optimal = False
+    elif rest > 0.05:
+        if built is None:
+            built = build_model(ctx, distances, holdings, eligible)
         balanced, proved = _balance(
             ctx, built, chosen, distances, holdings, options, rest, progress
         )
@@ -173,21 +186,66 @@ def _balance(
     options: Options,
     seconds: float,
     progress: Progress | None,
+    presolve: bool = True,
 ) -> tuple[dict[int, int] | None, bool]:
     """Phase 2: the soft objective with at least ``len(chosen)`` slots filled."""
     model = built.model
     model.clear_objective()  # type: ignore[no-untyped-call]
     model.clear_hints()  # type: ignore[no-untyped-call]
     model.add(cp_model.LinearExpr.sum(list(built.x.values())) >= len(chosen))
-    for pair, var in built.x.items():
-        model.add_hint(var, chosen.get(pair[0]) == pair[1])
-    cost = add_costs(built, ctx, distances, holdings, len(chosen) + len(ctx.fixed))
+    cost = add_costs(built, ctx, distances, holdings, len(chosen) + len(ctx.fixed), chosen)
     model.minimize(cost)
-    solver = _solver(options, seconds)
+    solver = _solver(options, seconds, presolve)
     status = solver.solve(model, _Reporter(progress, "balancing", 0.5, 1.0, seconds))
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _chosen(solver, built), status == cp_model.OPTIMAL
     return None, False
+
+
+def _balance_by_days(
+    ctx: Context, chosen: dict[int, int], deadline: float, progress: Progress | None
+) -> dict[int, int]:
+    """Phase 2 for large instances, one local date at a time: the day's vacant slots are
+    re-optimised (each with at most ``BLOCK_PAIRS / slots`` candidates, the current official
+    always among them) with everything held outside the day fixed — so the week and month
+    limits and fairness see the whole season — keeping at least as many of them filled. Each
+    day starts from the current assignment, so the result is never worse than phase 1's."""
+    chosen = dict(chosen)
+    weeks: dict[object, list[Slot]] = defaultdict(list)
+    for slot in ctx.open_slots:
+        weeks[slot.local_date].append(slot)
+    order = sorted(weeks, key=str)
+    for done, week in enumerate(order):
+        seconds = (deadline - time.perf_counter()) / (len(order) - done)
+        if seconds <= 0.05:
+            break
+        inside = {s.id for s in weeks[week]}
+        slots = [s for s in ctx.instance.slots if s.id in inside]
+        for slot in ctx.instance.slots:
+            if slot.id in inside:
+                continue
+            if slot.fixed and slot.official_id is not None:
+                slots.append(slot)
+            elif slot.id in chosen:
+                slots.append(replace(slot, official_id=chosen[slot.id], fixed=True))
+        sub = build(replace(ctx.instance, slots=tuple(slots)), ctx.options)
+        distances = Distances(sub.instance)
+        holdings = Holdings(sub, distances)
+        eligible = eligibility(sub, holdings)
+        current = {k: v for k, v in chosen.items() if k in inside}
+        pairs = sum(len(officials) for officials in eligible.values())
+        if pairs > BLOCK_PAIRS:
+            most = max(MIN_CANDIDATES, BLOCK_PAIRS // len(inside))
+            eligible = prune(sub, eligible, current, most)
+        built = build_model(sub, distances, holdings, eligible)
+        better, _ = _balance(
+            sub, built, current, distances, holdings, ctx.options, seconds, None, presolve=False
+        )
+        if better is not None and len(better) >= len(current):
+            chosen = {k: v for k, v in chosen.items() if k not in inside} | better
+        if progress is not None:
+            progress("balancing", 0.5 + 0.5 * (done + 1) / len(order))
+    return chosen
 
 
 def _proposal(
