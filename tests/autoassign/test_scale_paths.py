@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from refdesk.server.autoassign import blocks as blocks_module
 from refdesk.server.autoassign import solver as solver_module
 from refdesk.server.autoassign.check import violations
 from refdesk.server.autoassign.greedy import greedy
@@ -37,7 +38,7 @@ def test_day_blocks_and_pruning_keep_every_rule_and_beat_greedy(
     options = mk.options(time_limit_seconds=6.0)
     monkeypatch.setattr(solver_module, "BLOCK_SLOTS", 5)
     monkeypatch.setattr(solver_module, "MAX_PAIRS", 60)
-    monkeypatch.setattr(solver_module, "BLOCK_PAIRS", 40)
+    monkeypatch.setattr(blocks_module, "BLOCK_PAIRS", 40)
     phases: list[str] = []
     proposal = solve(instance, options, lambda phase, _: phases.append(phase))
     baseline = greedy(instance, options)
@@ -47,7 +48,7 @@ def test_day_blocks_and_pruning_keep_every_rule_and_beat_greedy(
     assert proposal.status == "feasible"  # pruned: never claimed optimal
     assert proposal.bound_filled is not None
     assert proposal.bound_filled >= proposal.objective.filled
-    assert phases.count("balancing") == len(DAYS)
+    assert phases.count("balancing") == len(DAYS)  # one block per local date
 
 
 def test_rounds_travel_is_exact_and_every_venue_is_visited(mk: Any) -> None:
