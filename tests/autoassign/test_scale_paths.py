@@ -79,3 +79,24 @@ def test_impossible_visit_is_infeasible(mk: Any) -> None:
     proposal = solve(mk.instance(slots, officials), options)
     assert proposal.status == "infeasible" and proposal.fills == ()
     assert {e.slot_id for e in proposal.empty} == {1, 2}
+
+
+def test_day_blocks_fill_what_greedy_leaves(mk: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each day greedy gives position 1 to official 1, the only one qualified for position 2.
+    slots = []
+    for game, day in enumerate(DAYS, start=1):
+        slots.append(mk.slot(game, 10, day=day, position_id=1))
+        slots.append(mk.slot(game + 10, 10, day=day, position_id=2))
+    officials = [
+        mk.official(1, qualified=frozenset({(0, 1), (0, 2)})),
+        mk.official(2, qualified=frozenset({(0, 1)})),
+    ]
+    instance = mk.instance(slots, officials)
+    options = mk.options(time_limit_seconds=4.0)
+    monkeypatch.setattr(solver_module, "BLOCK_SLOTS", 2)
+    phases: list[str] = []
+    proposal = solve(instance, options, lambda phase, _: phases.append(phase))
+    assert greedy(instance, options).objective.filled == 3
+    assert proposal.objective.filled == 6 and proposal.bound_filled == 6
+    assert violations(instance, options, proposal.fills) == []
+    assert phases.count("filling") == len(DAYS) + 1  # one per local date, then the end

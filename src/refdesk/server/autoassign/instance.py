@@ -183,7 +183,9 @@ class Objective:
 
 
 Progress = Callable[[str, float], None]
-"""Called as the solve goes: a phase in words and the fraction done (0 … 1)."""
+"""Called as the solve goes: a phase in words and the fraction done (0 … 1). Phases:
+``preparing``, ``filling``, ``balancing``, ``done``; it may be called from CP-SAT's
+solution-callback thread, at most every half second."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -192,7 +194,10 @@ class Proposal:
     empty: tuple[EmptySlot, ...]
     objective: Objective
     status: str
-    """``optimal``, ``feasible`` (time limit reached), ``greedy`` (baseline)."""
+    """``optimal``, ``feasible`` (time limit reached, or a large instance solved by blocks /
+    pruned candidates), ``greedy`` (baseline), ``infeasible`` (the hard constraints admit
+    nothing: only ``visit_every_venue`` can cause it), ``unsolved`` (no assignment meeting
+    ``visit_every_venue`` found in time). The last two carry no fills."""
     bound_filled: int | None = None
     """The most slots any assignment could fill (proved by the solver), when known."""
     solve_seconds: float = 0.0
