@@ -236,8 +236,10 @@ def machine() -> list[str]:
             break
     return [
         f"- {os.cpu_count()} CPUs ({cpu}), shared with other engineers' test runs: the times "
-        "are noisy; the counts (filled, violations, travel) are not.",
-        f"- Python {platform.python_version()}, OR-Tools {ortools.__version__}.",
+        "are noisy, and so are CP-SAT's counts (how much search fits in its time limit); "
+        "greedy's are deterministic.",
+        f"- Python {platform.python_version()}, OR-Tools {ortools.__version__}; load average "
+        f"at the end {', '.join(f'{x:.1f}' for x in os.getloadavg())} (1, 5, 15 min).",
     ]
 
 
@@ -246,7 +248,7 @@ def report(argv: list[str], sizes: list[SizeResult], tups: list[TupResult], took
     lines = [
         f"# refdesk auto-assign benchmark, {stamp} UTC",
         "",
-        f"Command: `python -m bench autoassign {' '.join(argv)}`".rstrip(),
+        f"Command: `{' '.join(['python -m bench autoassign', *argv])}`",
         "",
         *machine(),
         f"- Total run time {took:.0f} s.",
