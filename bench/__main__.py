@@ -1,7 +1,7 @@
 """``python -m bench``: see bench/run.py and the README's Benchmarks section;
 ``python -m bench events``: bench/events.py; ``python -m bench board``: bench/board.py;
 ``python -m bench tokens``: bench/tokens.py; ``python -m bench writes``: bench/writes.py;
-``python -m bench profile``: bench/profile.py."""
+``python -m bench profile``: bench/profile.py; ``python -m bench autoassign``: bench/autoassign.py."""
 
 import sys
 
@@ -21,6 +21,10 @@ elif sys.argv[1:2] == ["profile"]:
     from bench.profile import main as profile
 
     profile(sys.argv[2:])
+elif sys.argv[1:2] == ["autoassign"]:
+    from bench.autoassign import main as autoassign
+
+    autoassign(sys.argv[2:])
 elif sys.argv[1:2] == ["board"]:
     from bench.board import main as board
 
