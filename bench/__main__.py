@@ -1,7 +1,8 @@
 """``python -m bench``: see bench/run.py and the README's Benchmarks section;
 ``python -m bench events``: bench/events.py; ``python -m bench board``: bench/board.py;
 ``python -m bench tokens``: bench/tokens.py; ``python -m bench writes``: bench/writes.py;
-``python -m bench profile``: bench/profile.py; ``python -m bench autoassign``: bench/autoassign.py."""
+``python -m bench profile``: bench/profile.py;
+``python -m bench autoassign``: bench/autoassign.py."""
 
 import sys
 
