@@ -102,7 +102,7 @@ class Weights:
 
     fill: int = 1000
     fairness: int = 10
-    travel: int = 1
+    travel: int = 10
     strength: int = 2
     crews: int = 3
     change: int = 20
