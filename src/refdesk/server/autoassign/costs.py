@@ -10,7 +10,8 @@
   approximation per (official, local date): a venue-used Boolean per venue the official
   could work at that day, costing its distance to the venues of the official's fixed games
   that day, plus, when at most 8 venues are possible, one Boolean per pair of used venues
-  costing their distance (exact for the common day of games at two venues);
+  costing their distance (exact for the common day of games at two venues); with more
+  venues possible, each extra venue of the day costs the median distance between them;
 * strength (``weights.strength`` per level): max(0, slot level − official strength) per fill;
 * crews (``weights.crews`` per extra venue): distinct venues − 1 per (official, local date);
 * change (``weights.change`` per change): a re-planned slot not given back to its official.
@@ -148,13 +149,17 @@ def _day_venues(
                     terms.append(round(100 * weights.travel * km) * u)
             if not used:
                 continue
-            if weights.crews and len(anchors) + len(used) > 1:
+            many = len(used) > PAIRWISE_VENUES
+            typical = _typical_km(distances, sorted(used)) if many and weights.travel else 0.0
+            if (weights.crews or typical) and len(anchors) + len(used) > 1:
                 split = model.new_int_var(0, len(anchors) + len(used), f"s_{official_id}_{day}")
                 model.add(split >= len(anchors) + cp_model.LinearExpr.sum(list(used.values())) - 1)
                 now = len(anchors) + sum(hints.of(u) for u in used.values()) - 1
                 hints.set(split, max(0, now))
-                terms.append(100 * weights.crews * split)
-            if weights.travel and len(used) <= PAIRWISE_VENUES:
+                # crews: per extra venue; travel with many venues: each extra venue costs the
+                # typical distance between them (pairs would be too many Booleans)
+                terms.append((100 * weights.crews + round(100 * weights.travel * typical)) * split)
+            if weights.travel and not many:
                 ids = sorted(used)
                 for i, a in enumerate(ids):
                     for b in ids[i + 1 :]:
@@ -165,6 +170,18 @@ def _day_venues(
                         model.add(both >= used[a] + used[b] - 1)
                         hints.set(both, hints.of(used[a]) * hints.of(used[b]))
                         terms.append(round(100 * weights.travel * km) * both)
+
+
+def _typical_km(distances: Distances, venues: list[int]) -> float:
+    """The median distance between the venues (the first 40 of them), 0 when unknown."""
+    sample = venues[:40]
+    found = sorted(
+        km
+        for i, a in enumerate(sample)
+        for b in sample[i + 1 :]
+        if (km := distances.km(a, b) or 0.0) > 0
+    )
+    return found[len(found) // 2] if found else 0.0
 
 
 def _round_travel(
