@@ -107,6 +107,17 @@ def test_bound_is_at_least_what_solve_fills(mk: Any) -> None:
     assert fill_bound(capped, options) == 1
 
 
+def test_the_bound_counts_one_officials_overlapping_games_once(mk: Any) -> None:
+    # One official, three games: 9:00 and 9:30 overlap, 11:00 does not. Two can be worked.
+    slots = [mk.slot(1, 9), mk.slot(2, 9.5), mk.slot(3, 11)]
+    instance = mk.instance(slots, [mk.official(1)])
+    options = mk.options()
+    assert fill_bound(instance, options) == 2 == solve(instance, options).objective.filled
+    # Two officials: all three.
+    both = mk.instance(slots, [mk.official(1), mk.official(2)])
+    assert fill_bound(both, options) == 3
+
+
 def test_checker_finds_a_hand_made_bad_assignment(mk: Any) -> None:
     day = date(2026, 10, 10)
     a, b = mk.slot(1, 10), mk.slot(2, 10.5, age_group_id=5)

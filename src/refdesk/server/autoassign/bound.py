@@ -1,12 +1,16 @@
 """An upper bound on the vacant slots any assignment can fill, without CP-SAT: a maximum flow
-source → official → (official, game) → slot → sink over the pairs eligible in isolation
-(given the fixed slots), where an (official, game) node carries one unit (one slot per
-official per game) and an official carries at most their *capacity*: the games they can
-still work under each of their limits, summed over the days / Monday weeks / months with
-an eligible slot, the tightest of the three (and never more than their eligible games).
+source → official → (official, day) → (official, game) → slot → sink over the pairs
+eligible in isolation (given the fixed slots), where an (official, game) node carries one
+unit (one slot per official per game), an (official, day) node at most the games of that day
+the official could work one after the other (the most pairwise non-overlapping ones — an
+interval schedule, exact by earliest end; one per round with rounds) and the room left under
+their daily limit, and an official at most their *capacity*: the games they can still work
+under each of their limits, summed over the days / Monday weeks / months with an eligible
+slot, the tightest of the three (and never more than their eligible games).
 
-It relaxes overlaps, travel, official conflicts and the TUP windows, so it is a bound and
-not always tight; the CP-SAT fill phase proves the exact maximum (``bound_filled``).
+It relaxes travel, overlaps *between* officials' choices, official conflicts and the TUP
+windows, so it is a bound and not always tight; the CP-SAT fill phase proves the exact
+maximum (``bound_filled``) when it can.
 """
 
 from __future__ import annotations
@@ -46,6 +50,26 @@ def capacity(ctx: Context, holdings: Holdings, official: Official, slots: list[S
     return best
 
 
+def day_room(ctx: Context, holdings: Holdings, official: Official, slots: list[Slot]) -> int:
+    """The most games of one day's ``slots`` the official could work: pairwise
+    non-overlapping games (earliest end first; one per round with rounds), within the room
+    their daily limit leaves."""
+    games: dict[int, Slot] = {}
+    for slot in slots:
+        games.setdefault(slot.game_id, slot)
+    if ctx.rounds:
+        most = len({slot.round for slot in games.values()})
+    else:
+        most, free_from = 0, None
+        for slot in sorted(games.values(), key=lambda g: (g.end, g.start)):
+            if free_from is None or slot.start >= free_from:
+                most, free_from = most + 1, slot.end
+    cap = ctx.day_cap(official)
+    if cap is not None:
+        most = min(most, max(0, cap - holdings.counts(official, slots[0].local_date)[0]))
+    return most
+
+
 def fill_bound(instance: Instance, options: Options | None = None) -> int:
     ctx = build(instance, options or Options())
     holdings = Holdings(ctx)
@@ -80,16 +104,26 @@ def flow_bound(ctx: Context, holdings: Holdings, eligible: dict[int, list[int]])
         if eligible[slot.id]:
             arc(node("slot", slot.id), sink, 1)
     for official_id, slots in mine.items():
-        cap = capacity(ctx, holdings, ctx.officials[official_id], slots)
+        official = ctx.officials[official_id]
+        cap = capacity(ctx, holdings, official, slots)
         if cap <= 0:
             continue
         me = node("official", official_id)
         arc(source, me, cap)
+        days: dict[date, list[Slot]] = defaultdict(list)
         for slot in slots:
-            key = ("game", official_id, slot.game_id)
-            if key not in nodes:
-                arc(me, node(*key), 1)
-            arc(nodes[key], node("slot", slot.id), 1)
+            days[slot.local_date].append(slot)
+        for day, todays in days.items():
+            room = day_room(ctx, holdings, official, todays)
+            if room <= 0:
+                continue
+            that_day = node("day", official_id, day.toordinal())
+            arc(me, that_day, room)
+            for slot in todays:
+                key = ("game", official_id, slot.game_id)
+                if key not in nodes:
+                    arc(that_day, node(*key), 1)
+                arc(nodes[key], node("slot", slot.id), 1)
     if not tails:
         return 0
     flow = SimpleMaxFlow()
