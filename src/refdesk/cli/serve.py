@@ -140,7 +140,8 @@ class _Server(uvicorn.Server):
 
 
 KEEP_ALIVE_SECONDS = 75
-"""How long an idle HTTP connection stays open (nginx's default)."""
+"""Idle connections stay open longer than clients keep them (httpx: 5 s), so the client closes
+first and never reuses a socket the server is closing (nginx's default)."""
 
 
 def _configs(app: ASGIApp, host: str, listeners: list[Listener]) -> list[uvicorn.Config]:
@@ -161,10 +162,6 @@ def _configs(app: ASGIApp, host: str, listeners: list[Listener]) -> list[uvicorn
                 proxy_headers=False,
                 server_header=False,
                 timeout_graceful_shutdown=10,
-                # Idle keep-alive connections outlive every common client's own idle expiry
-                # (httpx 5 s, browsers, nginx upstreams), so the client always closes first:
-                # at equal timeouts a client could reuse a socket the server was just closing
-                # ("Server disconnected without sending a response").
                 timeout_keep_alive=KEEP_ALIVE_SECONDS,
                 log_level="info",
                 log_config=logging_config(),  # uvicorn's, with secrets redacted
