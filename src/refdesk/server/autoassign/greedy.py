@@ -15,16 +15,24 @@ from refdesk.server.autoassign.objective import objective
 from refdesk.server.autoassign.rules import Context, build
 
 
-def greedy_pairs(ctx: Context, eligible: dict[int, list[int]] | None = None) -> dict[int, int]:
+def greedy_pairs(
+    ctx: Context,
+    eligible: dict[int, list[int]] | None = None,
+    prefer: dict[int, int] | None = None,
+) -> dict[int, int]:
     """slot id -> official id chosen by the baseline (vacant slots only). ``eligible``: the
     officials eligible in isolation per slot (:func:`model.eligibility`), computed if not
-    given."""
+    given. ``prefer``: an official to try first per slot (repairs a relaxed assignment into
+    a feasible one that keeps most of it)."""
     holdings = Holdings(ctx)
     if eligible is None:
         eligible = eligibility(ctx, holdings)
     chosen: dict[int, int] = {}
     for slot in ctx.open_slots:
-        for official_id in eligible[slot.id]:
+        first = [] if prefer is None or slot.id not in prefer else [prefer[slot.id]]
+        for official_id in dict.fromkeys(first + eligible[slot.id]):
+            if official_id not in ctx.officials:
+                continue
             if holdings.blocked(slot, ctx.officials[official_id]):
                 continue
             holdings.add(slot, official_id)

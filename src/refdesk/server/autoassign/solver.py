@@ -4,7 +4,9 @@
    already reaches the max-flow bound of :mod:`.bound`): maximise the number of filled
    slots under every hard constraint (:mod:`.model`), hinted with the greedy baseline. The
    solver's proved upper bound is ``Proposal.bound_filled`` (equal to the fill when the
-   phase is optimal).
+   phase is optimal). Above ``DECOMPOSE_SLOTS`` vacant slots (without rounds) the fill is
+   decomposed instead (:mod:`.decompose`, 60% of the time): each local date bounded alone,
+   then each Monday week filled, the bound being the sum of the days'.
 2. *Balance* (the rest of the time): keep at least that many slots filled and minimise the
    soft objective (:mod:`.costs`), hinted with phase 1's solution.
 
@@ -14,9 +16,9 @@ stopped either, ``infeasible`` when the hard constraints admit no assignment at 
 ``visit_every_venue`` was found in time (no fills). Every vacant slot left empty is explained
 (:mod:`.explain`).
 
-Above ``BLOCK_SLOTS`` vacant slots both phases run one local date at a time
-(:mod:`.blocks`); above ``MAX_PAIRS`` eligible pairs each slot keeps a pruned list of
-candidates. Neither is then claimed optimal (``bound_filled`` is the max-flow bound).
+Above ``BLOCK_SLOTS`` vacant slots phase 2 runs one local date at a time (:mod:`.blocks`);
+above ``MAX_PAIRS`` eligible pairs each slot keeps a pruned list of candidates. Phase 2 is
+then not claimed optimal (the fill still is, when it reaches its bound).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import time
 from refdesk.server.autoassign.binding import Holdings
 from refdesk.server.autoassign.blocks import MIN_CANDIDATES, by_days
 from refdesk.server.autoassign.bound import flow_bound
+from refdesk.server.autoassign.decompose import fill_by_days
 from refdesk.server.autoassign.eligible import eligibility, prune
 from refdesk.server.autoassign.explain import empty_slots
 from refdesk.server.autoassign.greedy import fills_of, greedy_pairs
@@ -41,6 +44,9 @@ MAX_PAIRS = 120_000
 ``MAX_PAIRS / slots`` candidates (:func:`eligible.prune`) so the model stays solvable."""
 BLOCK_SLOTS = 1200
 """Above this many vacant slots, phase 2 runs one local date at a time."""
+DECOMPOSE_SLOTS = 150
+"""Above this many vacant slots (without rounds), phase 1 is decomposed by date and week."""
+DECOMPOSED_FILL_SHARE = 0.6
 
 
 def solve(
@@ -80,6 +86,13 @@ def solve(
         until = time.perf_counter() + (deadline - time.perf_counter()) * FILL_SHARE
         chosen = by_days(ctx, hint, until, progress, True, 0.05, 0.5)
         bound_filled, optimal = ceiling, len(chosen) >= ceiling
+    elif not ctx.rounds and len(ctx.open_slots) > DECOMPOSE_SLOTS:
+        share = DECOMPOSED_FILL_SHARE
+        chosen, days_bound = fill_by_days(
+            ctx, hint, time.perf_counter() + (deadline - time.perf_counter()) * share, progress
+        )
+        bound_filled = min(ceiling, days_bound)
+        optimal = len(chosen) >= bound_filled
     else:
         built = build_model(ctx, distances, holdings, eligible)
         chosen, bound_filled, optimal = fill(ctx, built, hint, ceiling, pruned, deadline, progress)
