@@ -74,6 +74,10 @@ def by_days(
     for slot in ctx.open_slots:
         days[key(slot)].append(slot)
     order = sorted(days, key=lambda k: min(s.start for s in days[k]))
+    if fill and ceilings is not None:  # a block already at its proved ceiling is done
+        order = [
+            k for k in order if sum(s.id in chosen for s in days[k]) < ceilings.get(k, 1 << 30)
+        ]
     for done, day in enumerate(order):
         seconds = (deadline - time.perf_counter()) / (len(order) - done)
         if seconds <= 0.05:

@@ -5,8 +5,8 @@
    slots under every hard constraint (:mod:`.model`), hinted with the greedy baseline. The
    solver's proved upper bound is ``Proposal.bound_filled`` (equal to the fill when the
    phase is optimal). Above ``DECOMPOSE_SLOTS`` vacant slots (without rounds) the fill is
-   decomposed instead (:mod:`.decompose`, 60% of the time): each local date bounded alone,
-   then each Monday week filled, the bound being the sum of the days'.
+   decomposed instead (:mod:`.decompose`, up to 80% of the time): each local date bounded
+   alone, then each Monday week filled, the bound being the sum of the days'.
 2. *Balance* (the rest of the time): keep at least that many slots filled and minimise the
    soft objective (:mod:`.costs`), hinted with phase 1's solution.
 
@@ -46,7 +46,8 @@ BLOCK_SLOTS = 1200
 """Above this many vacant slots, phase 2 runs one local date at a time."""
 DECOMPOSE_SLOTS = 150
 """Above this many vacant slots (without rounds), phase 1 is decomposed by date and week."""
-DECOMPOSED_FILL_SHARE = 0.6
+DECOMPOSED_FILL_SHARE = 0.8
+"""Phase 1 ends early when the weeks reach their days' bounds: the rest goes to phase 2."""
 
 
 def solve(
