@@ -286,9 +286,18 @@ def main(argv: list[str] | None = None) -> None:
         f"# refdesk in-process profile of the hot reads, {stamp} UTC",
         "",
         f"Command: `python -m bench profile --db {args.db} --scale {args.scale} "
-        f"--requests {args.requests}`. cProfile own time (tottime) by file, as shares of the "
-        "server's own time (framework + ours + sqlalchemy + driver + other); cProfile's "
-        "overhead inflates Python-heavy parts alike, so read the shares, not the milliseconds.",
+        f"--requests {args.requests}"
+        + (" --cpu" if args.cpu else "")
+        + (f" --before-src {args.before_src} --rounds {args.rounds}" if args.before_src else "")
+        + (f" --top {args.top}" if args.top else "")
+        + "`. "
+        + (
+            "CPU time of the process per request (best of five rounds of --requests each)."
+            if args.cpu
+            else "cProfile own time (tottime) by file, as shares of the server's own time "
+            "(framework + ours + sqlalchemy + driver + other); cProfile's overhead inflates "
+            "Python-heavy parts alike, so read the shares, not the milliseconds."
+        ),
         "",
     ]
     for db in args.db.split(","):
