@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import BigInteger, Integer, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.db.rows import select_rows
@@ -57,8 +57,8 @@ class PrebuiltPage:
     def __init__(self, statement: Select[Any], order_by: Sequence[Any]) -> None:
         self.page = (
             statement.order_by(*order_by)
-            .offset(bindparam("page_offset"))
-            .limit(bindparam("page_limit"))
+            .offset(bindparam("page_offset", type_=BigInteger()))  # up to 2**63 - 1
+            .limit(bindparam("page_limit", type_=Integer()))
         )
         self.count = select(func.count()).select_from(statement.subquery())
 
