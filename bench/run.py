@@ -110,7 +110,10 @@ def process(
 
 def base_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REFDESK_", "BENCH_"))}
-    env["PYTHONPATH"] = str(ROOT)
+    # A PYTHONPATH given to the bench comes first (e.g. an export of an earlier commit's src/
+    # to bench the code before a change).
+    given = [part for part in os.environ.get("PYTHONPATH", "").split(os.pathsep) if part]
+    env["PYTHONPATH"] = os.pathsep.join([*given, str(ROOT)])
     return env
 
 
@@ -136,17 +139,17 @@ class DbResult:
     sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # refdesk, plain bytes
 
 
-def db_url(db: str, scale: str, data_dir: Path) -> str:
+def db_url(db: str, scale: str, data_dir: Path, pg_prefix: str = "refdesk_bench_") -> str:
     if db == "sqlite":
         return f"sqlite+aiosqlite:///{data_dir / f'bench-{scale}.sqlite3'}"
-    return f"postgresql+asyncpg://postgres@127.0.0.1:5432/refdesk_bench_{scale}"
+    return f"postgresql+asyncpg://postgres@127.0.0.1:5432/{pg_prefix}{scale}"
 
 
 def run_scale(
     args: argparse.Namespace, db: str, scale: str, full: bool, result: DbResult | None
 ) -> DbResult:
     data_dir = args.data_dir
-    url = db_url(db, scale, data_dir)
+    url = db_url(db, scale, data_dir, args.pg_prefix)
     print(f"== {db} {scale}: generating", flush=True)
     fixture = asyncio.run(generate(url, scale, data_dir / f"{db}-{scale}"))
     print(f"   loaded {fixture.counts} in {fixture.load_seconds} s", flush=True)
@@ -417,6 +420,11 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--connections", type=int, default=16)
     p.add_argument("--flow-concurrency", type=int, default=8)
     p.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
+    p.add_argument(
+        "--pg-prefix",
+        default="refdesk_bench_",
+        help="PostgreSQL database name before the scale (two checkouts benching at once)",
+    )
     p.add_argument("--data-dir", type=Path, default=ROOT / "bench" / ".data")
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     p.add_argument(

@@ -102,3 +102,29 @@ async def test_entries_permissions_and_shapes(client: httpx.AsyncClient, runtime
     )
     assert not_official.status_code == 422
     assert not_official.json()["errors"] == {"base": ["only officials can have availability"]}
+
+
+async def test_list_pages_bounds_and_totals(client: httpx.AsyncClient, runtime: Runtime) -> None:
+    """The list's prebuilt statements: each date bound alone, a full page (the total is
+    counted), and a page far past the end (offset up to 2**63 - 1) answer 200, never a 500."""
+    site = await create_site(runtime)
+    official = await create_member(runtime, site)
+    url = f"/api/v2/users/{official.user.id}/availability"
+    for day in ("02/10/2024", "02/11/2024", "02/12/2024"):
+        made = await client.post(url, json={"date": day}, headers=official.headers)
+        assert made.status_code == 201, made.text
+
+    def dates(response: httpx.Response) -> list[str]:
+        assert response.status_code == 200, response.text
+        return [e["date"] for e in response.json()["_embedded"]["availability"]]
+
+    since = await client.get(url + "?search[start_date]=2024-02-11", headers=official.headers)
+    assert dates(since) == ["2024-02-11", "2024-02-12"]
+    until = await client.get(url + "?search[end_date]=2024-02-11", headers=official.headers)
+    assert dates(until) == ["2024-02-10", "2024-02-11"]
+    full = await client.get(url + "?limit=2", headers=official.headers)
+    assert dates(full) == ["2024-02-10", "2024-02-11"]
+    assert full.json()["page"]["records"] == 3
+    far = await client.get(url + f"?page={2**62}&limit=2", headers=official.headers)
+    assert dates(far) == []
+    assert far.json()["page"]["records"] == 3  # an empty page past the start: counted

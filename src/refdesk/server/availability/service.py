@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.auth.principal import Principal
@@ -19,7 +19,7 @@ from refdesk.server.availability.schemas import (
 )
 from refdesk.server.days import day_of
 from refdesk.server.db.locking import apply_changes, check_lock_version
-from refdesk.server.db.paging import page_of, row_page
+from refdesk.server.db.paging import PrebuiltPage, page_of, prebuilt_row_page
 from refdesk.server.errors import ErrorCollector, NotFound, ValidationFailed
 from refdesk.server.events import topics
 from refdesk.server.events.record import record
@@ -54,6 +54,23 @@ ENTRY_COLUMNS: tuple[Any, ...] = tuple(Availability.__table__.c)
 ORDER = (Availability.date, Availability.all_day.desc(), Availability.start_time, Availability.id)
 
 
+def _rows_page(start: bool, end: bool) -> PrebuiltPage:
+    """The API's list as rows: one prebuilt statement per combination of date bounds."""
+    key = (start, end)
+    found = _ROWS_PAGES.get(key)
+    if found is None:
+        statement = select(*ENTRY_COLUMNS).where(Availability.user_id == bindparam("user_id"))
+        if start:
+            statement = statement.where(Availability.date >= bindparam("start_date"))
+        if end:
+            statement = statement.where(Availability.date <= bindparam("end_date"))
+        found = _ROWS_PAGES[key] = PrebuiltPage(statement, ORDER)
+    return found
+
+
+_ROWS_PAGES: dict[tuple[bool, bool], PrebuiltPage] = {}
+
+
 async def list_entries(
     session: AsyncSession,
     principal: Principal,
@@ -65,15 +82,24 @@ async def list_entries(
     """A page of the user's entries: ``Availability`` entities, or rows of their columns."""
     user, member = await _official(session, principal, user_id, write=False)
     query.raise_if_invalid()
-    statement = select(*ENTRY_COLUMNS) if rows else select(Availability)
-    statement = statement.where(Availability.user_id == user.id)
     today = site_today(member.site).date()
-    if query.start_date is not None:
-        statement = statement.where(Availability.date >= day_of(query.start_date, today))
-    if query.end_date is not None:
-        statement = statement.where(Availability.date <= day_of(query.end_date, today))
-    paging = row_page if rows else page_of
-    entries, total = await paging(session, statement, ORDER, query.page)
+    start = day_of(query.start_date, today) if query.start_date is not None else None
+    end = day_of(query.end_date, today) if query.end_date is not None else None
+    if rows:
+        params: dict[str, Any] = {"user_id": user.id}
+        if start is not None:
+            params["start_date"] = start
+        if end is not None:
+            params["end_date"] = end
+        prebuilt = _rows_page(start is not None, end is not None)
+        entries, total = await prebuilt_row_page(session, prebuilt, params, query.page)
+        return user, member, entries, total, query.page
+    statement = select(Availability).where(Availability.user_id == user.id)
+    if start is not None:
+        statement = statement.where(Availability.date >= start)
+    if end is not None:
+        statement = statement.where(Availability.date <= end)
+    entries, total = await page_of(session, statement, ORDER, query.page)
     return user, member, entries, total, query.page
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import BigInteger, Integer, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from refdesk.server.db.rows import select_rows
 from refdesk.server.paging import PageRequest
 
 
@@ -38,14 +39,41 @@ async def row_page(
     order_by: Sequence[Any],
     page: PageRequest,
 ) -> tuple[list[Any], int]:
-    """:func:`page_of` for a select of plain columns: ``(rows of the page, total)``."""
+    """:func:`page_of` for a select of plain columns: ``(rows of the page, total)``, run on
+    the session's Core connection (:func:`~refdesk.server.db.rows.select_rows`)."""
     offset, limit = page.offset, page.limit
-    found = list(
-        (await session.execute(statement.order_by(*order_by).offset(offset).limit(limit))).all()
-    )
+    found = await select_rows(session, statement.order_by(*order_by).offset(offset).limit(limit))
     if 0 < len(found) < limit or (offset == 0 and not found):
         return found, offset + len(found)
     total = await session.scalar(select(func.count()).select_from(statement.subquery()))
+    return found, int(total or 0)
+
+
+class PrebuiltPage:
+    """A row list's page and count statements, built once with bound parameters (including
+    the offset and the limit): SQLAlchemy memoizes a prebuilt statement's cache key, whereas a
+    select built per request is walked again to find its compiled form."""
+
+    def __init__(self, statement: Select[Any], order_by: Sequence[Any]) -> None:
+        self.page = (
+            statement.order_by(*order_by)
+            .offset(bindparam("page_offset", type_=BigInteger()))  # up to 2**63 - 1
+            .limit(bindparam("page_limit", type_=Integer()))
+        )
+        self.count = select(func.count()).select_from(statement.subquery())
+
+
+async def prebuilt_row_page(
+    session: AsyncSession, prebuilt: PrebuiltPage, params: dict[str, Any], page: PageRequest
+) -> tuple[list[Any], int]:
+    """:func:`row_page` of a :class:`PrebuiltPage` with ``params`` bound."""
+    offset, limit = page.offset, page.limit
+    found = await select_rows(
+        session, prebuilt.page, {**params, "page_offset": offset, "page_limit": limit}
+    )
+    if 0 < len(found) < limit or (offset == 0 and not found):
+        return found, offset + len(found)
+    total = await session.scalar(prebuilt.count, params)
     return found, int(total or 0)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.assignments.models import Assignment
+from refdesk.server.db.rows import select_rows
 from refdesk.server.games.models import Game
 from refdesk.server.reference.models import (
     AgeGroup,
@@ -134,8 +135,8 @@ class PositionRef:
     abbreviation: str
 
 
-# Plain column selects (rows, not ORM entities): a page holds a few hundred slots and users,
-# and these are only read.
+# Plain column selects (rows, not ORM entities, run on the Core connection: db/rows.py): a
+# page holds a few hundred slots and users, and these are only read.
 _SLOT_FIELDS = (
     "id", "game_id", "position_id", "sort_order", "official_id", "accepted", "declined",
     "decline_reason", "fee", "created", "updated", "lock_version",
@@ -251,9 +252,9 @@ async def load_bundle(
     }
     for kind, _, column in NAMED:
         wanted[kind] = list(_ids(getattr(g, column) for g in games))
-    for kind, record_id, record_name in (await session.execute(NAMES, wanted)).all():
-        bundle.names[(kind, record_id)] = record_name
-    rows = (await session.execute(SLOTS, {"ids": [g.id for g in games]})).all()
+    for named in await select_rows(session, NAMES, wanted):  # (kind, id, name)
+        bundle.names[(named[0], named[1])] = named[2]
+    rows = await select_rows(session, SLOTS, {"ids": [g.id for g in games]})
     positions: dict[int, PositionRef] = {}
     for row in rows:
         position = positions.get(row.position_id)
@@ -263,16 +264,15 @@ async def load_bundle(
         bundle.slots.setdefault(row.game_id, []).append((cast(AssignmentLike, row), position))
     user_ids = _ids(g.assignor_id for g in games) | _ids(row.official_id for row in rows)
     if user_ids:
-        users = (await session.execute(USERS, {"ids": list(user_ids)})).all()
+        users = await select_rows(session, USERS, {"ids": list(user_ids)})
         bundle.users = {u.id: cast(UserLike, u) for u in users}
-    fees = (
-        await session.execute(
-            FEES,
-            {
-                "age_groups": list(_ids(g.age_group_id for g in games)),
-                "patterns": list(_ids(g.pattern_id for g in games)),
-            },
-        )
-    ).all()
+    fees = await select_rows(
+        session,
+        FEES,
+        {
+            "age_groups": list(_ids(g.age_group_id for g in games)),
+            "patterns": list(_ids(g.pattern_id for g in games)),
+        },
+    )
     bundle.fees = {(f.age_group_id, f.pattern_id, f.position_id): f.amount for f in fees}
     return bundle
