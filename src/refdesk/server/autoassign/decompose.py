@@ -44,7 +44,7 @@ from refdesk.server.autoassign.phases import chosen_of, new_solver
 from refdesk.server.autoassign.rules import Context, build, week_of
 from refdesk.server.autoassign.travel import Distances
 
-DAY_SHARE = 0.5
+DAY_SHARE = 0.6
 """Of phase 1's time, the share for the day bounds (the weeks get the rest)."""
 MIN_PASS_SECONDS = 1.0
 DAY_PAIRS = 60_000
