@@ -16,8 +16,8 @@ whole season.
 
 The fill is proved maximal when it reaches the sum of the day bounds; it never falls below
 the greedy baseline's. Measured on the 500-slot bench season (two weekends, 75 officials,
-120 s, load average 2–3): the days prove 131 + 124 + 118 + 124 = 497 and the weeks fill 255 +
-242 = 497, where one CP-SAT model of the whole season had reached 495 in 60 s (bound 498).
+150 s): the days prove 131 + 124 + 118 + 124 = 497 and the weeks fill 255 + 242 = 497, where
+one CP-SAT model of the whole season had reached 495 in 60 s (bound 498).
 The hard part is a day with a maximum of 124 that CP-SAT bounds at 125 by its relaxation: only
 the symmetry-breaking worker (:data:`phases.FILL_SUBSOLVERS`) proves it.
 """
