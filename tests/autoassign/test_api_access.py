@@ -82,7 +82,7 @@ BAD: list[tuple[dict[str, Any], dict[str, list[str]]]] = [
     ({"travel_weight": "heavy"}, {"travel_weight": ["is not a number"]}),
     ({"max_games_per_day": 0}, {"max_games_per_day": ["must be greater than or equal to 1"]}),
     ({"max_games_per_week": 1.5}, {"max_games_per_week": ["must be an integer"]}),
-    ({"time_limit_seconds": 100000}, {"time_limit_seconds": ["must be less than or equal to 120"]}),
+    ({"time_limit_seconds": 100000}, {"time_limit_seconds": ["must be less than or equal to 300"]}),
     ({"replan_pending": "maybe"}, {"replan_pending": ["is not a valid boolean"]}),
     ({"travel_speed_kmh": 0}, {"travel_speed_kmh": ["must be greater than or equal to 5"]}),
     ({"travel_buffer_minutes": 999}, {"travel_buffer_minutes": ["must be less than or equal to 240"]}),  # noqa: E501

@@ -141,9 +141,11 @@ class Settings(BaseSettings):
     # died) is claimed again by another worker.
     worker_lease_seconds: float = Field(default=120.0, gt=0)
     # Auto-assign (issue 14): the solver's time limit when a request names none, the most a
-    # request may ask for, CP-SAT's worker threads, and the longest date range of one request.
+    # request may ask for (a 500-slot season needs about 150 s to reach and prove its maximum
+    # on 2 cores: README "Benchmarks"), CP-SAT's worker threads, and the longest date range of
+    # one request.
     autoassign_time_limit_seconds: float = Field(default=10.0, gt=0, le=3600)
-    autoassign_max_time_limit_seconds: float = Field(default=120.0, gt=0, le=3600)
+    autoassign_max_time_limit_seconds: float = Field(default=300.0, gt=0, le=3600)
     autoassign_workers: int = Field(default=2, ge=1, le=64)
     autoassign_max_days: int = Field(default=92, ge=1, le=366)
 
