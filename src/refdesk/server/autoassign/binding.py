@@ -44,10 +44,18 @@ class Holdings:
         self.by_game[slot.game_id].add(official_id)
         self._count(official_id, slot.local_date)
 
-    def _count(self, official_id: int, day: date) -> None:
-        self.tally[(official_id, ("d", day))] += 1
-        self.tally[(official_id, ("w", week_of(day)))] += 1
-        self.tally[(official_id, ("m", month_of(day)))] += 1
+    def remove(self, slot: Slot, official_id: int) -> None:
+        """Undo :meth:`add` (local search moves a slot from one official to another)."""
+        self.by_official[official_id].remove(slot)
+        self.by_day[(official_id, slot.local_date)].remove(slot)
+        if not any(h.game_id == slot.game_id for h in self.by_official[official_id]):
+            self.by_game[slot.game_id].discard(official_id)
+        self._count(official_id, slot.local_date, -1)
+
+    def _count(self, official_id: int, day: date, step: int = 1) -> None:
+        self.tally[(official_id, ("d", day))] += step
+        self.tally[(official_id, ("w", week_of(day)))] += step
+        self.tally[(official_id, ("m", month_of(day)))] += step
 
     def counts(self, official: Official, day: date) -> tuple[int, int, int]:
         """Games on ``day``, in its Monday week and its month: held here and outside."""

@@ -36,6 +36,7 @@ from refdesk.server.autoassign.instance import Instance, Options, Progress, Prop
 from refdesk.server.autoassign.model import Built, build_model
 from refdesk.server.autoassign.objective import objective
 from refdesk.server.autoassign.phases import FILL_SHARE, balance, fill
+from refdesk.server.autoassign.polish import polish
 from refdesk.server.autoassign.rules import Context, build
 from refdesk.server.autoassign.travel import Distances
 
@@ -48,6 +49,9 @@ DECOMPOSE_SLOTS = 150
 """Above this many vacant slots (without rounds), phase 1 is decomposed by date and week."""
 DECOMPOSED_FILL_SHARE = 0.8
 """Phase 1 ends early when the weeks reach their days' bounds: the rest goes to phase 2."""
+POLISH_SHARE = 0.1
+"""The last part of the time limit, kept for the local search (:mod:`.polish`) when phase 2
+has not proved its optimum (instances without rounds)."""
 
 
 def solve(
@@ -85,7 +89,8 @@ def solve(
         chosen, bound_filled, optimal = hint, ceiling, True
     elif large:
         until = time.perf_counter() + (deadline - time.perf_counter()) * FILL_SHARE
-        chosen = by_days(ctx, hint, until, progress, True, 0.05, 0.5)
+        start = polish(ctx, eligible, hint, distances, until, improve=False)
+        chosen = by_days(ctx, start, until, progress, True, 0.05, 0.5)
         bound_filled, optimal = ceiling, len(chosen) >= ceiling
     elif not ctx.rounds and len(ctx.open_slots) > DECOMPOSE_SLOTS:
         share = DECOMPOSED_FILL_SHARE
@@ -104,9 +109,11 @@ def solve(
             report("done", 1.0)
             return _proposal(ctx, {}, "unsolved", ceiling, began)
     report("filling", 0.5)
-    rest = deadline - time.perf_counter()
+    polishing = not ctx.rounds and not options.visit_every_venue
+    until = deadline - options.time_limit_seconds * POLISH_SHARE if polishing else deadline
+    rest = until - time.perf_counter()
     if rest > 0.05 and large:
-        chosen = by_days(ctx, chosen, deadline, progress, False, 0.5, 1.0)
+        chosen = by_days(ctx, chosen, until, progress, False, 0.5, 0.95)
         optimal = False
     elif rest > 0.05:
         if built is None:
@@ -117,6 +124,9 @@ def solve(
         optimal = optimal and proved and not pruned
     else:
         optimal = False
+    if polishing and not optimal:
+        report("polishing", 0.95)
+        chosen = polish(ctx, eligible, chosen, distances, deadline)
     report("done", 1.0)
     return _proposal(ctx, chosen, "optimal" if optimal else "feasible", bound_filled, began)
 
