@@ -101,6 +101,8 @@ SITE = Shape(
         "reminder_hours": "integer|null",
         "unfilled_digest": "bool-string",
         "digest_hour": "integer",
+        "auto_assign_max_games_per_day": "integer|null",
+        "auto_assign_max_games_per_week": "integer|null",
         "subscription_status": "string",
         "created": TS,
         "updated": TS,

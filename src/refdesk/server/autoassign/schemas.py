@@ -9,11 +9,11 @@ from typing import Any
 from refdesk.server.errors import ErrorCollector
 from refdesk.server.fields import INVALID, is_blank, read_bool, read_date, read_int, read_number
 from refdesk.server.inputs import Body, Field, Input, problems_of
+from refdesk.server.sites.schemas import AUTO_ASSIGN_CAPS
 
 MAX_WEIGHT = 1000
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
-MAX_PER_DAY = 24
-MAX_PER_WEEK = 100
+MAX_PER_DAY, MAX_PER_WEEK = AUTO_ASSIGN_CAPS
 SPEED_KMH = (5, 200)
 MAX_BUFFER_MINUTES = 240
 
@@ -31,14 +31,18 @@ class CreateInput(Input):
     travel_speed_kmh: float | None = None
     travel_buffer_minutes: int | None = None
 
-    def options(self, default_time_limit: float) -> dict[str, Any]:
-        """The options as stored with the proposal (defaults filled in)."""
+    def options(
+        self, default_time_limit: float, site_caps: tuple[int | None, int | None] = (None, None)
+    ) -> dict[str, Any]:
+        """The options as stored with the proposal (defaults filled in: the caps per day and
+        week from the site's ``auto_assign_max_games_per_day/week`` when not sent)."""
+        per_day, per_week = site_caps
         return {
             "replan_pending": self.replan_pending,
             "fairness_weight": self.fairness_weight,
             "travel_weight": self.travel_weight,
-            "max_games_per_day": self.max_games_per_day,
-            "max_games_per_week": self.max_games_per_week,
+            "max_games_per_day": self.max_games_per_day or per_day,
+            "max_games_per_week": self.max_games_per_week or per_week,
             "time_limit_seconds": self.time_limit_seconds or default_time_limit,
             "travel_speed_kmh": self.travel_speed_kmh,
             "travel_buffer_minutes": self.travel_buffer_minutes,
@@ -54,8 +58,20 @@ CREATE_BODY = Body(
         Field("replan_pending", "boolean", "Also move pending (not accepted) slots"),
         Field("fairness_weight", "integer", "Weight of balancing games", minimum=0, maximum=W),
         Field("travel_weight", "integer", "Weight of travel", minimum=0, maximum=W),
-        Field("max_games_per_day", "integer", "Cap per official a day", minimum=1, maximum=D),
-        Field("max_games_per_week", "integer", "Cap per official a week", minimum=1),
+        Field(
+            "max_games_per_day",
+            "integer",
+            "Cap per official a day (default: the site's auto_assign_max_games_per_day)",
+            minimum=1,
+            maximum=D,
+        ),
+        Field(
+            "max_games_per_week",
+            "integer",
+            "Cap per official a week (default: the site's auto_assign_max_games_per_week)",
+            minimum=1,
+            maximum=MAX_PER_WEEK,
+        ),
         Field("time_limit_seconds", "number", "The solver's time limit", minimum=1),
         Field(
             "travel_speed_kmh",

@@ -51,7 +51,10 @@ async def create(
         site_id=member.site.id,
         created_by_id=member.user.id if member.user is not None else None,
         status=QUEUED,
-        options=inp.options(default_time_limit),
+        options=inp.options(
+            default_time_limit,
+            (member.site.auto_assign_max_games_per_day, member.site.auto_assign_max_games_per_week),
+        ),
         start_date=inp.start_date,
         end_date=inp.end_date,
         attempts=0,

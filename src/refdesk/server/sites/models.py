@@ -36,3 +36,7 @@ class Site(IdMixin, TimestampMixin, Base):
     reminder_hours: Mapped[int | None] = mapped_column(Integer, nullable=True, default=24)
     unfilled_digest: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     digest_hour: Mapped[int] = mapped_column(Integer, nullable=False, default=7)
+    # (ext) The auto-assign's default caps per official (a request's own caps win; each
+    # official's own limits always apply too). Null: none.
+    auto_assign_max_games_per_day: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    auto_assign_max_games_per_week: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -55,6 +55,9 @@ def site_repr(site: Site, base: str) -> dict[str, Any]:
             "reminder_hours": site.reminder_hours,
             "unfilled_digest": bool_string(site.unfilled_digest),
             "digest_hour": site.digest_hour,
+            # (ext) The auto-assign's default caps per official (autoassign/service.py).
+            "auto_assign_max_games_per_day": site.auto_assign_max_games_per_day,
+            "auto_assign_max_games_per_week": site.auto_assign_max_games_per_week,
             "subscription_status": site.subscription_status,
             "created": timestamp(site.created, site.timezone),
             "updated": timestamp(site.updated, site.timezone),

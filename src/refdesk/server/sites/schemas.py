@@ -26,6 +26,8 @@ SITE_FLAGS = (
     "use_abilities",
 )
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+AUTO_ASSIGN_CAPS = (24, 100)
+"""The highest per-day and per-week caps a site (or an auto-assign request) may set."""
 
 _SITE_FIELDS = (
     Field("name", max_length=90, nullable=False),
@@ -48,6 +50,14 @@ _SITE_FIELDS = (
     Field(
         "digest_hour", "integer", minimum=0, maximum=23, nullable=False,
         description="(ext) Local hour (site time zone) the unfilled-slots digest is sent",
+    ),
+    Field(
+        "auto_assign_max_games_per_day", "integer", minimum=1, maximum=AUTO_ASSIGN_CAPS[0],
+        description="(ext) The auto-assign's default cap of games per official a day; null: none",
+    ),
+    Field(
+        "auto_assign_max_games_per_week", "integer", minimum=1, maximum=AUTO_ASSIGN_CAPS[1],
+        description="(ext) The auto-assign's default cap of games per official a week; null: none",
     ),
 )  # fmt: skip
 SITE_CREATE_BODY = Body(
@@ -96,6 +106,8 @@ class SiteInput(_Changes):
     reminder_hours: int | Unset | None = UNSET
     unfilled_digest: bool | Unset = UNSET
     digest_hour: int | Unset = UNSET
+    auto_assign_max_games_per_day: int | Unset | None = UNSET
+    auto_assign_max_games_per_week: int | Unset | None = UNSET
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -160,7 +172,27 @@ def read_site_fields(
             else:
                 changes["currency"] = currency.upper()
     _read_notification_settings(data, errors, changes)
+    _read_auto_assign_caps(data, errors, changes)
     return changes
+
+
+def _read_auto_assign_caps(
+    data: dict[str, Any], errors: ErrorCollector, changes: dict[str, Any]
+) -> None:
+    """(ext) ``auto_assign_max_games_per_day`` (null or 1–24) and ``…_per_week`` (1–100)."""
+    for name, most in zip(
+        ("auto_assign_max_games_per_day", "auto_assign_max_games_per_week"),
+        AUTO_ASSIGN_CAPS,
+        strict=True,
+    ):
+        if name not in data:
+            continue
+        if is_blank(data[name]):
+            changes[name] = None
+            continue
+        value = read_int(data[name], name, errors, 1, most)
+        if value is not INVALID:
+            changes[name] = value
 
 
 def _read_notification_settings(
