@@ -2,7 +2,8 @@
 ``python -m bench events``: bench/events.py; ``python -m bench board``: bench/board.py;
 ``python -m bench tokens``: bench/tokens.py; ``python -m bench writes``: bench/writes.py;
 ``python -m bench profile``: bench/profile.py;
-``python -m bench autoassign``: bench/autoassign.py."""
+``python -m bench autoassign``: bench/autoassign.py;
+``python -m bench solve-lag``: bench/solve_lag.py."""
 
 import sys
 
@@ -26,6 +27,10 @@ elif sys.argv[1:2] == ["autoassign"]:
     from bench.autoassign import main as autoassign
 
     autoassign(sys.argv[2:])
+elif sys.argv[1:2] == ["solve-lag"]:
+    from bench.solve_lag import main as solve_lag
+
+    solve_lag(sys.argv[2:])
 elif sys.argv[1:2] == ["board"]:
     from bench.board import main as board
 

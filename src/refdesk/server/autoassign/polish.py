@@ -30,6 +30,10 @@ from refdesk.server.autoassign.travel import Distances
 EPSILON = 1e-9
 CHECK_EVERY = 32
 """Moves tried between two looks at the clock."""
+BREATHE_SECONDS = 0.001
+"""How long the search holds the interpreter at most before letting other threads run: the
+server solves in a thread beside the API's event loop (``jobs.py``), and a thread that never
+blocks keeps the loop waiting up to the interpreter's 5 ms switch interval per turn."""
 
 
 class Polisher:
@@ -55,10 +59,19 @@ class Polisher:
         self._reshare()
         self.moves = 0
         self.tried = 0
+        self.breathed = time.perf_counter()
 
     def _reshare(self) -> None:
         held = len(self.ctx.fixed) + len(self.chosen)
         self.share = shares100(self.ctx.instance.officials, held)
+
+    def out_of_time(self, deadline: float) -> bool:
+        """Whether ``deadline`` has passed; lets other threads run about every millisecond."""
+        now = time.perf_counter()
+        if now - self.breathed >= BREATHE_SECONDS:
+            time.sleep(0)  # releases the interpreter lock: the event loop gets its turn now
+            self.breathed = now = time.perf_counter()
+        return now >= deadline
 
     # -- costs (the parts of objective.objective that a move changes) -----------------------
 
@@ -193,7 +206,7 @@ class Polisher:
                 self.tried += 1
                 if self.swap_delta(slot, a, t, b) < -EPSILON and self.swap(slot, a, t, b):
                     return True
-            if self.tried % CHECK_EVERY == 0 and time.perf_counter() >= deadline:
+            if self.tried % CHECK_EVERY == 0 and self.out_of_time(deadline):
                 return False
         return False
 
@@ -201,7 +214,7 @@ class Polisher:
         """Fill what can be filled, then improve until no move helps; again while the
         improvements made room for fills."""
         slots = [s for s in self.ctx.open_slots if s.id in self.eligible]
-        while time.perf_counter() < deadline:
+        while not self.out_of_time(deadline):
             filled = self._fills(slots, deadline)
             improved = self._improvements(slots, deadline) if improve else 0
             if not filled or not improved:
@@ -211,7 +224,7 @@ class Polisher:
     def _fills(self, slots: list[Slot], deadline: float) -> int:
         done = 0
         for slot in slots:
-            if time.perf_counter() >= deadline:
+            if self.out_of_time(deadline):
                 break
             if slot.id not in self.chosen and self.fill(slot):
                 done += 1
@@ -222,10 +235,10 @@ class Polisher:
     def _improvements(self, slots: list[Slot], deadline: float) -> int:
         done = 0
         changed = True
-        while changed and time.perf_counter() < deadline:
+        while changed and not self.out_of_time(deadline):
             changed = False
             for slot in slots:
-                if time.perf_counter() >= deadline:
+                if self.out_of_time(deadline):
                     break
                 if slot.id in self.chosen and self.improve(slot, deadline):
                     done += 1
