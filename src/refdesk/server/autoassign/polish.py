@@ -4,8 +4,8 @@ an approximation of travel, and it costs a few microseconds a move where a seaso
 CP-SAT model needs seconds to start.
 
 1. *Fill*: an empty slot goes to an official who can take it as things stand, or to one who
-   can once one of their slots that week is handed to another official (one step of an
-   augmenting path).
+   can once one of their slots that week is handed to another official, who may hand on one
+   of theirs in turn (chains of two: a short augmenting path).
 2. *Improve*: a filled slot moves to another official, or two filled slots of one local date
    swap officials, when that lowers the objective's ``total`` (exact travel between
    consecutive games, fairness, strength, crews, changes).
@@ -17,15 +17,13 @@ number of filled slots never drops. Deterministic: slots and officials in id ord
 
 from __future__ import annotations
 
-import itertools
 import time
-from collections.abc import Iterable
 
 from refdesk.server.autoassign.binding import Holdings
 from refdesk.server.autoassign.instance import Slot
 from refdesk.server.autoassign.objective import shares100
 from refdesk.server.autoassign.rules import Context, week_of
-from refdesk.server.autoassign.travel import Distances
+from refdesk.server.autoassign.travel import Distances, legs_km
 
 EPSILON = 1e-9
 CHECK_EVERY = 32
@@ -57,7 +55,6 @@ class Polisher:
                 self.holdings.add(slot, self.chosen[slot.id])
         self.games = {o: len(held) for o, held in self.holdings.by_official.items()}
         self._reshare()
-        self.moves = 0
         self.tried = 0
         self.breathed = time.perf_counter()
 
@@ -75,12 +72,9 @@ class Polisher:
 
     # -- costs (the parts of objective.objective that a move changes) -----------------------
 
-    def day_cost(self, held: Iterable[Slot]) -> float:
-        ordered = sorted(held, key=lambda s: (s.start, s.id))
-        km = sum(
-            self.distances.km(a.venue_id, b.venue_id) or 0.0 for a, b in itertools.pairwise(ordered)
-        )
-        venues = {s.venue_id for s in ordered if s.venue_id is not None}
+    def day_cost(self, held: list[Slot]) -> float:
+        venues = {s.venue_id for s in held if s.venue_id is not None}
+        km = legs_km(self.distances, held)
         return self.weights.travel * km + self.weights.crews * max(0, len(venues) - 1)
 
     def slot_cost(self, slot: Slot, official_id: int) -> float:
@@ -228,7 +222,6 @@ class Polisher:
                 break
             if slot.id not in self.chosen and self.fill(slot):
                 done += 1
-        self.moves += done
         self._reshare()
         return done
 
@@ -243,7 +236,6 @@ class Polisher:
                 if slot.id in self.chosen and self.improve(slot, deadline):
                     done += 1
                     changed = True
-        self.moves += done
         return done
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
 from refdesk.server.autoassign.instance import Instance, Options, Slot, Venue
@@ -98,9 +98,11 @@ def travel_km(instance: Instance, assignment: Mapping[int, int]) -> float:
     for slot_id, official_id in assignment.items():
         slot = slots[slot_id]
         legs[(official_id, None if rounds else slot.local_date)].append(slot)
-    total = 0.0
-    for held in legs.values():
-        held.sort(key=lambda s: (s.round or 0, s.start, s.id))
-        for prev, nxt in itertools.pairwise(held):
-            total += distances.km(prev.venue_id, nxt.venue_id) or 0.0
-    return total
+    return sum(legs_km(distances, held) for held in legs.values())
+
+
+def legs_km(distances: Distances, held: Iterable[Slot]) -> float:
+    """The venue-to-venue distance between consecutive games of one official's ``held``
+    slots (by round, then start): one term of :func:`travel_km`. Unknown distances count 0."""
+    ordered = sorted(held, key=lambda s: (s.round or 0, s.start, s.id))
+    return sum(distances.km(a.venue_id, b.venue_id) or 0.0 for a, b in itertools.pairwise(ordered))
