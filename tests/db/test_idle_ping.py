@@ -1,0 +1,78 @@
+"""PostgreSQL: a pooled connection is pinged before use only after it sat idle
+(``engine.PING_AFTER_IDLE_SECONDS``), not on every checkout (issue 15: the ping was a round
+trip per request). A connection the server dropped while it was idle is replaced before the
+request uses it: the client sees a normal answer, never a 503."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+
+from refdesk.server.db import engine as db_engine
+from refdesk.server.runtime import Runtime
+from tests.factories import create_member, create_site
+
+
+def _postgres(database_url: str) -> str:
+    url = make_url(database_url)
+    if not url.drivername.startswith("postgresql"):
+        pytest.skip("PostgreSQL's pool; runs in the PostgreSQL pass")
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _drop_other_connections(dsn: str) -> int:
+    conn = await asyncpg.connect(dsn)
+    try:
+        dropped = await conn.fetch(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await conn.close()
+    return len(dropped)
+
+
+def _count_pings(runtime: Runtime) -> list[int]:
+    pings = [0]
+    dialect = runtime.db.engine.sync_engine.dialect
+    inner = dialect.do_ping
+
+    def counted(dbapi_connection: object) -> bool:
+        pings[0] += 1
+        return bool(inner(dbapi_connection))
+
+    dialect.do_ping = counted  # type: ignore[method-assign]
+    return pings
+
+
+async def test_a_busy_connection_is_not_pinged_and_an_idle_dead_one_is_replaced(
+    runtime: Runtime, client: httpx.AsyncClient, database_url: str
+) -> None:
+    dsn = _postgres(database_url)
+    site = await create_site(runtime)
+    member = await create_member(runtime, site)
+    path = f"/api/v2/users/{member.user.id}"
+    pings = _count_pings(runtime)
+    statements: list[str] = []
+    event.listen(
+        runtime.db.engine.sync_engine,
+        "before_cursor_execute",
+        lambda *args: statements.append(args[2]),
+    )
+
+    for _ in range(5):  # back to back: the connection was in use a moment ago
+        assert (await client.get(path, headers=member.headers)).status_code == 200
+    assert pings[0] == 0
+    assert statements, "the requests ran their statements"
+
+    assert await _drop_other_connections(dsn) >= 1  # the pool's connections die while idle
+    await asyncio.sleep(db_engine.PING_AFTER_IDLE_SECONDS + 0.2)
+    response = await client.get(path, headers=member.headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["id"] == member.user.id
+    assert pings[0] >= 1  # the idle connection was pinged, found dead and replaced
