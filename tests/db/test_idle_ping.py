@@ -6,6 +6,7 @@ request uses it: the client sees a normal answer, never a 503."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import asyncpg
 import httpx
@@ -42,7 +43,7 @@ def _count_pings(runtime: Runtime) -> list[int]:
     dialect = runtime.db.engine.sync_engine.dialect
     inner = dialect.do_ping
 
-    def counted(dbapi_connection: object) -> bool:
+    def counted(dbapi_connection: Any) -> bool:
         pings[0] += 1
         return bool(inner(dbapi_connection))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,6 +42,39 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
         return value.astimezone(UTC)  # type: ignore[no-any-return]
+
+    def result_processor(
+        self, dialect: Dialect, coltype: Any
+    ) -> Callable[[Any], datetime | None] | None:
+        """One plain function per value instead of the decorator's chain (the dialect's
+        processor, then :meth:`process_result_value`): a page reads hundreds of timestamps
+        (issue 15). SQLite's text goes through the C ``fromisoformat`` (SQLAlchemy parses it
+        with a regular expression); PostgreSQL's driver already gives UTC instants."""
+        chained = super().result_processor(dialect, coltype)
+        if dialect.name == "sqlite":
+
+            def from_text(value: Any) -> datetime | None:
+                if value is None:
+                    return None
+                try:  # stored naive in UTC: read it as UTC (cheaper than .replace(tzinfo))
+                    parsed = datetime.fromisoformat(value + "+00:00")
+                    if parsed.tzinfo is UTC:
+                        return parsed
+                except (TypeError, ValueError):
+                    pass
+                # Not text in SQLAlchemy's storage format: the general path.
+                return chained(value) if chained else self.process_result_value(value, dialect)
+
+            return from_text
+        if chained is None:
+            return None
+
+        def in_utc(value: Any) -> datetime | None:
+            if value is None or value.tzinfo is UTC:
+                return value  # type: ignore[no-any-return]
+            return chained(value)
+
+        return in_utc
 
 
 def utcnow() -> datetime:

@@ -8,10 +8,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol, cast
 
-from sqlalchemy import bindparam, literal, select, union_all
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.assignments.models import Assignment
+from refdesk.server.db.id_lists import in_ids
 from refdesk.server.db.rows import select_rows
 from refdesk.server.games.models import Game
 from refdesk.server.reference.models import (
@@ -202,7 +203,7 @@ NAMED: tuple[tuple[str, type[Any], str], ...] = (
 
 
 def _in(column: Any, name: str) -> Any:
-    return column.in_(bindparam(name, expanding=True))
+    return in_ids(column, name)  # the list is one bound value (db/id_lists.py)
 
 
 # The statements are built once; each call only binds id lists (expanding IN parameters).
