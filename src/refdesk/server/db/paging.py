@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Integer, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from refdesk.server.db.rows import select_rows
+from refdesk.server.db.rows import prepared, select_rows
 from refdesk.server.paging import PageRequest
 
 
@@ -55,7 +55,7 @@ class PrebuiltPage:
     select built per request is walked again to find its compiled form."""
 
     def __init__(self, statement: Select[Any], order_by: Sequence[Any]) -> None:
-        self.page = (
+        self.page = prepared(
             statement.order_by(*order_by)
             .offset(bindparam("page_offset", type_=BigInteger()))  # up to 2**63 - 1
             .limit(bindparam("page_limit", type_=Integer()))

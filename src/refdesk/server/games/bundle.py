@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.db.id_lists import in_ids
-from refdesk.server.db.rows import select_rows
+from refdesk.server.db.rows import prepared, select_rows
 from refdesk.server.games.models import Game
 from refdesk.server.reference.models import (
     AgeGroup,
@@ -210,24 +210,31 @@ def _in(column: Any, name: str) -> Any:
 VENUES = select(Venue, Zone).outerjoin(Zone, Zone.id == Venue.zone_id).where(_in(Venue.id, "ids"))
 # Every reference name in one statement: (kind, id, name) rows from a UNION ALL.
 NAME_SOURCES: tuple[tuple[str, type[Any]], ...] = (("team", Team), *((k, m) for k, m, _ in NAMED))
-NAMES = union_all(
-    *(
-        select(literal(kind).label("kind"), model.id, model.name).where(_in(model.id, kind))
-        for kind, model in NAME_SOURCES
+NAMES = prepared(
+    union_all(
+        *(
+            select(literal(kind).label("kind"), model.id, model.name).where(_in(model.id, kind))
+            for kind, model in NAME_SOURCES
+        )
     )
 )
 # A page's slots and their positions; the officials and default fees follow in two plain
 # IN lookups (one join over games, fees and users made PostgreSQL scan whole tables).
-SLOTS = (
+SLOTS = prepared(
     select(*SLOT_COLUMNS)
     .join(Position, Position.id == Assignment.position_id)
     .where(_in(Assignment.game_id, "ids"))
     .order_by(Assignment.game_id, Assignment.sort_order, Assignment.id)
 )
-USERS = select(*USER_COLUMNS).where(_in(User.id, "ids"))
-FEES = select(
-    AgeGroupFee.age_group_id, AgeGroupFee.pattern_id, AgeGroupFee.position_id, AgeGroupFee.amount
-).where(_in(AgeGroupFee.age_group_id, "age_groups"), _in(AgeGroupFee.pattern_id, "patterns"))
+USERS = prepared(select(*USER_COLUMNS).where(_in(User.id, "ids")))
+FEES = prepared(
+    select(
+        AgeGroupFee.age_group_id,
+        AgeGroupFee.pattern_id,
+        AgeGroupFee.position_id,
+        AgeGroupFee.amount,
+    ).where(_in(AgeGroupFee.age_group_id, "age_groups"), _in(AgeGroupFee.pattern_id, "patterns"))
+)
 
 
 async def load_bundle(
