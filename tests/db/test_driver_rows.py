@@ -104,3 +104,31 @@ async def test_a_failing_statement_fails_in_sqlalchemys_terms(runtime: Runtime) 
     async with runtime.db.session() as session:
         with pytest.raises(DBAPIError):
             await select_rows(session, missing)
+
+
+async def test_statements_of_one_shape_each_bind_their_own_values(runtime: Runtime) -> None:
+    """A select built per request is compiled once per shape (its cache key); every later
+    statement of that shape must still send its own values, literals, limits and offsets."""
+    await ensure_demo(
+        runtime, base_url="https://testserver", token_url="https://testserver/oauth/token",
+        ca_cert=None,
+    )  # fmt: skip
+    async with runtime.db.session() as session:
+        site_ids = list((await session.scalars(select(Game.site_id).distinct())).all())
+        starts = list((await session.scalars(select(Game.start_time).order_by(Game.id))).all())
+    assert site_ids and len(starts) > 4
+    seen: set[tuple[int, ...]] = set()
+    for site_id in site_ids:
+        for after, offset, limit in ((starts[0], 0, 3), (starts[len(starts) // 2], 1, 5)):
+            statement = (
+                select(*bundle.GAME_COLUMNS)
+                .where(Game.site_id == site_id, Game.start_time >= after)
+                .order_by(Game.start_time, Game.id)
+                .offset(offset)
+                .limit(limit)
+            )
+            rows = await _both(runtime, statement, {})
+            assert len(rows) <= limit
+            assert all(row.site_id == site_id and row.start_time >= after for row in rows)
+            seen.add(tuple(row.id for row in rows))
+    assert len(seen) > 1  # different values gave different pages

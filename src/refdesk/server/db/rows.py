@@ -8,16 +8,17 @@ transaction, the same statement (and statement events), the same typed values, w
 ORM's per-row work. Pending ORM changes are flushed first when the session autoflushes, as
 it would have before a query (a write answers with the bundle of what it just changed).
 
-A statement built once at import and marked with :func:`prepared` goes further on a read
-session (no transaction: autocommit): its SQL is compiled once per dialect and sent with the
-driver itself (asyncpg ``fetch``; aiosqlite ``execute_fetchall``, one hand-off to SQLite's
-thread instead of four), its bound values and its columns converted by SQLAlchemy's own
-type processors, and ``before_cursor_execute`` is still fired with the SQL and parameters
-sent (statement counts, the bench's capture). Rows are named tuples: read by column name or
-by position, like SQLAlchemy's. Should the driver fail, the statement is run again the usual
-way, so that errors (a lost connection: 503) are SQLAlchemy's as everywhere else. Issue 15
-measured a page's four lookups at 0.5-0.7 ms each on SQLite through SQLAlchemy's execution,
-0.25 ms this way.
+On a read session (no transaction: autocommit) the statement goes further: its SQL is
+compiled once per shape (SQLAlchemy's cache key; by identity for a statement built once and
+marked :func:`prepared`) and sent with the driver itself (asyncpg ``fetch``; aiosqlite
+``execute_fetchall``, one hand-off to SQLite's thread instead of four), its bound values and
+its columns converted by SQLAlchemy's own type processors, and ``before_cursor_execute`` is
+still fired with the SQL and parameters sent (statement counts, the bench's capture). Rows are
+named tuples: read by column name or by position, like SQLAlchemy's. A statement that
+SQLAlchemy must rewrite per call (an expanding ``IN``) goes SQLAlchemy's way. Should the
+driver fail, the statement is run again the usual way, so that errors (a lost connection:
+503) are SQLAlchemy's as everywhere else. Issue 15 measured a page's four lookups at
+0.5-0.7 ms each on SQLite through SQLAlchemy's execution, 0.25 ms this way.
 """
 
 from __future__ import annotations
@@ -35,35 +36,34 @@ from refdesk.server.db.engine import AUTOCOMMIT_OPTION
 
 S = TypeVar("S", bound=Executable)
 _PREPARED: dict[int, Executable] = {}  # id -> the statement (kept alive: ids stay unique)
-_PLANS: dict[tuple[int, str], _Plan] = {}
+_PLANS: dict[Any, _Plan | None] = {}  # None: this shape goes SQLAlchemy's way
+MAX_PLANS = 1000  # distinct statement shapes (filters combine); beyond, SQLAlchemy's way
 PG_NUMERIC_OID = 1700  # asyncpg returns Decimal for numeric columns; the processor needs to know
 
 
 def prepared(statement: S) -> S:
-    """Mark a statement built once (module level) for the driver-level path of
-    :func:`select_rows` on read sessions."""
+    """Mark a statement built once (module level): its plan is found by identity, without
+    computing its cache key on every call."""
     _PREPARED[id(statement)] = statement
     return statement
 
 
 @dataclass(frozen=True)
 class _Plan:
+    compiled: Any  # SQLAlchemy's compiled form: the SQL and the parameters' names and order
     sql: str
     positions: tuple[str, ...]  # bound parameter names in the order the driver takes them
-    defaults: dict[str, Any]  # values bound in the statement itself (literals)
     binders: dict[str, Callable[[Any], Any]]
     converters: tuple[tuple[int, Callable[[Any], Any]], ...]  # (column index, processor)
     row: Callable[[Any], tuple[Any, ...]]  # a driver row -> a named tuple
 
 
-def _plan(statement: Executable, dialect: Dialect) -> _Plan:
-    compiled: Any = cast(Any, statement).compile(dialect=dialect)
+def _plan(statement: Executable, dialect: Dialect, cache_key: Any) -> _Plan | None:
+    options = {} if cache_key is None else {"cache_key": cache_key}  # for later values
+    compiled: Any = cast(Any, statement).compile(dialect=dialect, **options)
+    if compiled.post_compile_params or compiled.literal_execute_params or not compiled.positional:
+        return None  # expanding IN lists and the like: SQLAlchemy rewrites them per call
     positions = tuple(compiled.positiontup or ())
-    defaults = {
-        name: bind.value
-        for bind, name in compiled.bind_names.items()
-        if bind.value is not None and not bind.callable
-    }
     binders = {
         name: processor
         for name, processor in compiled._bind_processors.items()
@@ -81,7 +81,28 @@ def _plan(statement: Executable, dialect: Dialect) -> _Plan:
         if processor is not None:
             converters.append((index, processor))
     row_type: Any = namedtuple("Row", keys, rename=True)  # type: ignore[misc]
-    return _Plan(str(compiled), positions, defaults, binders, tuple(converters), row_type._make)
+    return _Plan(compiled, str(compiled), positions, binders, tuple(converters), row_type._make)
+
+
+def _plan_of(statement: Executable, dialect: Dialect) -> tuple[_Plan | None, Any]:
+    """The statement's plan and the bound values it carries (None for a prepared one): the
+    plan is compiled from the first statement of its shape (SQLAlchemy's cache key), later
+    ones of that shape only lend their values."""
+    extracted: Any = None
+    cache_key: Any = None
+    if id(statement) in _PREPARED:
+        key: Any = (id(statement), dialect.name)
+    else:
+        cache_key = cast(Any, statement)._generate_cache_key()
+        if cache_key is None:
+            return None, None
+        key, extracted = (cache_key.key, dialect.name), cache_key.bindparams
+    if key in _PLANS:
+        return _PLANS[key], extracted
+    plan = _plan(statement, dialect, cache_key)
+    if len(_PLANS) < MAX_PLANS:
+        _PLANS[key] = plan
+    return plan, extracted
 
 
 def _is_read_session(connection: AsyncConnection) -> bool:
@@ -100,7 +121,7 @@ async def select_rows(
     if sync.autoflush and (sync.new or sync.deleted or sync.identity_map.check_modified()):
         await session.flush()
     connection = await session.connection()
-    if id(statement) in _PREPARED and _is_read_session(connection):
+    if _is_read_session(connection):
         found = await _driver_rows(connection, statement, params or {})
         if found is not None:
             return found
@@ -111,17 +132,19 @@ async def select_rows(
 async def _driver_rows(
     connection: AsyncConnection, statement: Executable, params: Mapping[str, Any]
 ) -> list[Any] | None:
-    """The driver-level path; None when the driver failed (the caller runs it again)."""
+    """The driver-level path; None when the driver failed (the caller runs it again) or the
+    statement needs SQLAlchemy's per-call rewriting."""
     dialect = connection.dialect
-    key = (id(statement), dialect.name)
-    plan = _PLANS.get(key)
+    plan, extracted = _plan_of(statement, dialect)
     if plan is None:
-        plan = _PLANS[key] = _plan(statement, dialect)
-    values: list[Any] = []
-    for name in plan.positions:
-        value = params[name] if name in params else plan.defaults.get(name)
-        binder = plan.binders.get(name)
-        values.append(binder(value) if binder is not None and value is not None else value)
+        return None
+    bound = plan.compiled.construct_params(
+        params, extracted_parameters=extracted, escape_names=False
+    )
+    binders = plan.binders
+    values = [
+        binders[name](bound[name]) if name in binders else bound[name] for name in plan.positions
+    ]
     arguments = tuple(values)
     sync_connection = connection.sync_connection
     assert sync_connection is not None  # an open session's connection
