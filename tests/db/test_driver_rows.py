@@ -24,6 +24,7 @@ from refdesk.server.games.models import Game
 from refdesk.server.reference.models import AgeGroup, Pattern
 from refdesk.server.runtime import Runtime
 from refdesk.server.users.models import User
+from refdesk.server.venues.models import Venue
 from tests.support.queries import counting
 
 
@@ -63,6 +64,9 @@ async def test_the_driver_path_reads_what_sqlalchemy_reads(runtime: Runtime) -> 
     assert {type(slot.created).__name__ for slot in slots} == {"datetime"}
     assert all(slot.created.tzinfo is not None for slot in slots)
     assert len(await _both(runtime, bundle.USERS, {"ids": user_ids})) == len(user_ids)
+    venues = await _both(runtime, bundle.VENUES, {"ids": await _ids(runtime, Venue)})
+    assert venues and any(v.zone__id is not None for v in venues)  # some with their zone
+    assert any(v.latitude is not None for v in venues)
     fees = await _both(
         runtime,
         bundle.FEES,

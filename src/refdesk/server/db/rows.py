@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Executable, Numeric
+from sqlalchemy import Executable, Float, Numeric
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -38,7 +38,10 @@ S = TypeVar("S", bound=Executable)
 _PREPARED: dict[int, Executable] = {}  # id -> the statement (kept alive: ids stay unique)
 _PLANS: dict[Any, _Plan | None] = {}  # None: this shape goes SQLAlchemy's way
 MAX_PLANS = 1000  # distinct statement shapes (filters combine); beyond, SQLAlchemy's way
-PG_NUMERIC_OID = 1700  # asyncpg returns Decimal for numeric columns; the processor needs to know
+# The column's type as PostgreSQL reports it, which SQLAlchemy's numeric processors need: the
+# driver returns Decimal for numeric (1700) and float for double precision (701).
+PG_NUMERIC_OID = 1700
+PG_FLOAT8_OID = 701
 
 
 def prepared(statement: S) -> S:
@@ -75,8 +78,12 @@ def _plan(statement: Executable, dialect: Dialect, cache_key: Any) -> _Plan | No
         keys.append(column.keyname)
         type_ = column.type
         coltype = None
-        if dialect.name == "postgresql" and isinstance(type_.dialect_impl(dialect), Numeric):
-            coltype = PG_NUMERIC_OID
+        if dialect.name == "postgresql":
+            impl = type_.dialect_impl(dialect)
+            if isinstance(impl, Float):
+                coltype = PG_FLOAT8_OID
+            elif isinstance(impl, Numeric):
+                coltype = PG_NUMERIC_OID
         processor = type_._cached_result_processor(dialect, coltype)
         if processor is not None:
             converters.append((index, processor))

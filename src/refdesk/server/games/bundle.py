@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -207,7 +208,17 @@ def _in(column: Any, name: str) -> Any:
 
 
 # The statements are built once; each call only binds id lists (expanding IN parameters).
-VENUES = select(Venue, Zone).outerjoin(Zone, Zone.id == Venue.zone_id).where(_in(Venue.id, "ids"))
+# A page's venues with their zones, as rows: each venue's columns, then its zone's (prefixed;
+# all None without a zone). Read like the entities: the same attribute names.
+_VENUE_FIELDS = tuple(c.key for c in Venue.__table__.c)
+_ZONE_FIELDS = tuple(c.key for c in Zone.__table__.c)
+VenueRow = namedtuple("VenueRow", _VENUE_FIELDS)  # type: ignore[misc]
+ZoneRow = namedtuple("ZoneRow", _ZONE_FIELDS)  # type: ignore[misc]
+VENUES = prepared(
+    select(*Venue.__table__.c, *(c.label(f"zone__{c.key}") for c in Zone.__table__.c))
+    .outerjoin(Zone, Zone.id == Venue.zone_id)
+    .where(_in(Venue.id, "ids"))
+)
 # Every reference name in one statement: (kind, id, name) rows from a UNION ALL.
 NAME_SOURCES: tuple[tuple[str, type[Any]], ...] = (("team", Team), *((k, m) for k, m, _ in NAMED))
 NAMES = prepared(
@@ -251,9 +262,13 @@ async def load_bundle(
         for site in (await session.scalars(select(Site).where(Site.id.in_(missing)))).all():
             bundle.sites[site.id] = site
     venue_ids = list(_ids(g.venue_id for g in games))
-    for venue, zone in (await session.execute(VENUES, {"ids": venue_ids})).all():
+    width = len(_VENUE_FIELDS)
+    for row in await select_rows(session, VENUES, {"ids": venue_ids}):
+        # Rows with every column of the entity, read by the same names (never written).
+        venue = cast(Venue, VenueRow._make(row[:width]))
         bundle.venues[venue.id] = venue
-        if zone is not None:
+        if row[width] is not None:  # the zone's id
+            zone = cast(Zone, ZoneRow._make(row[width:]))
             bundle.zones[zone.id] = zone
     wanted = {
         "team": list(_ids(g.home_team_id for g in games) | _ids(g.away_team_id for g in games))
