@@ -3,7 +3,8 @@
 ``python -m bench tokens``: bench/tokens.py; ``python -m bench writes``: bench/writes.py;
 ``python -m bench profile``: bench/profile.py;
 ``python -m bench autoassign``: bench/autoassign.py;
-``python -m bench solve-lag``: bench/solve_lag.py."""
+``python -m bench solve-lag``: bench/solve_lag.py;
+``python -m bench ab``: bench/ab.py (before/after a change, alternated)."""
 
 import sys
 
@@ -31,6 +32,10 @@ elif sys.argv[1:2] == ["solve-lag"]:
     from bench.solve_lag import main as solve_lag
 
     solve_lag(sys.argv[2:])
+elif sys.argv[1:2] == ["ab"]:
+    from bench.ab import main as ab
+
+    ab(sys.argv[2:])
 elif sys.argv[1:2] == ["board"]:
     from bench.board import main as board
 
