@@ -15,12 +15,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import platform
-import statistics
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.compare import alternated_row
 from bench.generate import BENCH_SECRET_KEY
 from bench.generate import generate as generate_data
 from bench.load import have_wrk, run_wrk
@@ -104,15 +104,7 @@ def main(argv: list[str]) -> None:
             "|---|---:|---:|---:|---|---|",
         ]
         for name in READS:
-            b, a = found[(name, "before")], found[(name, "after")]
-            mb, ma = statistics.median(b), statistics.median(a)
-            lines.append(
-                f"| {name} | {mb:.1f} | {ma:.1f} | {ma / mb:.2f} | "
-                + ", ".join(f"{v:.1f}" for v in b)
-                + " | "
-                + ", ".join(f"{v:.1f}" for v in a)
-                + " |"
-            )
+            lines.append(alternated_row(name, found[(name, "before")], found[(name, "after")], 1))
         lines.append("")
     text = "\n".join(lines)
     args.out.mkdir(parents=True, exist_ok=True)

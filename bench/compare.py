@@ -3,6 +3,7 @@ the new report, each endpoint's req/s, p50, p99 and p99/p50 before and after."""
 
 from __future__ import annotations
 
+import statistics
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,19 @@ def fmt(x: float, digits: int = 1) -> str:
 
 def ratio(a: float, b: float, digits: int = 2) -> str:
     return fmt(a / b, digits) if b else "—"
+
+
+def alternated_row(name: str, before: list[float], after: list[float], digits: int) -> str:
+    """A Markdown row of an alternated before/after measure: each side's median, after/before,
+    then every run of each side (``python -m bench profile --before-src``, ``bench ab``)."""
+    b, a = statistics.median(before), statistics.median(after)
+    return (
+        f"| {name} | {b:.{digits}f} | {a:.{digits}f} | {a / b:.2f} | "
+        + ", ".join(f"{v:.{digits}f}" for v in before)
+        + " | "
+        + ", ".join(f"{v:.{digits}f}" for v in after)
+        + " |"
+    )
 
 
 def figures_of(report_text: str) -> dict[tuple[str, str], tuple[float, float, float]]:

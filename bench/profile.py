@@ -29,7 +29,6 @@ import cProfile
 import json
 import os
 import pstats
-import statistics
 import subprocess
 import sys
 import time
@@ -39,6 +38,7 @@ from typing import Any
 
 import httpx
 
+from bench.compare import alternated_row
 from bench.generate import SCALES, Fixture, bench_settings, generate
 from bench.scenarios import READS, read_requests
 from refdesk.server.app import create_app
@@ -242,14 +242,7 @@ def alternate(
     for name in runs["after"][0]:
         before = [r[name] * 1000 for r in runs["before"]]
         after = [r[name] * 1000 for r in runs["after"]]
-        b, a = statistics.median(before), statistics.median(after)
-        lines.append(
-            f"| {name} | {b:.2f} | {a:.2f} | {a / b:.2f} | "
-            + ", ".join(f"{v:.2f}" for v in before)
-            + " | "
-            + ", ".join(f"{v:.2f}" for v in after)
-            + " |"
-        )
+        lines.append(alternated_row(name, before, after, 2))
     return [*lines, ""]
 
 
