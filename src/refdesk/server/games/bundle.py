@@ -207,7 +207,7 @@ def _in(column: Any, name: str) -> Any:
     return in_ids(column, name)  # the list is one bound value (db/id_lists.py)
 
 
-# The statements are built once; each call only binds id lists (expanding IN parameters).
+# The statements are built once; each call only binds id lists (one value each: id_lists.py).
 # A page's venues with their zones, as rows: each venue's columns, then its zone's (prefixed;
 # all None without a zone). Read like the entities: the same attribute names.
 _VENUE_FIELDS = tuple(c.key for c in Venue.__table__.c)
