@@ -5,6 +5,7 @@ the objective, and ``solve()`` uses it where CP-SAT has not proved its optimum."
 from __future__ import annotations
 
 import time
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -59,6 +60,35 @@ def test_a_chain_of_two_hand_ons_fills_a_slot(mk: Any) -> None:
     result = polished(instance, options, {1: 1, 2: 2})
     assert result == {3: 1, 1: 2, 2: 3}
     assert violations(instance, options, fills_of(build(instance, options), result)) == []
+
+
+def test_a_chain_of_four_hand_ons_fills_a_slot(mk: Any) -> None:
+    # Five games at one hour: slot 5 only official 1 may take; slot k (official k's) also
+    # official k + 1, and official 5 is free. Only a chain through all four fills slot 5
+    # (chains of at most two, the earlier search, could not).
+    slots = [mk.slot(k) for k in range(1, 6)]
+    for k in range(1, 5):
+        slots[k - 1] = mk.with_(slots[k - 1], excluded=frozenset(range(1, 6)) - {k, k + 1})
+    slots[4] = mk.with_(slots[4], excluded=frozenset({2, 3, 4, 5}))
+    officials = [mk.official(k) for k in range(1, 6)]
+    instance = mk.instance(slots, officials)
+    options = mk.options()
+    result = polished(instance, options, {1: 1, 2: 2, 3: 3, 4: 4})
+    assert result == {5: 1, 1: 2, 2: 3, 3: 4, 4: 5}
+    assert violations(instance, options, fills_of(build(instance, options), result)) == []
+
+
+def test_a_weekly_limit_is_met_by_handing_on_a_game_of_the_week(mk: Any) -> None:
+    # Official 1 may work one game a week and holds Saturday's; Sunday's game only official
+    # 1 may take, Saturday's official 2 may take too.
+    saturday = date(2026, 10, 10)
+    sunday = saturday + timedelta(days=1)
+    slots = [mk.slot(1, day=saturday), mk.slot(2, day=sunday, excluded=frozenset({2}))]
+    officials = [mk.official(1, max_per_week=1), mk.official(2)]
+    instance = mk.instance(slots, officials)
+    options = mk.options()
+    result = polished(instance, options, {1: 1})
+    assert result == {2: 1, 1: 2}
 
 
 def test_a_swap_of_one_day_saves_the_drive(mk: Any) -> None:

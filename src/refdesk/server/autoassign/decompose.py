@@ -41,6 +41,7 @@ from refdesk.server.autoassign.greedy import greedy_pairs
 from refdesk.server.autoassign.instance import Instance, Official, Options, Progress, Slot
 from refdesk.server.autoassign.model import build_model
 from refdesk.server.autoassign.phases import chosen_of, new_solver
+from refdesk.server.autoassign.polish import polish
 from refdesk.server.autoassign.rules import Context, build, week_of
 from refdesk.server.autoassign.travel import Distances
 
@@ -123,8 +124,10 @@ def season_bound(instance: Instance, options: Options, seconds: float) -> int:
     """A proved bound on the vacant slots any assignment of ``instance`` fills: the sum of
     its relaxed days' (``seconds`` in all to prove them)."""
     ctx = build(instance, options)
-    holdings = Holdings(ctx)
-    hint = greedy_pairs(ctx, eligibility(ctx, holdings))
+    distances = Distances(instance)
+    eligible = eligibility(ctx, Holdings(ctx, distances))
+    # The fuller the start, the more days CP-SAT proves early (their time goes to the rest).
+    hint = polish(ctx, eligible, greedy_pairs(ctx, eligible), distances, math.inf, improve=False)
     _, bounds = day_bounds(ctx, hint, time.perf_counter() + seconds)
     return sum(bounds.values())
 

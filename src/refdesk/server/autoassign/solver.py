@@ -22,8 +22,9 @@ stopped either, ``infeasible`` when the hard constraints admit no assignment at 
 Above ``BLOCK_SLOTS`` vacant slots phase 1 starts from the local search's fills of the
 greedy baseline and phase 2 runs one local date at a time (:mod:`.blocks`), with the last
 30% of the time left to the polish;
-above ``MAX_PAIRS`` eligible pairs each slot keeps a pruned list of candidates. Phase 2 is
-then not claimed optimal (the fill still is, when it reaches its bound).
+above ``MAX_PAIRS`` eligible pairs each slot keeps a pruned list of candidates for the CP-SAT
+models (the local search always sees every eligible official). Phase 2 is then not claimed
+optimal (the fill still is, when it reaches its bound).
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def solve(
     if not ctx.open_slots:
         report("done", 1.0)
         return _proposal(ctx, {}, "optimal", 0, began)
-    eligible = eligibility(ctx, holdings)
+    eligible = everyone = eligibility(ctx, holdings)
     hint = greedy_pairs(ctx, eligible)
     ceiling = flow_bound(ctx, holdings, eligible)
     pairs = sum(len(officials) for officials in eligible.values())
@@ -97,7 +98,7 @@ def solve(
         chosen, bound_filled, optimal = hint, ceiling, True
     elif large:
         until = time.perf_counter() + (deadline - time.perf_counter()) * FILL_SHARE
-        start = polish(ctx, eligible, hint, distances, until, improve=False)
+        start = polish(ctx, everyone, hint, distances, until, improve=False)
         chosen = by_days(ctx, start, until, progress, True, 0.05, 0.5)
         bound_filled, optimal = ceiling, len(chosen) >= ceiling
     elif not ctx.rounds and len(ctx.open_slots) > DECOMPOSE_SLOTS:
@@ -135,7 +136,7 @@ def solve(
         optimal = False
     if polishing and not optimal:
         report("polishing", 0.95)
-        chosen = polish(ctx, eligible, chosen, distances, deadline)
+        chosen = polish(ctx, everyone, chosen, distances, deadline)
     report("done", 1.0)
     return _proposal(ctx, chosen, "optimal" if optimal else "feasible", bound_filled, began)
 
