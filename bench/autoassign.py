@@ -11,7 +11,9 @@ solver's own, the matching bound ``autoassign.bound.fill_bound``, and a separate
 ``autoassign.decompose.season_bound`` (every local date maximised alone by CP-SAT without
 week and month limits, ``--proof-seconds-per-day``, 5 s by default; the sum of the days'
 maxima or bounds bounds the season); games per official
-(max − min, standard deviation, mean |games − wished|); total travel (km,
+(max − min and standard deviation; the mean distance from each official's fair share of
+the games and of the fees, ``autoassign.fairness``: their wish, capped by what they can
+hold — the objective's ``fairness`` and ``fee_fairness`` per official); total travel (km,
 ``autoassign.travel.travel_km``); how many slots left empty carry an explanation; solve time
 (wall clock, the whole call) and memory. Each method runs in a fresh process
 (``spawn``); memory is that process's peak resident set (``getrusage`` ``ru_maxrss``, so
@@ -156,15 +158,18 @@ def run_size(size: int, seconds: float, workers: int, proof_per_day: float) -> S
     return SizeResult(size, describe(instance), bound, tuple(runs), proof)
 
 
-def spread(instance: Instance, run: Run) -> tuple[int, float, float | None]:
-    """Games per official: max − min, standard deviation, mean |games − wished|."""
+def spread(instance: Instance, run: Run) -> tuple[int, float, float, float]:
+    """Games per official: max − min, standard deviation; the mean |games − fair share| and
+    |fees − fee share| (dollars) per official, from the proposal's objective (computed the
+    same way for both methods)."""
     held = Counter(f.official_id for f in run.proposal.fills)
     counts = [held[o.id] for o in instance.officials]
-    wished = [abs(held[o.id] - o.wanted_games) for o in instance.officials if o.wanted_games]
+    officials = len(instance.officials)
     return (
         max(counts) - min(counts),
         statistics.pstdev(counts),
-        statistics.fmean(wished) if wished else None,
+        run.proposal.objective.fairness / 100 / officials,
+        run.proposal.objective.fee_fairness / 100 / officials,
     )
 
 
@@ -186,11 +191,11 @@ def size_rows(result: SizeResult) -> list[str]:
     rows = []
     for run in result.runs:
         filled = len(run.proposal.fills)
-        gap, std, wish = spread(instance, run)
+        gap, std, share, fees = spread(instance, run)
         rows.append(
             f"| {result.size} | {run.method} | {run.proposal.status} | {len(run.violations)} "
             f"| {filled} | {most if proven else f'≤ {most}'} | {filled / most:.1%} | {gap} "
-            f"| {std:.2f} | {'—' if wish is None else f'{wish:.2f}'} | {run.travel_km:,.0f} "
+            f"| {std:.2f} | {share:.2f} | {fees:,.0f} | {run.travel_km:,.0f} "
             f"| {explained(run)} | {run.seconds:.1f} | {run.rss_growth_mib:.0f} |"
         )
     return rows
@@ -285,9 +290,10 @@ def report(argv: list[str], sizes: list[SizeResult], tups: list[TupResult], took
         lines += [
             "",
             "| slots | method | status | hard violations | filled | maximum | fill rate "
-            "| games/official max−min | std | mean abs(games − wished) | travel km "
+            "| games/official max−min | std | mean abs(games − fair share) "
+            "| mean abs(fees − fee share) $ | travel km "
             "| empty slots explained | seconds | peak RSS growth MiB |",
-            "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for result in sizes:
             lines += size_rows(result)

@@ -34,7 +34,7 @@ def test_smallest_case_reports_zero_violations(tmp_path: Path) -> None:
         filled, most = int(row[4]), int(row[5].removeprefix("≤ "))
         assert 0 < filled <= most <= 50
         assert row[6].endswith("%")
-        explained, empty = row[11].split("/")
+        explained, empty = row[12].split("/")
         assert explained == empty == str(50 - filled)  # every slot left empty is explained
     assert int(rows["cp-sat"][4]) >= int(rows["greedy"][4])
 

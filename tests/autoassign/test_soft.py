@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from refdesk.server.autoassign.check import violations
+from refdesk.server.autoassign.fairness import split
 from refdesk.server.autoassign.instance import Instance, Options, Proposal, Weights
 from refdesk.server.autoassign.solver import solve
 
@@ -94,3 +95,42 @@ def test_progress_is_reported(mk: Any) -> None:
     solve(mk.instance(slots, [mk.official(1)]), mk.options(), lambda p, f: seen.append((p, f)))
     assert seen[0] == ("preparing", 0.0) and seen[-1] == ("done", 1.0)
     assert all(0.0 <= f <= 1.0 for _, f in seen)
+
+
+def test_shares_follow_wishes_up_to_what_each_can_hold() -> None:
+    # Official 1 can hold one game: the other eight go to 2 and 3 in their 1 : 2 proportion.
+    shares = split({1: 1.0, 2: 1.0, 3: 2.0}, {1: 1, 2: 9, 3: 9}, 9)
+    assert shares[1] == 1.0
+    assert shares[2] == pytest.approx(8 / 3)
+    assert shares[3] == pytest.approx(16 / 3)
+    assert sum(shares.values()) == pytest.approx(9)
+
+
+def test_fairness_spreads_what_an_unavailable_official_cannot_take(mk: Any) -> None:
+    # Eight one-hour games in a row; official 1 is away. Shares in proportion to the wishes
+    # alone (8/3 each) make 5 + 3 cost what 4 + 4 does; shares capped by what each can hold
+    # (0, 4, 4) make only 4 + 4 fair.
+    slots = [mk.slot(g, 7 + g) for g in range(1, 9)]
+    officials = [mk.official(1, availability=()), mk.official(2), mk.official(3)]
+    proposal = run(mk.instance(slots, officials), mk.options())
+    chosen = list(given(proposal).values())
+    assert (chosen.count(2), chosen.count(3)) == (4, 4)
+    assert proposal.objective.fairness == 0
+
+
+def test_fairness_balances_fees_too(mk: Any) -> None:
+    # Two games, each a Referee slot ($40, level 1) and an AR slot ($20). Official 1 is the
+    # stronger, so strength alone gives them both Referee slots ($80 against $40); the fees'
+    # balance gives each official one of each ($60 and $60).
+    slots = []
+    for game, hour in ((1, 9), (2, 12)):
+        slots.append(mk.slot(game, hour, position_id=1, level=1, fee_cents=4000))
+        slots.append(mk.slot(game, hour, position_id=2, level=0, fee_cents=2000))
+    officials = [mk.official(1, strength=1), mk.official(2, strength=0)]
+    instance = mk.instance(slots, officials)
+    proposal = run(instance, mk.options())
+    fees = {o: sum(s.fee_cents for s in slots if given(proposal)[s.id] == o) for o in (1, 2)}
+    assert fees == {1: 6000, 2: 6000}
+    assert proposal.objective.fee_fairness == 0
+    unfair = run(instance, mk.options(weights=Weights(fairness=0)))
+    assert unfair.objective.fee_fairness == 4000

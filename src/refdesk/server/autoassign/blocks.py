@@ -43,7 +43,9 @@ def block_context(ctx: Context, inside: set[int], chosen: dict[int, int]) -> Con
             slots.append(slot)
         elif slot.id in chosen:
             slots.append(replace(slot, official_id=chosen[slot.id], fixed=True))
-    return build(replace(ctx.instance, slots=tuple(slots)), ctx.options)
+    sub = build(replace(ctx.instance, slots=tuple(slots)), ctx.options)
+    sub.capacities = ctx.capacities  # the whole instance's fair shares
+    return sub
 
 
 def local_date(slot: Slot) -> Hashable:

@@ -1,9 +1,10 @@
 """The soft objective of phase 2, in integer units of 1/100 (100 × :func:`objective.objective`'s
 ``total``, travel approximated), weighted by ``Options.weights``:
 
-* fairness (``weights.fairness`` per game of deviation): Σ over officials of |100·games −
-  100·share| where share is the official's part of the held games, proportional to their
-  ``wanted_games`` (:func:`objective.shares100`);
+* fairness (``weights.fairness`` per game of deviation, and per games' worth of fee
+  deviation): Σ over officials of |100·games − 100·share| where share is the official's
+  part of the held games (:mod:`.fairness`: proportional to their ``wanted_games``, capped
+  by what they can hold), and of |fees − fee share| in hundredths of the mean fee;
 * travel (``weights.travel`` per km): with rounds (TUP), exact — one arc Boolean per
   (official, slot of round r, slot of the next round), tied to both ends and forced when the
   official works both rounds, costing the venues' distance. Without rounds, an
@@ -26,9 +27,9 @@ from datetime import date
 from ortools.sat.python import cp_model
 
 from refdesk.server.autoassign.binding import Holdings
+from refdesk.server.autoassign.fairness import fee_shares, mean_fee, shares100
 from refdesk.server.autoassign.instance import Slot
 from refdesk.server.autoassign.model import Built
-from refdesk.server.autoassign.objective import shares100
 from refdesk.server.autoassign.rules import Context
 from refdesk.server.autoassign.travel import Distances
 
@@ -41,8 +42,9 @@ class Hints:
     CP-SAT starts phase 2 from a complete feasible solution (finding one at full fill is
     hard on large instances)."""
 
-    def __init__(self, model: cp_model.CpModel) -> None:
+    def __init__(self, model: cp_model.CpModel, chosen: dict[int, int]) -> None:
         self.model = model
+        self.chosen = chosen
         self.values: dict[int, int] = {}
 
     def set(self, var: cp_model.IntVar, value: int) -> None:
@@ -64,7 +66,7 @@ def add_costs(
     """Add the soft terms' helper variables to the model, hinted with their values under
     ``chosen`` (as are the assignment's Booleans); return the cost to minimise."""
     weights = ctx.options.weights
-    hints = Hints(built.model)
+    hints = Hints(built.model, chosen)
     for (slot_id, official_id), var in built.x.items():
         hints.set(var, int(chosen.get(slot_id) == official_id))
     mine: dict[int, list[tuple[Slot, cp_model.IntVar]]] = defaultdict(list)
@@ -99,10 +101,18 @@ def _fairness(
     terms: Terms,
     hints: Hints,
 ) -> None:
+    """Games: |100·games − share| per official. Fees: |fees − fee share| in hundredths of the
+    mean fee (``unit · dev ≥ 100 · (fees − fee share)``), so a games' worth of fees weighs
+    what a game does."""
     if not weight:
         return
-    share = shares100(ctx.officials.values(), total)
+    share = shares100(ctx.officials.values(), total, ctx.capacities)
     top = 100 * (total + len(ctx.instance.slots)) + 1
+    fixed_fees = {o: sum(s.fee_cents for s in held) for o, held in holdings.by_official.items()}
+    held_fees = sum(fixed_fees.values()) + sum(ctx.slots[s].fee_cents for s in hints.chosen)
+    fee_share = fee_shares(share, total, held_fees)
+    unit = round(mean_fee(ctx.instance.slots))
+    fee_top = 100 * (sum(s.fee_cents for s in ctx.instance.slots) // max(unit, 1) + 1)
     for official_id, pairs in mine.items():
         held = len(holdings.by_official.get(official_id, []))
         games = 100 * held + 100 * cp_model.LinearExpr.sum([v for _, v in pairs])
@@ -112,6 +122,17 @@ def _fairness(
         model.add(dev >= games - share[official_id])
         model.add(dev >= share[official_id] - games)
         terms.append(weight * dev)
+        if unit <= 0:
+            continue
+        base = fixed_fees.get(official_id, 0)
+        fees = base + cp_model.LinearExpr.sum([s.fee_cents * v for s, v in pairs])
+        fee_dev = model.new_int_var(0, fee_top, f"fdev_{official_id}")
+        fees_now = base + sum(s.fee_cents * hints.of(v) for s, v in pairs)
+        gap = abs(fees_now - fee_share[official_id])
+        hints.set(fee_dev, min(fee_top, -(-100 * gap // unit)))
+        model.add(unit * fee_dev >= 100 * (fees - fee_share[official_id]))
+        model.add(unit * fee_dev >= 100 * (fee_share[official_id] - fees))
+        terms.append(weight * fee_dev)
 
 
 def _day_venues(

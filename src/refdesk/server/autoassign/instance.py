@@ -177,6 +177,7 @@ class Objective:
 
     filled: int = 0
     fairness: int = 0
+    fee_fairness: int = 0
     travel_km: float = 0.0
     strength_mismatch: int = 0
     crew_splits: int = 0

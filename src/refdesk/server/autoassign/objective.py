@@ -3,15 +3,19 @@ greedy baseline and CP-SAT figures compare).
 
 * ``filled``: vacant slots given an official.
 * ``fairness``: Σ over officials of |games − share|, in hundredths of a game, where an
-  official's share of the T held games (fixed + filled) is T · w / Σw with w their
-  ``wanted_games`` (officials without a wish weigh the mean wish, 1 when nobody has one).
+  official's share of the held games (fixed + filled) follows their ``wanted_games`` up to
+  what they can hold (:mod:`.fairness`).
+* ``fee_fairness``: Σ over officials of |fees − fee share|, in cents, the fee share being
+  the held fees in proportion to the game share.
 * ``travel_km``: :func:`travel.travel_km` (consecutive games of each official).
 * ``strength_mismatch``: Σ over filled slots of max(0, slot level − official strength).
 * ``crew_splits``: Σ over (official, local date) of distinct venues − 1.
 * ``changes``: re-planned slots (vacant but with a current official) given to someone else
   or left empty.
 * ``total``: the weighted sum (``Weights``) of the parts but ``filled`` — fairness per
-  game (its hundredths / 100), travel per km, the others per unit — rounded. The CP-SAT
+  game (its hundredths / 100) and per games' worth of fees (``fee_fairness`` / the mean
+  fee of the instance's slots, both under ``weights.fairness``), travel per km, the others
+  per unit — rounded. The CP-SAT
   model minimises 100 × this sum (travel approximated, see :mod:`.model`).
 """
 
@@ -21,27 +25,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from refdesk.server.autoassign.instance import Fill, Instance, Objective, Official, Options
+from refdesk.server.autoassign.binding import Holdings
+from refdesk.server.autoassign.fairness import capacities, fee_shares, mean_fee, shares100
+from refdesk.server.autoassign.instance import Fill, Instance, Objective, Options
+from refdesk.server.autoassign.rules import build
 from refdesk.server.autoassign.travel import travel_km
-
-
-def wishes(officials: Iterable[Official]) -> dict[int, float]:
-    """Each official's fairness weight: their wanted games, or the mean wish (1 if none)."""
-    officials = list(officials)
-    given = [o.wanted_games for o in officials if o.wanted_games is not None]
-    default = sum(given) / len(given) if given else 1.0
-    return {
-        o.id: float(o.wanted_games) if o.wanted_games is not None else default for o in officials
-    }
-
-
-def shares100(officials: Iterable[Official], total: int) -> dict[int, int]:
-    """Each official's share of ``total`` games, in hundredths of a game."""
-    weights = wishes(officials)
-    whole = sum(weights.values())
-    if whole <= 0:
-        return {o: 0 for o in weights}
-    return {o: round(100 * total * w / whole) for o, w in weights.items()}
 
 
 def held(instance: Instance, fills: Iterable[Fill]) -> dict[int, int]:
@@ -57,14 +45,20 @@ def objective(instance: Instance, options: Options, fills: Iterable[Fill]) -> Ob
     officials = {o.id: o for o in instance.officials}
     holding = held(instance, fills)
     games: dict[int, int] = defaultdict(int)
+    fees: dict[int, int] = defaultdict(int)
     venues: dict[tuple[int, date], set[int]] = defaultdict(set)
     for slot_id, official_id in holding.items():
         games[official_id] += 1
+        fees[official_id] += slots[slot_id].fee_cents
         venue = slots[slot_id].venue_id
         if venue is not None:
             venues[(official_id, slots[slot_id].local_date)].add(venue)
-    share = shares100(instance.officials, len(holding))
+    ctx = build(instance, options)
+    share = shares100(instance.officials, len(holding), capacities(ctx, Holdings(ctx)))
     fairness = sum(abs(100 * games.get(o, 0) - s) for o, s in share.items())
+    fee_share = fee_shares(share, len(holding), sum(fees.values()))
+    fee_fairness = sum(abs(fees.get(o, 0) - s) for o, s in fee_share.items())
+    unit = mean_fee(instance.slots)
     strength = sum(
         max(0, slots[f.slot_id].level - officials[f.official_id].strength)
         for f in fills
@@ -81,6 +75,7 @@ def objective(instance: Instance, options: Options, fills: Iterable[Fill]) -> Ob
     w = options.weights
     total = round(
         w.fairness * fairness / 100
+        + (w.fairness * fee_fairness / unit if unit else 0.0)
         + w.travel * km
         + w.strength * strength
         + w.crews * crews
@@ -89,6 +84,7 @@ def objective(instance: Instance, options: Options, fills: Iterable[Fill]) -> Ob
     return Objective(
         filled=len(fills),
         fairness=fairness,
+        fee_fairness=fee_fairness,
         travel_km=round(km, 3),
         strength_mismatch=strength,
         crew_splits=crews,

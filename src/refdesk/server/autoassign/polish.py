@@ -24,8 +24,8 @@ import time
 from collections import deque
 
 from refdesk.server.autoassign.binding import ONE_DAY, Holdings
+from refdesk.server.autoassign.fairness import capacities, fee_shares, mean_fee, shares100
 from refdesk.server.autoassign.instance import Slot
-from refdesk.server.autoassign.objective import shares100
 from refdesk.server.autoassign.rules import Context, month_of, week_of
 from refdesk.server.autoassign.travel import Distances, clash, legs_km
 
@@ -61,6 +61,13 @@ class Polisher:
             if slot.id in self.chosen:
                 self.holdings.add(slot, self.chosen[slot.id])
         self.games = {o: len(held) for o, held in self.holdings.by_official.items()}
+        self.fees = {
+            o: sum(h.fee_cents for h in held) for o, held in self.holdings.by_official.items()
+        }
+        self.caps = ctx.capacities
+        if self.caps is None:
+            self.caps = capacities(ctx, Holdings(ctx, distances), self.eligible)
+        self.unit = mean_fee(ctx.instance.slots)
         self._reshare()
         self.tried = 0
         self.dead: set[int] = set()
@@ -69,7 +76,8 @@ class Polisher:
 
     def _reshare(self) -> None:
         held = len(self.ctx.fixed) + len(self.chosen)
-        self.share = shares100(self.ctx.instance.officials, held)
+        self.share = shares100(self.ctx.instance.officials, held, self.caps)
+        self.fee_share = fee_shares(self.share, held, sum(self.fees.values()))
 
     def out_of_time(self, deadline: float) -> bool:
         """Whether ``deadline`` has passed; lets other threads run about every millisecond."""
@@ -93,9 +101,14 @@ class Polisher:
             cost += self.weights.change
         return cost
 
-    def fair(self, official_id: int, games: int) -> float:
+    def fair(self, official_id: int, games: int, fees: int) -> float:
         share = self.share.get(official_id)
-        return 0.0 if share is None else self.weights.fairness * abs(100 * games - share) / 100
+        if share is None:
+            return 0.0
+        cost = abs(100 * games - share) / 100
+        if self.unit:
+            cost += abs(fees - self.fee_share[official_id]) / self.unit
+        return self.weights.fairness * cost
 
     def day(self, official_id: int, slot: Slot) -> list[Slot]:
         return self.holdings.by_day.get((official_id, slot.local_date), [])
@@ -103,6 +116,7 @@ class Polisher:
     def relocate_delta(self, slot: Slot, a: int, b: int) -> float:
         mine, theirs = self.day(a, slot), self.day(b, slot)
         ga, gb = self.games.get(a, 0), self.games.get(b, 0)
+        fa, fb, fee = self.fees.get(a, 0), self.fees.get(b, 0), slot.fee_cents
         return (
             self.day_cost([s for s in mine if s.id != slot.id])
             - self.day_cost(mine)
@@ -110,10 +124,10 @@ class Polisher:
             - self.day_cost(theirs)
             + self.slot_cost(slot, b)
             - self.slot_cost(slot, a)
-            + self.fair(a, ga - 1)
-            - self.fair(a, ga)
-            + self.fair(b, gb + 1)
-            - self.fair(b, gb)
+            + self.fair(a, ga - 1, fa - fee)
+            - self.fair(a, ga, fa)
+            + self.fair(b, gb + 1, fb + fee)
+            - self.fair(b, gb, fb)
         )
 
     def swap_delta(self, s: Slot, a: int, t: Slot, b: int) -> float:
@@ -127,6 +141,21 @@ class Polisher:
             + self.slot_cost(s, b)
             - self.slot_cost(s, a)
             - self.slot_cost(t, b)
+            + self._fee_swap(s, a, t, b)
+        )
+
+    def _fee_swap(self, s: Slot, a: int, t: Slot, b: int) -> float:
+        """What swapping changes in fairness: the games stay, the fees move."""
+        if not self.unit or s.fee_cents == t.fee_cents:
+            return 0.0
+        ga, gb = self.games.get(a, 0), self.games.get(b, 0)
+        fa, fb = self.fees.get(a, 0), self.fees.get(b, 0)
+        moved = t.fee_cents - s.fee_cents
+        return (
+            self.fair(a, ga, fa + moved)
+            - self.fair(a, ga, fa)
+            + self.fair(b, gb, fb - moved)
+            - self.fair(b, gb, fb)
         )
 
     # -- moves (checked against every hard rule, undone when one breaks) ---------------------
@@ -138,11 +167,13 @@ class Polisher:
         self.holdings.add(slot, official_id)
         self.chosen[slot.id] = official_id
         self.games[official_id] = self.games.get(official_id, 0) + 1
+        self.fees[official_id] = self.fees.get(official_id, 0) + slot.fee_cents
 
     def take(self, slot: Slot, official_id: int) -> None:
         self.holdings.remove(slot, official_id)
         del self.chosen[slot.id]
         self.games[official_id] -= 1
+        self.fees[official_id] -= slot.fee_cents
 
     def relocate(self, slot: Slot, a: int, b: int) -> bool:
         self.take(slot, a)

@@ -59,6 +59,10 @@ class Context:
     fixed: list[Slot]
     """Fixed slots with their official: constants for overlaps, limits and travel."""
     conflict_pairs: set[frozenset[int]] = field(default_factory=set)
+    capacities: dict[int, int] | None = None
+    """The most games each official can hold (:func:`fairness.capacities`), set by the
+    solver once for the whole instance and handed to its blocks, so every part of a solve
+    shares the same fair shares."""
 
     def day_cap(self, official: Official) -> int | None:
         return _tightest(official.max_per_day, self.options.max_per_day)

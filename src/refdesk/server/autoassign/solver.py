@@ -37,6 +37,7 @@ from refdesk.server.autoassign.bound import flow_bound
 from refdesk.server.autoassign.decompose import fill_by_days
 from refdesk.server.autoassign.eligible import eligibility, prune
 from refdesk.server.autoassign.explain import empty_slots
+from refdesk.server.autoassign.fairness import capacities
 from refdesk.server.autoassign.greedy import fills_of, greedy_pairs
 from refdesk.server.autoassign.instance import Instance, Options, Progress, Proposal
 from refdesk.server.autoassign.model import Built, build_model
@@ -82,6 +83,7 @@ def solve(
         report("done", 1.0)
         return _proposal(ctx, {}, "optimal", 0, began)
     eligible = everyone = eligibility(ctx, holdings)
+    ctx.capacities = capacities(ctx, holdings, everyone)
     hint = greedy_pairs(ctx, eligible)
     ceiling = flow_bound(ctx, holdings, eligible)
     pairs = sum(len(officials) for officials in eligible.values())
