@@ -29,6 +29,7 @@ from refdesk.cli.common import CliError
 from refdesk.server.config import Settings
 from refdesk.server.files import secure_data_dir, warn_if_world_readable
 from refdesk.server.logs import logging_config
+from refdesk.server.memory import cap_malloc_arenas
 
 if TYPE_CHECKING:
     from refdesk.server.demo.seed import DemoOutcome
@@ -221,6 +222,7 @@ def _run_process(
     from refdesk.server.app import create_app
     from refdesk.server.runtime import Runtime
 
+    cap_malloc_arenas(settings.malloc_arenas)  # before any connection's thread allocates
     runtime = Runtime.build(settings)
     if origin:
         # Links in webhook bodies and e-mail when public_base_url is unset (events/links.py).

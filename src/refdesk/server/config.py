@@ -114,6 +114,8 @@ class Settings(BaseSettings):
     # could not reach the other workers.
     token_cache_size: int = Field(default=10_000, ge=0)
     token_cache_seconds: float = Field(default=30.0, ge=0, le=60)
+    # glibc malloc arenas per server process (memory.py); 0: glibc's default (8 per core).
+    malloc_arenas: int = Field(default=2, ge=0, le=64)
 
     # Webhooks (§18.7, §19.2).
     webhook_timeout: float = Field(default=10.0, gt=0)
