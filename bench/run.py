@@ -61,10 +61,8 @@ def rss_mb(pid: int) -> float:
 
 def worker_rss(pid: int) -> list[float]:
     """RSS of the processes that serve requests (the workers, or the single process)."""
-    kids = [p for p in children(pid) if "multiprocessing" not in _cmdline(p) or True]
-    serving = [p for p in kids if _is_python(p)] or [pid]
-    if len(serving) > 1:  # uvicorn/refdesk supervisor + workers: skip helper processes
-        serving = [p for p in serving if "resource_tracker" not in _cmdline(p)]
+    kids = [p for p in children(pid) if "resource_tracker" not in _cmdline(p)]
+    serving = [p for p in kids if _is_python(p)] or [pid]  # supervisor + workers, or one
     return [round(rss_mb(p), 1) for p in serving]
 
 

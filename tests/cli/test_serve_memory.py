@@ -1,4 +1,5 @@
-"""``REFDESK_MALLOC_ARENAS``: ``refdesk serve`` caps glibc's malloc arenas in its process.
+"""The serving process's memory: ``REFDESK_MALLOC_ARENAS`` caps glibc's malloc arenas, and
+migrations run in a child process.
 
 A real server on SQLite gets concurrent requests (each holds a pooled connection, which
 runs on a thread of its own), then the test counts the arenas glibc made in that process
@@ -10,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import ssl
+import subprocess
 import sys
 from pathlib import Path
 
@@ -73,3 +76,23 @@ def test_serve_caps_malloc_arenas(tmp_path: Path, arenas: str, most: int | None)
         assert heaps <= most
     else:
         assert heaps > 1  # the load is enough to show what the cap prevents
+
+
+def test_serve_reports_an_unreachable_database_from_its_migration_child(tmp_path: Path) -> None:
+    # Migrations run in a forked child (not in the serving process); its failure still ends
+    # ``refdesk serve`` with the one-line error and a non-zero status.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REFDESK_")}
+    env["REFDESK_DATA_DIR"] = str(tmp_path / "data")
+    env["REFDESK_DATABASE_URL"] = "postgresql+asyncpg://postgres@127.0.0.1:1/nowhere"
+    done = subprocess.run(
+        [sys.executable, "-m", "refdesk.cli", "serve", "--port", "18443", "--http-port", "18080"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Error: cannot use the database at postgresql+asyncpg://postgres@127.0.0.1:1" in (
+        done.stderr
+    )
+    assert "Traceback" not in done.stderr

@@ -17,10 +17,10 @@ import signal
 import socket
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import uvicorn
 from rich.console import Console
@@ -310,21 +310,47 @@ async def _placeholder_app(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 def prepare(settings: Settings, demo: tuple[str, str, Path | None] | None) -> DemoOutcome | None:
-    """Migrate the database and, with ``demo`` (API and token URLs, CA), seed the demo — in a
-    child process: Alembic, the migration scripts and the demo's objects would otherwise stay
-    in the serving process's memory (about 13 MB of a single SQLite process's RSS). An error
-    is raised here as it was raised there."""
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return pool.submit(_prepare, settings.model_dump(), demo).result()
+    """Migrate the database and, with ``demo`` (API and token URLs, CA), seed the demo — on
+    Linux in a forked child: Alembic, the migration scripts and the demo's objects would
+    otherwise stay in the serving process's memory (about 13 MB of a single SQLite process's
+    RSS). The parent has no thread yet, so the fork is safe, and a fork (unlike ``spawn``)
+    leaves no resource-tracker process behind. An error is raised here as it was there."""
+    if not sys.platform.startswith("linux"):
+        return _prepare(settings, demo)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_prepare_in_child, args=(settings, demo, sender))
+    child.start()
+    sender.close()
+    try:
+        ok, value = receiver.recv()
+    except EOFError:
+        child.join()
+        raise CliError(f"preparing the database failed (exit status {child.exitcode})") from None
+    finally:
+        receiver.close()
+    child.join()
+    if not ok:
+        raise value
+    return cast("DemoOutcome | None", value)
 
 
-def _prepare(
-    values: dict[str, Any], demo: tuple[str, str, Path | None] | None
-) -> DemoOutcome | None:
+def _prepare_in_child(
+    settings: Settings, demo: tuple[str, str, Path | None] | None, sender: Connection
+) -> None:
+    try:
+        result: tuple[bool, object] = (True, _prepare(settings, demo))
+    except BaseException as exc:  # handed to the parent, which raises it
+        result = (False, exc)
+    try:
+        sender.send(result)
+    except Exception as exc:  # an exception that does not pickle: its words do
+        sender.send((False, CliError(f"{type(exc).__name__}: {result[1]}")))
+
+
+def _prepare(settings: Settings, demo: tuple[str, str, Path | None] | None) -> DemoOutcome | None:
     from refdesk.server.db.migrate import upgrade
 
-    settings = Settings(**values)
     asyncio.run(upgrade(settings.effective_database_url))
     if demo is None:
         return None
