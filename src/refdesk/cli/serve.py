@@ -18,22 +18,19 @@ import socket
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import Any, Literal
 
 import uvicorn
 from rich.console import Console
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from refdesk.cli.common import CliError
+from refdesk.cli.prepare import prepare
 from refdesk.server.config import Settings
 from refdesk.server.files import secure_data_dir, warn_if_world_readable
 from refdesk.server.logs import logging_config
 from refdesk.server.memory import cap_malloc_arenas
-
-if TYPE_CHECKING:
-    from refdesk.server.demo.seed import DemoOutcome
 
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")
 log = logging.getLogger("refdesk.serve")
@@ -307,69 +304,6 @@ def _run_workers(
 
 async def _placeholder_app(scope: Scope, receive: Receive, send: Send) -> None:
     raise RuntimeError("the supervisor process serves no requests")  # pragma: no cover
-
-
-def prepare(settings: Settings, demo: tuple[str, str, Path | None] | None) -> DemoOutcome | None:
-    """Migrate the database and, with ``demo`` (API and token URLs, CA), seed the demo — on
-    Linux in a forked child: Alembic, the migration scripts and the demo's objects would
-    otherwise stay in the serving process's memory (about 13 MB of a single SQLite process's
-    RSS). The parent has no thread yet, so the fork is safe, and a fork (unlike ``spawn``)
-    leaves no resource-tracker process behind. An error is raised here as it was there."""
-    if not sys.platform.startswith("linux"):
-        return _prepare(settings, demo)
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_prepare_in_child, args=(settings, demo, sender))
-    child.start()
-    sender.close()
-    try:
-        ok, value = receiver.recv()
-    except EOFError:
-        child.join()
-        raise CliError(f"preparing the database failed (exit status {child.exitcode})") from None
-    finally:
-        receiver.close()
-    child.join()
-    if not ok:
-        raise value
-    return cast("DemoOutcome | None", value)
-
-
-def _prepare_in_child(
-    settings: Settings, demo: tuple[str, str, Path | None] | None, sender: Connection
-) -> None:
-    try:
-        result: tuple[bool, object] = (True, _prepare(settings, demo))
-    except BaseException as exc:  # handed to the parent, which raises it
-        result = (False, exc)
-    try:
-        sender.send(result)
-    except Exception as exc:  # an exception that does not pickle: its words do
-        sender.send((False, CliError(f"{type(exc).__name__}: {result[1]}")))
-
-
-def _prepare(settings: Settings, demo: tuple[str, str, Path | None] | None) -> DemoOutcome | None:
-    from refdesk.server.db.migrate import upgrade
-
-    asyncio.run(upgrade(settings.effective_database_url))
-    if demo is None:
-        return None
-    return asyncio.run(seed_demo(settings, *demo))
-
-
-async def seed_demo(
-    settings: Settings, base_url: str, token_url: str, ca_cert: Path | None
-) -> DemoOutcome:
-    from refdesk.server.demo.seed import DemoError, ensure_demo
-    from refdesk.server.runtime import Runtime
-
-    runtime = Runtime.build(settings)
-    try:
-        return await ensure_demo(runtime, base_url=base_url, token_url=token_url, ca_cert=ca_cert)
-    except DemoError as exc:
-        raise CliError(str(exc)) from exc
-    finally:
-        await runtime.db.dispose()
 
 
 def serve(settings: Settings, options: ServeOptions) -> None:

@@ -22,7 +22,7 @@ def demo_seed(
     with cli_errors():
         settings = load_settings()
     with cli_errors(settings.effective_database_url):
-        from refdesk.cli.serve import seed_demo
+        from refdesk.cli.prepare import seed_demo
         from refdesk.server.db.migrate import upgrade
         from refdesk.server.tls import tls_paths
 
