@@ -12,6 +12,7 @@ within q1 rounds, same team within q2 rounds).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 from refdesk.server.autoassign.instance import Official, RuledOut, Slot
@@ -67,29 +68,44 @@ class Holdings:
 
     def blocked(self, slot: Slot, official: Official) -> bool:
         """``reasons(slot, official) != []``, cheaply (the limits first, no words)."""
-        ctx = self.ctx
-        counts = self.counts(official, slot.local_date)
-        caps = (ctx.day_cap(official), ctx.week_cap(official), ctx.month_cap(official))
-        for cap, count in zip(caps, counts, strict=True):
-            if cap is not None and count >= cap:
-                return True
-        holders = self.by_game.get(slot.game_id)
-        if holders and any(
-            other != official.id and ctx.in_conflict(official.id, other) for other in holders
-        ):
+        if any(self.over_limits(official, slot.local_date)):
             return True
-        if ctx.rounds:
+        if self.conflicted(slot, official.id):
+            return True
+        if self.ctx.rounds:
             return bool(self.reasons(slot, official))
+        return next(self.clashing(slot, official.id), None) is not None
+
+    def over_limits(self, official: Official, day: date) -> tuple[bool, bool, bool]:
+        """Whether the official's daily, weekly and monthly limits are reached on ``day``."""
+        ctx = self.ctx
+        day_count, week_count, month_count = self.counts(official, day)
+        caps = (ctx.day_cap(official), ctx.week_cap(official), ctx.month_cap(official))
+        return (
+            caps[0] is not None and day_count >= caps[0],
+            caps[1] is not None and week_count >= caps[1],
+            caps[2] is not None and month_count >= caps[2],
+        )
+
+    def conflicted(self, slot: Slot, official_id: int) -> bool:
+        """Another official on the slot's game is in conflict with this one (``O``)."""
+        holders = self.by_game.get(slot.game_id)
+        return bool(holders) and any(
+            other != official_id and self.ctx.in_conflict(official_id, other)
+            for other in holders or ()
+        )
+
+    def clashing(self, slot: Slot, official_id: int) -> Iterator[Slot]:
+        """The official's held slots that rule ``slot`` out by themselves (``S``, ``E``,
+        ``TR``: the same game, an overlap, travel that does not fit); not for rounds."""
         day = slot.local_date
         for near in (day - ONE_DAY, day, day + ONE_DAY):
-            for h in self.by_day.get((official.id, near), ()):
-                if h.id == slot.id:
-                    continue
-                if h.game_id == slot.game_id:
-                    return True
-                if clash(self.distances, ctx.options, False, slot, h) is not None:
-                    return True
-        return False
+            for h in self.by_day.get((official_id, near), ()):
+                if h.id != slot.id and (
+                    h.game_id == slot.game_id
+                    or clash(self.distances, self.ctx.options, False, slot, h) is not None
+                ):
+                    yield h
 
     def reasons(self, slot: Slot, official: Official) -> list[RuledOut]:
         """Why ``official`` cannot also take ``slot`` given the holdings (empty: they can)."""

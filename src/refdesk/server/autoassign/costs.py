@@ -42,9 +42,8 @@ class Hints:
     CP-SAT starts phase 2 from a complete feasible solution (finding one at full fill is
     hard on large instances)."""
 
-    def __init__(self, model: cp_model.CpModel, chosen: dict[int, int]) -> None:
+    def __init__(self, model: cp_model.CpModel) -> None:
         self.model = model
-        self.chosen = chosen
         self.values: dict[int, int] = {}
 
     def set(self, var: cp_model.IntVar, value: int) -> None:
@@ -66,14 +65,14 @@ def add_costs(
     """Add the soft terms' helper variables to the model, hinted with their values under
     ``chosen`` (as are the assignment's Booleans); return the cost to minimise."""
     weights = ctx.options.weights
-    hints = Hints(built.model, chosen)
+    hints = Hints(built.model)
     for (slot_id, official_id), var in built.x.items():
         hints.set(var, int(chosen.get(slot_id) == official_id))
     mine: dict[int, list[tuple[Slot, cp_model.IntVar]]] = defaultdict(list)
     for (slot_id, official_id), var in built.x.items():
         mine[official_id].append((ctx.slots[slot_id], var))
     terms: Terms = []
-    _fairness(built.model, ctx, holdings, mine, total, weights.fairness, terms, hints)
+    _fairness(built.model, ctx, holdings, mine, total, chosen, weights.fairness, terms, hints)
     for official_id, pairs in mine.items():
         official = ctx.officials[official_id]
         for slot, var in pairs:
@@ -97,6 +96,7 @@ def _fairness(
     holdings: Holdings,
     mine: dict[int, list[tuple[Slot, cp_model.IntVar]]],
     total: int,
+    chosen: dict[int, int],
     weight: int,
     terms: Terms,
     hints: Hints,
@@ -109,7 +109,7 @@ def _fairness(
     share = shares100(ctx.officials.values(), total, ctx.capacities)
     top = 100 * (total + len(ctx.instance.slots)) + 1
     fixed_fees = {o: sum(s.fee_cents for s in held) for o, held in holdings.by_official.items()}
-    held_fees = sum(fixed_fees.values()) + sum(ctx.slots[s].fee_cents for s in hints.chosen)
+    held_fees = sum(fixed_fees.values()) + sum(ctx.slots[s].fee_cents for s in chosen)
     fee_share = fee_shares(share, total, held_fees)
     unit = round(mean_fee(ctx.instance.slots))
     fee_top = 100 * (sum(s.fee_cents for s in ctx.instance.slots) // max(unit, 1) + 1)

@@ -39,7 +39,14 @@ def held(instance: Instance, fills: Iterable[Fill]) -> dict[int, int]:
     return out
 
 
-def objective(instance: Instance, options: Options, fills: Iterable[Fill]) -> Objective:
+def objective(
+    instance: Instance,
+    options: Options,
+    fills: Iterable[Fill],
+    caps: dict[int, int] | None = None,
+) -> Objective:
+    """The parts of ``fills`` (see the module). ``caps``: the officials' capacities when the
+    caller has them (:func:`fairness.capacities` of this instance), else computed here."""
     fills = list(fills)
     slots = {s.id: s for s in instance.slots}
     officials = {o.id: o for o in instance.officials}
@@ -53,8 +60,10 @@ def objective(instance: Instance, options: Options, fills: Iterable[Fill]) -> Ob
         venue = slots[slot_id].venue_id
         if venue is not None:
             venues[(official_id, slots[slot_id].local_date)].add(venue)
-    ctx = build(instance, options)
-    share = shares100(instance.officials, len(holding), capacities(ctx, Holdings(ctx)))
+    if caps is None:
+        ctx = build(instance, options)
+        caps = capacities(ctx, Holdings(ctx))
+    share = shares100(instance.officials, len(holding), caps)
     fairness = sum(abs(100 * games.get(o, 0) - s) for o, s in share.items())
     fee_share = fee_shares(share, len(holding), sum(fees.values()))
     fee_fairness = sum(abs(fees.get(o, 0) - s) for o, s in fee_share.items())

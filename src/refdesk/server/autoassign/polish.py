@@ -7,7 +7,7 @@ CP-SAT model needs seconds to start.
    can once one of their slots that week is handed to another official, who may hand on one
    of theirs in turn, and so on: an augmenting path of any length, found breadth first
    (:meth:`Polisher.augment`). On the 5,000-slot bench season this fills the greedy
-   baseline's 4,401 slots up to 4,930 in about 7 s, where chains of at most two hand-ons
+   baseline's 4,401 slots up to 4,935 in about 8 s, where chains of at most two hand-ons
    (session 9's search, depth first) reached 4,902 in 9 s.
 2. *Improve*: a filled slot moves to another official, or two filled slots of one local date
    swap officials, when that lowers the objective's ``total`` (exact travel between
@@ -20,6 +20,7 @@ number of filled slots never drops. Deterministic: slots and officials in id ord
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections import deque
 
@@ -27,7 +28,7 @@ from refdesk.server.autoassign.binding import ONE_DAY, Holdings
 from refdesk.server.autoassign.fairness import capacities, fee_shares, mean_fee, shares100
 from refdesk.server.autoassign.instance import Slot
 from refdesk.server.autoassign.rules import Context, month_of, week_of
-from refdesk.server.autoassign.travel import Distances, clash, legs_km
+from refdesk.server.autoassign.travel import Distances, legs_km
 
 MAX_EXPANSIONS = 20_000
 """Hand-on steps one search explores at most (a safety net: on the 5,000-slot bench season
@@ -243,25 +244,14 @@ class Polisher:
     def freeing(self, slot: Slot, official_id: int) -> list[Slot]:
         """The official's filled slots whose hand-on alone would let them take ``slot`` (a
         guide for the search: :meth:`_apply` checks every step with :meth:`can_take`)."""
-        ctx, holdings = self.ctx, self.holdings
-        holders = holdings.by_game.get(slot.game_id)
-        if holders and any(o != official_id and ctx.in_conflict(official_id, o) for o in holders):
+        holdings = self.holdings
+        if holdings.conflicted(slot, official_id):
             return []
         day = slot.local_date
-        clashing: list[Slot] = []
-        for near in (day - ONE_DAY, day, day + ONE_DAY):
-            for h in holdings.by_day.get((official_id, near), ()):
-                if h.id != slot.id and (
-                    h.game_id == slot.game_id
-                    or clash(self.distances, ctx.options, False, slot, h) is not None
-                ):
-                    clashing.append(h)
+        clashing = list(itertools.islice(holdings.clashing(slot, official_id), 2))
         if len(clashing) > 1:
             return []
-        official = ctx.officials[official_id]
-        counts = holdings.counts(official, day)
-        caps = (ctx.day_cap(official), ctx.week_cap(official), ctx.month_cap(official))
-        over = [cap is not None and count >= cap for cap, count in zip(caps, counts, strict=True)]
+        over = holdings.over_limits(self.ctx.officials[official_id], day)
         if clashing:
             candidates = clashing
         elif over[0]:

@@ -151,7 +151,7 @@ def _proposal(
     return Proposal(
         fills=fills,
         empty=empty_slots(ctx, chosen, left),
-        objective=objective(ctx.instance, ctx.options, fills),
+        objective=objective(ctx.instance, ctx.options, fills, ctx.capacities),
         status=status,
         bound_filled=bound,
         solve_seconds=time.perf_counter() - began,
