@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.availability.service import _rows_page
-from refdesk.server.db.rows import prepared, select_rows
+from refdesk.server.db.rows import prepared, select_many, select_rows
 from refdesk.server.demo.seed import ensure_demo
 from refdesk.server.games import bundle
 from refdesk.server.games.models import Game
@@ -136,3 +136,40 @@ async def test_statements_of_one_shape_each_bind_their_own_values(runtime: Runti
             assert all(row.site_id == site_id and row.start_time >= after for row in rows)
             seen.add(tuple(row.id for row in rows))
     assert len(seen) > 1  # different values gave different pages
+
+
+async def test_a_batch_reads_what_each_statement_reads_alone(runtime: Runtime) -> None:
+    """``select_many`` (one hand-off to SQLite's thread for the bundle's four lookups) gives
+    each statement's rows exactly as ``select_rows`` does, and announces every statement."""
+    await ensure_demo(
+        runtime, base_url="https://testserver", token_url="https://testserver/oauth/token",
+        ca_cert=None,
+    )  # fmt: skip
+    game_ids = await _ids(runtime, Game)
+    queries: list[tuple[Any, dict[str, Any]]] = [
+        (bundle.VENUES, {"ids": await _ids(runtime, Venue)}),
+        (bundle.SLOTS, {"ids": game_ids}),
+        (bundle.USERS, {"ids": []}),
+        (bundle.FEES, {"age_groups": await _ids(runtime, AgeGroup), "patterns": [0]}),
+        (bundle.USERS, {"ids": await _ids(runtime, User)}),
+    ]
+    async with runtime.db.session() as read:
+        with counting(runtime) as sent:
+            batch = await select_many(read, queries)
+        alone = [await select_rows(read, statement, params) for statement, params in queries]
+    assert len(sent) == len(queries)  # each statement's event, in order
+    assert [sql.split()[0] for sql in sent] == ["SELECT"] * len(queries)
+    assert [_typed(rows) for rows in batch] == [_typed(rows) for rows in alone]
+    assert [len(rows) > 0 for rows in batch] == [True, True, False, False, True]
+    async with runtime.db.session(write=True) as write:  # a transaction: one by one
+        assert [_typed(r) for r in await select_many(write, queries)] == [_typed(r) for r in alone]
+        await write.rollback()
+
+
+async def test_a_batch_with_a_failing_statement_fails_in_sqlalchemys_terms(
+    runtime: Runtime,
+) -> None:
+    missing = prepared(select(column("id")).select_from(table("no_such_table")))
+    async with runtime.db.session() as session:
+        with pytest.raises(DBAPIError):
+            await select_many(session, [(bundle.USERS, {"ids": [1]}), (missing, {})])

@@ -24,13 +24,13 @@ driver fail, the statement is run again the usual way, so that errors (a lost co
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Executable, Float, Numeric
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from refdesk.server.db.engine import AUTOCOMMIT_OPTION
 
@@ -112,6 +112,14 @@ def _plan_of(statement: Executable, dialect: Dialect) -> tuple[_Plan | None, Any
     return plan, extracted
 
 
+def reads_only(session: AsyncSession) -> bool:
+    """Whether ``session`` is a read session (autocommit, no transaction), without taking its
+    connection: what it loads is only read, so rows may stand in for entities."""
+    bind = session.bind
+    options = bind.get_execution_options() if isinstance(bind, AsyncEngine) else {}
+    return bool(options.get(AUTOCOMMIT_OPTION)) or options.get("isolation_level") == "AUTOCOMMIT"
+
+
 def _is_read_session(connection: AsyncConnection) -> bool:
     sync_connection = connection.sync_connection
     if sync_connection is None:
@@ -120,14 +128,19 @@ def _is_read_session(connection: AsyncConnection) -> bool:
     return bool(options.get(AUTOCOMMIT_OPTION)) or options.get("isolation_level") == "AUTOCOMMIT"
 
 
+async def _read_connection(session: AsyncSession) -> AsyncConnection:
+    """The session's connection, pending ORM changes flushed first (as a query would)."""
+    sync = session.sync_session
+    if sync.autoflush and (sync.new or sync.deleted or sync.identity_map.check_modified()):
+        await session.flush()
+    return await session.connection()
+
+
 async def select_rows(
     session: AsyncSession, statement: Executable, params: Mapping[str, Any] | None = None
 ) -> list[Any]:
     """The rows of ``statement``, a select of plain columns, with ``params`` bound."""
-    sync = session.sync_session
-    if sync.autoflush and (sync.new or sync.deleted or sync.identity_map.check_modified()):
-        await session.flush()
-    connection = await session.connection()
+    connection = await _read_connection(session)
     if _is_read_session(connection):
         found = await _driver_rows(connection, statement, params or {})
         if found is not None:
@@ -136,13 +149,51 @@ async def select_rows(
     return list(result.all())
 
 
-async def _driver_rows(
+async def select_many(
+    session: AsyncSession, queries: Sequence[tuple[Executable, Mapping[str, Any]]]
+) -> list[list[Any]]:
+    """The rows of several independent selects, in order: :func:`select_rows` of each, but on
+    a SQLite read session all of them in one hand-off to SQLite's thread (about 60 µs of CPU
+    saved per statement). On PostgreSQL, or when a statement cannot go the driver's way, they
+    run one after the other."""
+    connection = await _read_connection(session)
+    if connection.dialect.name == "sqlite" and _is_read_session(connection):
+        found = await _sqlite_batch(connection, queries)
+        if found is not None:
+            return found
+    return [await select_rows(session, statement, params) for statement, params in queries]
+
+
+def _sqlite_fetch_each(raw: Any, batch: list[tuple[str, tuple[Any, ...]]]) -> list[Any]:
+    """On SQLite's thread: every statement of ``batch``, fetched whole."""
+    return [raw._execute_fetchall(sql, arguments) for sql, arguments in batch]
+
+
+async def _sqlite_batch(
+    connection: AsyncConnection, queries: Sequence[tuple[Executable, Mapping[str, Any]]]
+) -> list[list[Any]] | None:
+    prepared_ = [_bound(connection, statement, params) for statement, params in queries]
+    plans = [found for found in prepared_ if found is not None]
+    if len(plans) < len(prepared_):
+        return None
+    raw: Any = (await connection.get_raw_connection()).driver_connection
+    for plan, arguments in plans:
+        _announce(connection, plan, arguments)
+    try:  # aiosqlite (pinned to 0.22) runs a function on its thread with _execute
+        results = await raw._execute(
+            _sqlite_fetch_each, raw, [(plan.sql, arguments) for plan, arguments in plans]
+        )
+    except Exception:  # SQLAlchemy's path raises the error in its own terms (and invalidates)
+        return None
+    return [_rows_of(plan, records) for (plan, _), records in zip(plans, results, strict=True)]
+
+
+def _bound(
     connection: AsyncConnection, statement: Executable, params: Mapping[str, Any]
-) -> list[Any] | None:
-    """The driver-level path; None when the driver failed (the caller runs it again) or the
-    statement needs SQLAlchemy's per-call rewriting."""
-    dialect = connection.dialect
-    plan, extracted = _plan_of(statement, dialect)
+) -> tuple[_Plan, tuple[Any, ...]] | None:
+    """The statement's plan and its arguments in the driver's order; None when the statement
+    needs SQLAlchemy's per-call rewriting."""
+    plan, extracted = _plan_of(statement, connection.dialect)
     if plan is None:
         return None
     bound = plan.compiled.construct_params(
@@ -152,20 +203,20 @@ async def _driver_rows(
     values = [
         binders[name](bound[name]) if name in binders else bound[name] for name in plan.positions
     ]
-    arguments = tuple(values)
+    return plan, tuple(values)
+
+
+def _announce(connection: AsyncConnection, plan: _Plan, arguments: tuple[Any, ...]) -> None:
+    """``before_cursor_execute`` with the SQL and parameters sent (statement counts)."""
     sync_connection = connection.sync_connection
     assert sync_connection is not None  # an open session's connection
     dispatch = sync_connection.dispatch
     if dispatch.before_cursor_execute:
         dispatch.before_cursor_execute(sync_connection, None, plan.sql, arguments, None, False)
-    raw: Any = (await connection.get_raw_connection()).driver_connection
-    try:
-        if dialect.name == "postgresql":
-            records: Any = await raw.fetch(plan.sql, *arguments)
-        else:
-            records = await raw.execute_fetchall(plan.sql, arguments)
-    except Exception:  # SQLAlchemy's path raises the error in its own terms (and invalidates)
-        return None
+
+
+def _rows_of(plan: _Plan, records: Any) -> list[Any]:
+    """Driver records as named tuples, each column through SQLAlchemy's type processor."""
     make, converters = plan.row, plan.converters
     if not converters:
         return [make(record) for record in records]
@@ -176,3 +227,24 @@ async def _driver_rows(
             values[index] = convert(values[index])
         rows.append(make(values))
     return rows
+
+
+async def _driver_rows(
+    connection: AsyncConnection, statement: Executable, params: Mapping[str, Any]
+) -> list[Any] | None:
+    """The driver-level path; None when the driver failed (the caller runs it again) or the
+    statement needs SQLAlchemy's per-call rewriting."""
+    found = _bound(connection, statement, params)
+    if found is None:
+        return None
+    plan, arguments = found
+    _announce(connection, plan, arguments)
+    raw: Any = (await connection.get_raw_connection()).driver_connection
+    try:
+        if connection.dialect.name == "postgresql":
+            records: Any = await raw.fetch(plan.sql, *arguments)
+        else:
+            records = await raw.execute_fetchall(plan.sql, arguments)
+    except Exception:  # SQLAlchemy's path raises the error in its own terms (and invalidates)
+        return None
+    return _rows_of(plan, records)

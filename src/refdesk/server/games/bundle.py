@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.db.id_lists import in_ids
-from refdesk.server.db.rows import prepared, select_rows
+from refdesk.server.db.rows import prepared, select_many, select_rows
 from refdesk.server.games.models import Game
 from refdesk.server.reference.models import (
     AgeGroup,
@@ -261,23 +261,35 @@ async def load_bundle(
     if missing:
         for site in (await session.scalars(select(Site).where(Site.id.in_(missing)))).all():
             bundle.sites[site.id] = site
-    venue_ids = list(_ids(g.venue_id for g in games))
+    wanted = {
+        "team": list(_ids(g.home_team_id for g in games) | _ids(g.away_team_id for g in games))
+    }
+    for kind, _, column in NAMED:
+        wanted[kind] = list(_ids(getattr(g, column) for g in games))
+    fee_keys = {
+        "age_groups": list(_ids(g.age_group_id for g in games)),
+        "patterns": list(_ids(g.pattern_id for g in games)),
+    }
+    # Four independent lookups (one hand-off to SQLite's thread: db/rows.py), then the users.
+    venue_rows, named_rows, rows, fees = await select_many(
+        session,
+        [
+            (VENUES, {"ids": list(_ids(g.venue_id for g in games))}),
+            (NAMES, wanted),
+            (SLOTS, {"ids": [g.id for g in games]}),
+            (FEES, fee_keys),
+        ],
+    )
     width = len(_VENUE_FIELDS)
-    for row in await select_rows(session, VENUES, {"ids": venue_ids}):
+    for row in venue_rows:
         # Rows with every column of the entity, read by the same names (never written).
         venue = cast(Venue, VenueRow._make(row[:width]))
         bundle.venues[venue.id] = venue
         if row[width] is not None:  # the zone's id
             zone = cast(Zone, ZoneRow._make(row[width:]))
             bundle.zones[zone.id] = zone
-    wanted = {
-        "team": list(_ids(g.home_team_id for g in games) | _ids(g.away_team_id for g in games))
-    }
-    for kind, _, column in NAMED:
-        wanted[kind] = list(_ids(getattr(g, column) for g in games))
-    for named in await select_rows(session, NAMES, wanted):  # (kind, id, name)
+    for named in named_rows:  # (kind, id, name)
         bundle.names[(named[0], named[1])] = named[2]
-    rows = await select_rows(session, SLOTS, {"ids": [g.id for g in games]})
     positions: dict[int, PositionRef] = {}
     for row in rows:
         position = positions.get(row.position_id)
@@ -289,13 +301,5 @@ async def load_bundle(
     if user_ids:
         users = await select_rows(session, USERS, {"ids": list(user_ids)})
         bundle.users = {u.id: cast(UserLike, u) for u in users}
-    fees = await select_rows(
-        session,
-        FEES,
-        {
-            "age_groups": list(_ids(g.age_group_id for g in games)),
-            "patterns": list(_ids(g.pattern_id for g in games)),
-        },
-    )
     bundle.fees = {(f.age_group_id, f.pattern_id, f.position_id): f.amount for f in fees}
     return bundle

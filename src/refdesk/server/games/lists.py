@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.auth.principal import Principal
-from refdesk.server.db.base import utcnow
-from refdesk.server.db.paging import page_of, row_page
+from refdesk.server.db.paging import PrebuiltPage, page_of, prebuilt_row_page, row_page
 from refdesk.server.games import queries
 from refdesk.server.games.bundle import GAME_COLUMNS
 from refdesk.server.games.models import Game
+from refdesk.server.games.queries import Where
 from refdesk.server.games.schemas import GameListQuery
 from refdesk.server.paging import PageRequest
 from refdesk.server.sites.access import Membership, accessible_site_ids, site_membership
@@ -42,14 +42,11 @@ class Listing:
         return {site_id: m.site for site_id, m in self.members.items()}
 
 
-def has_vacancy() -> ColumnElement[bool]:
-    return Game.id.in_(select(Assignment.game_id).where(Assignment.official_id.is_(None)))
-
-
 def open_games() -> ColumnElement[bool]:
-    return and_(
-        Game.published.is_(True), Game.status == "A", Game.start_time > utcnow(), has_vacancy()
-    )
+    """Open games: published, active, in the future, with a vacant slot."""
+    where = Where()
+    queries.add_open(where)
+    return where.clauses()[0]
 
 
 def may_list_open(member: Membership) -> bool:
@@ -57,15 +54,27 @@ def may_list_open(member: Membership) -> bool:
 
 
 ORDER = (Game.start_time, Game.id)
+_PREBUILT: dict[tuple[Any, ...], PrebuiltPage] = {}  # the row lists' statements, by shape
+MAX_PREBUILT = 512  # distinct shapes kept (filters combine); beyond, built per request
+
+
+def _prebuilt(where: Where) -> PrebuiltPage:
+    key = where.key
+    found = _PREBUILT.get(key)
+    if found is None:
+        found = PrebuiltPage(select(*ROWS).where(*where.clauses()), ORDER)
+        if len(_PREBUILT) < MAX_PREBUILT:
+            _PREBUILT[key] = found
+    return found
 
 
 async def _page(
-    session: AsyncSession,
-    select_of: Sequence[Any],
-    where: Sequence[ColumnElement[bool]],
-    page: PageRequest,
+    session: AsyncSession, select_of: Sequence[Any], where: Where, page: PageRequest
 ) -> tuple[list[Any], int]:
-    statement = select(*select_of).where(*where)
+    """The page and the total: entities, or rows (one statement per shape of ``where``)."""
+    if select_of is ROWS:
+        return await prebuilt_row_page(session, _prebuilt(where), where.values, page)
+    statement = select(*select_of).where(*where.clauses())
     if len(select_of) == 1:  # the entity
         return await page_of(session, statement, ORDER, page)
     return await row_page(session, statement, ORDER, page)
@@ -82,17 +91,18 @@ async def site_games(
     """A site's games: visible to the caller (``all``), ``open`` or ``needing`` officials."""
     member = await site_membership(session, principal, site_id)
     kind = query.kind
+    where = Where()
+    where.add(("site",), site_id=site_id)
     if kind == "open":
         member.require(may_list_open(member), "list open games")
-        scope = open_games()
+        queries.add_open(where)
     elif kind == "needing":
         member.require(member.administers, "list games needing officials")
-        scope = and_(Game.status == "A", has_vacancy())
+        where.add(("needing",))
     else:
-        scope = queries.visibility(member)
+        queries.add_visibility(where, member)
     query.raise_if_invalid()
-    clauses = queries.clauses(query, site_today(member.site).date())
-    where = (Game.site_id == site_id, scope, *clauses)
+    queries.add_filters(where, query, site_today(member.site).date())
     games, total = await _page(session, select_of, where, page)
     return Listing(games, total, page, {site_id: member})
 
@@ -127,7 +137,11 @@ async def cross_site_games(
     scope = or_(*per_site) if per_site else false()
     if kind == "open":
         scope = and_(scope, open_games())
-    games, total = await _page(session, select_of, (scope, *clauses), page)
+    statement = select(*select_of).where(scope, *clauses)
+    if len(select_of) == 1:  # the entity
+        games, total = await page_of(session, statement, ORDER, page)
+    else:  # a statement per combination of sites: not prebuilt
+        games, total = await row_page(session, statement, ORDER, page)
     return Listing(games, total, page, members)
 
 
@@ -143,10 +157,11 @@ async def user_games(
     own = is_own(member, user)
     member.require(member.administers or own, "list this user's games")
     query.raise_if_invalid()
-    clauses = queries.clauses(query, site_today(member.site).date())
-    scope: ColumnElement[bool] = queries.holds_slot(user.id)
+    where = Where()
+    where.add(("site",), site_id=user.site_id)
+    where.add(("user's games",), owner_id=user.id)
     if not member.administers:
-        scope = and_(scope, Game.published.is_(True))
-    where = (Game.site_id == user.site_id, scope, *clauses)
+        where.add(("published", True))
+    queries.add_filters(where, query, site_today(member.site).date())
     games, total = await _page(session, select_of, where, page)
     return Listing(games, total, page, {user.site_id: member})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.assignments.models import Assignment
@@ -31,7 +31,6 @@ from refdesk.server.sites.models import Site
 from refdesk.server.sites.rules import site_today
 from refdesk.server.users.models import User
 
-GAME_TABLE = cast(Table, Game.__table__)
 DUPLICATE = "A game already exists at this venue, date and time"
 
 
@@ -64,7 +63,7 @@ async def read_game_row(
     session: AsyncSession, principal: Principal, game_id: int
 ) -> tuple[GameLike, Membership]:
     """:func:`read_game` for the API's reads: the game as a row of its columns."""
-    row, member = await load_row_in_site(session, principal, GAME_TABLE, game_id)
+    row, member = await load_row_in_site(session, principal, Game, game_id)
     game = cast(GameLike, row)
     if not await can_see(session, member, game):
         raise Forbidden("This game is not visible to you")

@@ -6,12 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Row, Table, and_, bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from refdesk.server.auth.principal import Principal
+from refdesk.server.db.rows import reads_only, select_rows
 from refdesk.server.errors import Forbidden, NotFound, PaymentRequired
+from refdesk.server.sites import member_rows
+from refdesk.server.sites.member_rows import profile_join
 from refdesk.server.sites.models import Site
 from refdesk.server.sites.rules import subscription_active
 from refdesk.server.users.models import User
@@ -68,14 +71,6 @@ async def active_user(session: AsyncSession, site_id: int, account_id: int) -> U
     )
 
 
-def profile_join(account_id: Any, profile: Any = User) -> ColumnElement[bool]:
-    """ON clause for the account's active profile in the joined site (outer join on User);
-    ``account_id`` is a value or a bind parameter."""
-    return and_(
-        profile.site_id == Site.id, profile.account_id == account_id, profile.active.is_(True)
-    )
-
-
 _IN_SITE: dict[type[Any], Any] = {}  # one prebuilt statement per model
 
 
@@ -119,30 +114,20 @@ async def load_in_site(
     return record, membership_of(principal, row[1], row[2], allow_lapsed=allow_lapsed)
 
 
-_ROW_IN_SITE: dict[str, Any] = {}  # one prebuilt statement per table
-
-
 async def load_row_in_site(
-    session: AsyncSession, principal: Principal, table: Table, record_id: int
+    session: AsyncSession, principal: Principal, model: type[Any], record_id: int
 ) -> tuple[Row[Any], Membership]:
-    """:func:`load_in_site` for reading: the record as a row of ``table``'s columns (read by
-    name like the entity, without ORM instance state), in the same one statement."""
+    """:func:`load_in_site` for reading: the record as a row of ``model``'s attributes (read by
+    name like the entity, without ORM instance state), its site and the caller's profile as
+    rows too (``member_rows.py``), in the same one statement."""
     check_id(record_id)
-    statement = _ROW_IN_SITE.get(table.name)
-    if statement is None:
-        profile: Any = aliased(User)
-        statement = _ROW_IN_SITE[table.name] = (
-            select(*table.c, Site, profile)
-            .join(Site, Site.id == table.c.site_id)
-            .outerjoin(profile, profile_join(bindparam("account_id"), profile))
-            .where(table.c.id == bindparam("record_id"))
-        )
     params = {"account_id": principal.account_id, "record_id": record_id}
-    row = (await session.execute(statement, params)).first()
-    if row is None:
+    statement, width = member_rows.record_statement(model)
+    found = await select_rows(session, statement, params)
+    if not found:
         raise NotFound()
-    width = len(table.c)
-    return row, membership_of(principal, row[width], row[width + 1])
+    row = found[0]
+    return row, membership_of(principal, *member_rows.split(row, width))
 
 
 async def membership_in(
@@ -179,6 +164,13 @@ async def site_membership(
         if site is None:
             raise NotFound()
         return await membership_in(session, principal, site, allow_lapsed=allow_lapsed)
+    if reads_only(session):  # the site and the profile as rows (member_rows.py)
+        params = {"account_id": principal.account_id, "site_id": site_id}
+        found = await select_rows(session, member_rows.SITE_AND_PROFILE, params)
+        if not found:
+            raise NotFound()
+        site, user = member_rows.split(found[0], 0)
+        return membership_of(principal, site, user, allow_lapsed=allow_lapsed)
     # One statement: the site and the caller's profile in it.
     row = (
         await session.execute(

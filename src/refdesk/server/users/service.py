@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from anyio import to_thread
 from sqlalchemy import and_, func, or_, select
@@ -15,6 +15,7 @@ from refdesk.server.auth.passwords import Passwords, password_errors
 from refdesk.server.auth.principal import Principal
 from refdesk.server.db.locking import apply_changes, check_lock_version
 from refdesk.server.db.paging import page_of
+from refdesk.server.db.rows import reads_only
 from refdesk.server.db.unique import add_unless_taken, flush_unique, serialize_rule
 from refdesk.server.errors import ErrorCollector, Forbidden, ValidationFailed
 from refdesk.server.events.preferences import merged
@@ -24,6 +25,7 @@ from refdesk.server.sites.access import (
     Membership,
     accessible_site_ids,
     load_in_site,
+    load_row_in_site,
     site_membership,
 )
 from refdesk.server.sites.models import Site
@@ -43,7 +45,11 @@ from refdesk.server.users.schemas import (
 async def load_user(
     session: AsyncSession, principal: Principal, user_id: int, *, for_update: bool = False
 ) -> tuple[User, Membership]:
-    """Steps 12–14 for a user record: 404, membership 403, 402."""
+    """Steps 12–14 for a user record: 404, membership 403, 402. In a read session the user,
+    the site and the caller's profile are rows read like the entities (``member_rows.py``)."""
+    if not for_update and reads_only(session):
+        row, member = await load_row_in_site(session, principal, User, user_id)
+        return cast(User, row), member
     return await load_in_site(session, principal, User, user_id, for_update=for_update)
 
 
