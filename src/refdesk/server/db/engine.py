@@ -108,6 +108,7 @@ def write_gate(engine: AsyncEngine) -> WriteGate | None:
 
 def _configure_sqlite(engine: AsyncEngine, gate: WriteGate | None) -> None:
     sync = engine.sync_engine
+    _skip_idle_rollbacks(engine)
     if gate is not None:
         _open_gate_when_transactions_end(engine, gate)
 
@@ -144,6 +145,26 @@ def _configure_sqlite(engine: AsyncEngine, gate: WriteGate | None) -> None:
                 raise
         else:
             conn.exec_driver_sql("BEGIN")
+
+
+def _skip_idle_rollbacks(engine: AsyncEngine) -> None:
+    """No ROLLBACK for a connection outside any transaction. A read session runs in autocommit
+    (no BEGIN), yet closing it rolled back twice (the session's connection, then the pool's
+    reset on return): two hand-offs to SQLite's thread for nothing, about 0.15 ms of CPU per
+    read (issue 15). SQLite reports whether a transaction is open without that hand-off."""
+    dialect = engine.sync_engine.dialect
+    inner = dialect.do_rollback
+
+    def do_rollback(dbapi_connection: Any) -> None:
+        driver = getattr(dbapi_connection, "driver_connection", None)
+        try:
+            idle = driver is not None and not driver.in_transaction
+        except ValueError:  # closed: SQLAlchemy's adapter skips the rollback as well
+            idle = True
+        if not idle:
+            inner(dbapi_connection)
+
+    dialect.__dict__["do_rollback"] = do_rollback
 
 
 def _open_gate_when_transactions_end(engine: AsyncEngine, gate: WriteGate) -> None:
