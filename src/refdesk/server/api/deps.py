@@ -31,6 +31,7 @@ INVALID = (
     'error_description="The access token is invalid or has expired"'
 )
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+ADMITTED = "refdesk.principal"  # the scope key of the admitted caller
 
 
 async def get_runtime(request: Request) -> Runtime:
@@ -43,7 +44,7 @@ async def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-async def require_acceptable(request: Request) -> None:
+def _require_acceptable(request: Request) -> None:
     if not negotiation_of(request.scope).acceptable:
         raise ApiError(
             "not_acceptable",
@@ -52,7 +53,11 @@ async def require_acceptable(request: Request) -> None:
         )
 
 
-async def authenticate(request: Request, runtime: RuntimeDep) -> Principal:
+async def require_acceptable(request: Request) -> None:
+    _require_acceptable(request)
+
+
+async def _authenticate(request: Request, runtime: Runtime) -> Principal:
     result = await resolve(request.scope, runtime.db, runtime.hasher, runtime.tokens.cache)
     if result.principal is not None:
         return result.principal
@@ -65,9 +70,6 @@ async def authenticate(request: Request, runtime: RuntimeDep) -> Principal:
         "The access token is invalid or has expired",
         headers={"WWW-Authenticate": INVALID},
     )
-
-
-CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
 
 
 def missing_scopes(method: str, principal: Principal, extra: tuple[str, ...] = ()) -> list[str]:
@@ -87,57 +89,37 @@ def insufficient_scope(missing: list[str]) -> ApiError:
     return ApiError(error.code, error.message, headers=error.headers)
 
 
-async def require_method_scope(request: Request, principal: CurrentPrincipal) -> None:
+async def admitted(request: Request) -> Principal:
+    """Steps 7-9 of §5 in their order, once per request: Accept (406), then the bearer token
+    (401), then the method's scope (403). One dependency instead of a chain of four: FastAPI
+    solves each dependency on every request (issue 15 measured about 0.1 ms for the chain)."""
+    found = request.scope.get(ADMITTED)
+    if isinstance(found, Principal):
+        return found
+    _require_acceptable(request)
+    principal = await _authenticate(request, request.app.state.runtime)
     missing = missing_scopes(request.method, principal)
     if missing:
         raise insufficient_scope(missing)
+    request.scope[ADMITTED] = principal
+    return principal
+
+
+async def admit(request: Request) -> None:
+    """The API routers' dependency (:func:`admitted`)."""
+    await admitted(request)
 
 
 def require_extra_scope(*scopes: str) -> Any:
-    async def check(request: Request, principal: CurrentPrincipal) -> None:
-        missing = missing_scopes(request.method, principal, scopes)
+    async def check(request: Request) -> None:
+        missing = missing_scopes(request.method, await admitted(request), scopes)
         if missing:
             raise insufficient_scope(missing)
 
     return Depends(check)
 
 
-API_DEPENDENCIES = [
-    Depends(require_acceptable),
-    Depends(authenticate),
-    Depends(require_method_scope),
-]
-
-
-async def db_session(request: Request, runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
-    """One session per request, and the one transaction boundary of the API: a write
-    request's session commits here when the endpoint returned normally, before the response
-    is sent (the dependency has ``scope="function"``), so a failed commit still becomes the
-    error answer. Routers and services never commit.
-
-    An exception from the endpoint skips the commit; closing rolls back whatever was not
-    committed. When the database went away during the request, the answer (a 503) has
-    already been chosen; a failed rollback on the dead connection is logged as a warning.
-    """
-    shared = read_session(request.scope, runtime.db)
-    if shared is not None:
-        yield shared  # opened with the token lookup; the rate limiter closes it
-        return
-    write = request.method in WRITE_METHODS
-    session = runtime.db.session(write=write)
-    try:
-        yield session
-        if write:
-            await runtime.db.commit(session)
-    finally:
-        try:
-            await session.close()
-        except (DBAPIError, OSError) as exc:
-            runtime.flags.mark_unreachable()
-            log.warning("closing a database session failed: %s", type(exc).__name__)
-
-
-SessionDep = Annotated[AsyncSession, Depends(db_session, scope="function")]
+API_DEPENDENCIES = [Depends(admit)]
 
 
 @dataclass
@@ -173,10 +155,35 @@ class Ctx:
         return self.respond(body, 201, {"Location": body["_links"]["self"]["href"]})
 
 
-async def get_ctx(
-    request: Request, runtime: RuntimeDep, principal: CurrentPrincipal, session: SessionDep
-) -> Ctx:
-    return Ctx(request, runtime, session, principal)
+async def get_ctx(request: Request) -> AsyncIterator[Ctx]:
+    """What an endpoint needs, with the request's session: one session per request, and the
+    one transaction boundary of the API. A write request's session commits here when the
+    endpoint returned normally, before the response is sent (``scope="function"``), so a failed
+    commit still becomes the error answer. Routers and services never commit.
+
+    An exception from the endpoint skips the commit; closing rolls back whatever was not
+    committed. When the database went away during the request, the answer (a 503) has
+    already been chosen; a failed rollback on the dead connection is logged as a warning.
+    A read uses the session opened with the token lookup (the rate limiter closes it).
+    """
+    runtime: Runtime = request.app.state.runtime
+    principal = await admitted(request)
+    shared = read_session(request.scope, runtime.db)
+    if shared is not None:
+        yield Ctx(request, runtime, shared, principal)
+        return
+    write = request.method in WRITE_METHODS
+    session = runtime.db.session(write=write)
+    try:
+        yield Ctx(request, runtime, session, principal)
+        if write:
+            await runtime.db.commit(session)
+    finally:
+        try:
+            await session.close()
+        except (DBAPIError, OSError) as exc:
+            runtime.flags.mark_unreachable()
+            log.warning("closing a database session failed: %s", type(exc).__name__)
 
 
-CtxDep = Annotated[Ctx, Depends(get_ctx)]
+CtxDep = Annotated[Ctx, Depends(get_ctx, scope="function")]
