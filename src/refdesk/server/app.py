@@ -1,8 +1,8 @@
 """The composition root: ``create_app(settings)`` wires middleware, routers and error handlers.
 
 Middleware, outermost first (contract §5): common headers + last-resort 500 -> /healthz ->
-path normalisation -> rate limit -> HTTPS -> maintenance/database -> HEAD -> route/method ->
-the FastAPI app (Accept -> auth -> scope -> body -> idempotency -> endpoint).
+path normalisation -> (SQLite) read gate -> rate limit -> HTTPS -> maintenance/database -> HEAD
+-> route/method -> the FastAPI app (Accept -> auth -> scope -> body -> idempotency -> endpoint).
 """
 
 from __future__ import annotations
@@ -36,8 +36,10 @@ from refdesk.server.api.maintenance import AvailabilityGate
 from refdesk.server.api.openapi import documented_openapi
 from refdesk.server.api.paths import HeadAsGet, PathNormaliser
 from refdesk.server.api.ratelimit import RateLimiter
+from refdesk.server.api.read_gate import ReadGate
 from refdesk.server.api.routing import MethodGate
 from refdesk.server.config import Settings
+from refdesk.server.db.engine import is_sqlite
 from refdesk.server.logs import install_redaction
 from refdesk.server.runtime import Runtime
 
@@ -239,7 +241,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app = AvailabilityGate(app, settings, runtime.flags)
     app = HttpsRedirect(app, settings)
     limiter = RateLimiter(app, runtime)
-    app = PathNormaliser(limiter)
+    app = limiter
+    if is_sqlite(runtime.db.url):  # aiosqlite: a thread per connection (read_gate.py)
+        app = ReadGate(app, settings.read_concurrency)
+    app = PathNormaliser(app)
     app = HealthCheck(app, runtime)
     app = CommonHeaders(app, settings)
     install_redaction()  # no secrets in any log line, whoever configured logging

@@ -116,6 +116,8 @@ class Settings(BaseSettings):
     token_cache_seconds: float = Field(default=30.0, ge=0, le=60)
     # glibc malloc arenas per server process (memory.py); 0: glibc's default (8 per core).
     malloc_arenas: int = Field(default=2, ge=0, le=64)
+    # SQLite: reads at work at once (api/read_gate.py); 0: no limit. Not used on PostgreSQL.
+    read_concurrency: int = Field(default=4, ge=0, le=1000)
 
     # Webhooks (§18.7, §19.2).
     webhook_timeout: float = Field(default=10.0, gt=0)

@@ -50,8 +50,8 @@ def make_engine(url: str, *, gate: bool = True, **kwargs: Any) -> AsyncEngine:
             # Writers queued at the gate hold their connection while they wait; with the
             # default 5 + 10 the rest of the requests (their token lookups, the reads, the
             # events worker) then waited for a connection: a third less write throughput.
-            kwargs.setdefault("pool_size", 20)
-            kwargs.setdefault("max_overflow", 10)
+            kwargs.setdefault("pool_size", 8)
+            kwargs.setdefault("max_overflow", 22)
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         _configure_sqlite(engine, _gate_for(url) if gate else None)
         return engine
