@@ -116,15 +116,17 @@ def reads_only(session: AsyncSession) -> bool:
     """Whether ``session`` is a read session (autocommit, no transaction), without taking its
     connection: what it loads is only read, so rows may stand in for entities."""
     bind = session.bind
-    options = bind.get_execution_options() if isinstance(bind, AsyncEngine) else {}
-    return bool(options.get(AUTOCOMMIT_OPTION)) or options.get("isolation_level") == "AUTOCOMMIT"
+    return isinstance(bind, AsyncEngine) and _autocommit(bind.get_execution_options())
 
 
 def _is_read_session(connection: AsyncConnection) -> bool:
     sync_connection = connection.sync_connection
-    if sync_connection is None:
-        return False
-    options = sync_connection.get_execution_options()
+    return sync_connection is not None and _autocommit(sync_connection.get_execution_options())
+
+
+def _autocommit(options: Mapping[str, Any]) -> bool:
+    """A read session's options: autocommit (refdesk's flag on SQLite, the isolation level on
+    PostgreSQL)."""
     return bool(options.get(AUTOCOMMIT_OPTION)) or options.get("isolation_level") == "AUTOCOMMIT"
 
 
