@@ -155,7 +155,7 @@ async def profile_reads(
                 await client.get(req.path, headers=req.headers)
             profile.disable()
             out[name] = shares(profile)
-            for group in ("sqlalchemy", "ours") if top else ():
+            for group in SERVER if top else ():
                 detail.append(f"#### {name}: top {top} {group} functions (own ms/req)")
                 detail.append("")
                 detail.extend(

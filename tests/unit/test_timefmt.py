@@ -4,9 +4,9 @@ exactly what ``datetime.isoformat`` writes, in every zone, for any instant."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta, timezone
 
-from refdesk.server.timefmt import known_zones, timestamp, zone
+from refdesk.server.timefmt import known_zones, localized_time, timestamp, zone
 
 
 def reference(value: datetime, tz: str) -> str:
@@ -31,9 +31,11 @@ def instants(rng: random.Random) -> list[datetime]:
     # Mostly the years games are played in, where zones change their clocks.
     recent = datetime(1850, 1, 1, tzinfo=UTC)
     found += [
-        recent + timedelta(seconds=rng.uniform(0, 250 * 365 * 86400), microseconds=rng.choice(
-            [0, 999, 1000, 123456, 999999]
-        ))
+        recent
+        + timedelta(
+            seconds=rng.uniform(0, 250 * 365 * 86400),
+            microseconds=rng.choice([0, 999, 1000, 123456, 999999]),
+        )
         for _ in range(30)
     ]
     return found
@@ -42,7 +44,7 @@ def instants(rng: random.Random) -> list[datetime]:
 def test_every_zone_writes_what_isoformat_writes() -> None:
     rng = random.Random(15)
     checked = 0
-    for tz in sorted(known_zones()) + ["UTC"]:
+    for tz in [*sorted(known_zones()), "UTC"]:
         for value in instants(rng):
             assert timestamp(value, tz) == reference(value, tz), (value, tz)
             checked += 1
@@ -74,3 +76,17 @@ def test_local_mean_time_and_the_calendars_edges() -> None:
         reference(datetime(899, 12, 31, 23, 59, 59, 999000, tzinfo=UTC), "Asia/Kolkata")
     )
     assert timestamp(None, "UTC") is None
+
+
+def test_localized_time_of_every_minute() -> None:
+    for hour in range(24):
+        for minute in range(60):
+            clock = time(hour, minute, 59)
+            twelve = hour % 12 or 12
+            half = "AM" if hour < 12 else "PM"
+            assert localized_time(clock) == f"{twelve}:{minute:02d} {half}"
+            on_a_day = datetime(2026, 3, 8, hour, minute, tzinfo=UTC)
+            assert localized_time(on_a_day) == localized_time(clock)
+    assert localized_time(time(0, 5)) == "12:05 AM"
+    assert localized_time(time(12, 0)) == "12:00 PM"
+    assert localized_time(time(23, 59)) == "11:59 PM"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -11,6 +11,12 @@ import orjson
 # ".000" to ".999": a timestamp's milliseconds, by value.
 _MILLIS = tuple(f".{n:03d}" for n in range(1000))
 _OMIT_MICROSECONDS = orjson.OPT_OMIT_MICROSECONDS
+# Every minute of a day as ``localized_time`` writes it, by hour * 60 + minute.
+_CLOCKS = tuple(
+    f"{hour % 12 or 12}:{minute:02d} {'AM' if hour < 12 else 'PM'}"
+    for hour in range(24)
+    for minute in range(60)
+)
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -63,9 +69,9 @@ def localized_date(value: date) -> str:
     return f"{MONTHS[value.month - 1]} {value.day} {value.year}"
 
 
-def localized_time(value: datetime) -> str:
-    hour = value.hour % 12 or 12
-    return f"{hour}:{value.minute:02d} {'AM' if value.hour < 12 else 'PM'}"
+def localized_time(value: datetime | time) -> str:
+    """``9:00 AM``, ``12:30 PM``: the clock of a local time (of day)."""
+    return _CLOCKS[value.hour * 60 + value.minute]
 
 
 def plain_date(value: date | None) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable
 
@@ -19,12 +20,18 @@ def header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-def _is_trusted(address: str | None, networks: Iterable[Network]) -> bool:
-    if not address:
-        return False
+@functools.lru_cache(maxsize=4096)
+def _parsed(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address (None if it is none): parsed once per distinct peer, not per request."""
     try:
-        ip = ipaddress.ip_address(address)
+        return ipaddress.ip_address(address)
     except ValueError:
+        return None
+
+
+def _is_trusted(address: str | None, networks: Iterable[Network]) -> bool:
+    ip = _parsed(address) if address else None
+    if ip is None:
         return False
     return any(ip in net for net in networks)
 

@@ -64,9 +64,8 @@ def availability_repr(entry: AvailabilityLike, site: Site, base: str) -> dict[st
         "all_day": bool_string(entry.all_day),
     }
     if not entry.all_day and entry.start_time and entry.end_time:
-        day = datetime.combine(entry.date, entry.start_time)
-        body["start_time"] = localized_time(day)
-        body["end_time"] = localized_time(datetime.combine(entry.date, entry.end_time))
+        body["start_time"] = localized_time(entry.start_time)
+        body["end_time"] = localized_time(entry.end_time)
     body.update(
         {
             "description": entry.description,

@@ -16,7 +16,7 @@ stale one (409 in the API), and "apply mine on top" resends the same changes wit
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -271,7 +271,7 @@ def shown(name: str, value: str, options: Choices) -> str:
         return options.assignor_name(value) if value else "(none)"
     if name in ("localized_time", "user_end_time_formatted") and value:
         clock = parse_time(value)
-        return localized_time(datetime.combine(date.min, clock)) if clock is not None else value
+        return localized_time(clock) if clock is not None else value
     if name == "user_end_time_formatted":
         return "(from the age group's length)"
     return value if value else "(empty)"
