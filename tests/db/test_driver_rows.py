@@ -12,8 +12,9 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import column, select, table
+from sqlalchemy import column, literal, select, table
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from refdesk.server.assignments.models import Assignment
 from refdesk.server.availability.service import _rows_page
@@ -173,3 +174,41 @@ async def test_a_batch_with_a_failing_statement_fails_in_sqlalchemys_terms(
     async with runtime.db.session() as session:
         with pytest.raises(DBAPIError):
             await select_many(session, [(bundle.USERS, {"ids": [1]}), (missing, {})])
+
+
+async def test_a_session_is_asked_for_its_connection_once_per_transaction(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request's lookups keep the session's connection (``rows._read_connection``); after a
+    commit or a rollback the next lookup asks the session again, and reads on."""
+    asked: list[AsyncSession] = []
+    original = AsyncSession.connection
+
+    async def connection(self: AsyncSession, *args: Any, **kwargs: Any) -> Any:
+        asked.append(self)
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(AsyncSession, "connection", connection)
+    one = prepared(select(literal(1).label("one")))
+    async with runtime.db.session() as read:
+        for _ in range(3):
+            assert [tuple(row) for row in await select_rows(read, one)] == [(1,)]
+        assert len(await select_many(read, [(one, {}), (one, {})])) == 2
+    assert len(asked) == 1
+    asked.clear()
+    async with runtime.db.session(write=True) as write:
+        found = [await select_rows(write, one)]
+        await write.commit()
+        found.append(await select_rows(write, one))
+        await write.rollback()
+        found.append(await select_rows(write, one))
+        await write.rollback()
+    assert len(asked) == 3
+    assert [[tuple(row) for row in rows] for rows in found] == [[(1,)]] * 3
+    asked.clear()
+    read = runtime.db.session()
+    await select_rows(read, one)
+    await read.close()  # a closed session may be used again: it takes a new connection
+    assert [tuple(row) for row in await select_rows(read, one)] == [(1,)]
+    await read.close()
+    assert len(asked) == 2

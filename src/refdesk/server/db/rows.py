@@ -42,6 +42,7 @@ MAX_PLANS = 1000  # distinct statement shapes (filters combine); beyond, SQLAlch
 # driver returns Decimal for numeric (1700) and float for double precision (701).
 PG_NUMERIC_OID = 1700
 PG_FLOAT8_OID = 701
+_KEPT = "refdesk.read_connection"  # session.info: (transaction, connection, driver's or None)
 
 
 def prepared(statement: S) -> S:
@@ -131,11 +132,32 @@ def _autocommit(options: Mapping[str, Any]) -> bool:
 
 
 async def _read_connection(session: AsyncSession) -> AsyncConnection:
-    """The session's connection, pending ORM changes flushed first (as a query would)."""
+    """The session's connection, pending ORM changes flushed first (as a query would).
+
+    Kept in ``session.info`` with the transaction it belongs to: a request's later lookups
+    find it there instead of asking the session again (a greenlet hand-off each). A commit
+    or rollback ends that transaction, so the next lookup asks the session."""
     sync = session.sync_session
     if sync.autoflush and (sync.new or sync.deleted or sync.identity_map.check_modified()):
         await session.flush()
-    return await session.connection()
+    kept = session.info.get(_KEPT)
+    transaction = sync.get_transaction()
+    if kept is not None and transaction is not None and kept[0] is transaction:
+        return cast(AsyncConnection, kept[1])
+    connection = await session.connection()
+    session.info[_KEPT] = (sync.get_transaction(), connection, None)
+    return connection
+
+
+async def _driver_of(session: AsyncSession, connection: AsyncConnection) -> Any:
+    """The driver's own connection under ``connection``, kept beside it once taken."""
+    kept = session.info.get(_KEPT)
+    if kept is not None and kept[1] is connection and kept[2] is not None:
+        return kept[2]
+    raw = (await connection.get_raw_connection()).driver_connection
+    if kept is not None and kept[1] is connection:
+        session.info[_KEPT] = (kept[0], connection, raw)
+    return raw
 
 
 async def select_rows(
@@ -144,7 +166,7 @@ async def select_rows(
     """The rows of ``statement``, a select of plain columns, with ``params`` bound."""
     connection = await _read_connection(session)
     if _is_read_session(connection):
-        found = await _driver_rows(connection, statement, params or {})
+        found = await _driver_rows(session, connection, statement, params or {})
         if found is not None:
             return found
     result = await connection.execute(statement, params)
@@ -161,7 +183,7 @@ async def select_many(
     fails, each runs as :func:`select_rows` would run it."""
     connection = await _read_connection(session)
     if _is_read_session(connection):
-        found = await _driver_batch(connection, queries)
+        found = await _driver_batch(session, connection, queries)
         if found is not None:
             return found
     return [await select_rows(session, statement, params) for statement, params in queries]
@@ -173,13 +195,15 @@ def _sqlite_fetch_each(raw: Any, batch: list[tuple[str, tuple[Any, ...]]]) -> li
 
 
 async def _driver_batch(
-    connection: AsyncConnection, queries: Sequence[tuple[Executable, Mapping[str, Any]]]
+    session: AsyncSession,
+    connection: AsyncConnection,
+    queries: Sequence[tuple[Executable, Mapping[str, Any]]],
 ) -> list[list[Any]] | None:
     prepared_ = [_bound(connection, statement, params) for statement, params in queries]
     plans = [found for found in prepared_ if found is not None]
     if len(plans) < len(prepared_):
         return None
-    raw: Any = (await connection.get_raw_connection()).driver_connection
+    raw = await _driver_of(session, connection)
     for plan, arguments in plans:
         _announce(connection, plan, arguments)
     try:  # SQLAlchemy's path raises the error in its own terms (and invalidates)
@@ -235,7 +259,10 @@ def _rows_of(plan: _Plan, records: Any) -> list[Any]:
 
 
 async def _driver_rows(
-    connection: AsyncConnection, statement: Executable, params: Mapping[str, Any]
+    session: AsyncSession,
+    connection: AsyncConnection,
+    statement: Executable,
+    params: Mapping[str, Any],
 ) -> list[Any] | None:
     """The driver-level path; None when the driver failed (the caller runs it again) or the
     statement needs SQLAlchemy's per-call rewriting."""
@@ -244,7 +271,7 @@ async def _driver_rows(
         return None
     plan, arguments = found
     _announce(connection, plan, arguments)
-    raw: Any = (await connection.get_raw_connection()).driver_connection
+    raw = await _driver_of(session, connection)
     try:
         if connection.dialect.name == "postgresql":
             records: Any = await raw.fetch(plan.sql, *arguments)
