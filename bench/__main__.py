@@ -4,7 +4,8 @@
 ``python -m bench profile``: bench/profile.py;
 ``python -m bench autoassign``: bench/autoassign.py;
 ``python -m bench solve-lag``: bench/solve_lag.py;
-``python -m bench ab``: bench/ab.py (before/after a change, alternated)."""
+``python -m bench ab``: bench/ab.py (before/after a change, alternated);
+``python -m bench live-profile``: bench/live_profile.py (py-spy under wrk)."""
 
 import sys
 
@@ -36,6 +37,10 @@ elif sys.argv[1:2] == ["ab"]:
     from bench.ab import main as ab
 
     ab(sys.argv[2:])
+elif sys.argv[1:2] == ["live-profile"]:
+    from bench.live_profile import main as live_profile
+
+    live_profile(sys.argv[2:])
 elif sys.argv[1:2] == ["board"]:
     from bench.board import main as board
 
