@@ -165,6 +165,8 @@ class Bundle:
     # Embedded parts that repeat across a page (site, venue, zone, user summaries): built once
     # and shared; the documents are only serialised, never changed after they are built.
     parts: dict[tuple[str, int, int], dict[str, Any]] = field(default_factory=dict)
+    # A slot's ``fees`` by (amount, currency): a page's slots share a handful of amounts.
+    fee_parts: dict[tuple[Decimal, str], list[dict[str, Any]]] = field(default_factory=dict)
 
     def part(
         self, kind: str, record_id: int, site_id: int, build: Callable[[], dict[str, Any]]

@@ -155,16 +155,21 @@ def assignment_repr(
             )
         if sees_own:
             value = bundle.fee_of(facts, assignment)
-            embedded["fees"] = [
-                {
-                    "value": amount_json(value),
-                    "formatted": formatted(value, facts.currency),
-                    "currency": facts.currency,
-                    "description": "Game fee",
-                    "game_fees": amount_json(value),
-                    "travel_fees": 0,
-                }
-            ]
+            key = (value, facts.currency)
+            fees = bundle.fee_parts.get(key)
+            if fees is None:
+                amount = amount_json(value)
+                fees = bundle.fee_parts[key] = [
+                    {
+                        "value": amount,
+                        "formatted": formatted(value, facts.currency),
+                        "currency": facts.currency,
+                        "description": "Game fee",
+                        "game_fees": amount,
+                        "travel_fees": 0,
+                    }
+                ]
+            embedded["fees"] = fees
         body["_embedded"] = embedded
     return body
 
