@@ -29,8 +29,15 @@ def _parsed(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | Non
         return None
 
 
+# Longer than any IP address (an IPv6 address with a scope id included): never parsed, so a
+# client's X-Forwarded-For cannot fill the cache above with long strings.
+MAX_ADDRESS_LENGTH = 64
+
+
 def _is_trusted(address: str | None, networks: Iterable[Network]) -> bool:
-    ip = _parsed(address) if address else None
+    if not address or len(address) > MAX_ADDRESS_LENGTH:
+        return False
+    ip = _parsed(address)
     if ip is None:
         return False
     return any(ip in net for net in networks)
