@@ -15,16 +15,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import platform
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.compare import alternated_row
-from bench.generate import BENCH_SECRET_KEY
 from bench.generate import generate as generate_data
 from bench.load import have_wrk, run_wrk
-from bench.run import BIG_RATE_LIMIT, ROOT, base_env, db_url, free_port, process
+from bench.run import ROOT, db_url, free_port, process, refdesk_command, refdesk_env
 from bench.scenarios import READS, read_requests
 
 
@@ -69,21 +67,11 @@ def main(argv: list[str]) -> None:
         found: dict[tuple[str, str], list[float]] = {}
         for round_ in range(args.rounds):
             for label, src in trees.items():
-                env = base_env() | {
-                    "PYTHONPATH": f"{src}:{ROOT}",
-                    "REFDESK_DATABASE_URL": url,
-                    "REFDESK_DATA_DIR": str(data_dir),
-                    "REFDESK_SECRET_KEY": BENCH_SECRET_KEY,
-                    "REFDESK_RATE_LIMIT_RULES": BIG_RATE_LIMIT,
-                }
-                if db == "postgresql":
-                    env["REFDESK_REDIS_URL"] = args.redis_url
-                workers = "1" if db == "sqlite" else str(args.workers)
+                redis_url = args.redis_url if db == "postgresql" else None
+                env = refdesk_env(url, data_dir, redis_url) | {"PYTHONPATH": f"{src}:{ROOT}"}
+                workers = 1 if db == "sqlite" else args.workers
                 port = free_port()
-                command = [
-                    sys.executable, "-m", "refdesk.cli", "serve", "--insecure-http",
-                    "--host", "127.0.0.1", "--http-port", str(port), "--workers", workers,
-                ]  # fmt: skip
+                command = refdesk_command(port, workers)
                 base = f"http://127.0.0.1:{port}"
                 log = data_dir / f"server-{label}.log"
                 with process(command, env, log, f"{base}/healthz"):

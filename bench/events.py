@@ -28,9 +28,9 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, select
 
-from bench.generate import BENCH_SECRET_KEY, bench_settings, recreate_database
+from bench.generate import bench_settings, recreate_database
 from bench.load import Figures, run_flows
-from bench.run import BIG_RATE_LIMIT, ROOT, base_env, free_port, machine_facts, process
+from bench.run import ROOT, base_env, free_port, machine_facts, process, refdesk_env
 from refdesk.server.accounts.models import Account
 from refdesk.server.auth.service import create_application, issue_tokens
 from refdesk.server.availability.models import Availability
@@ -282,11 +282,7 @@ def run_db(db: str, args: argparse.Namespace) -> DbFigures:
             in_process_part(db, url, data_dir, receiver, args)
         )
         port = free_port()
-        env = base_env() | {
-            "REFDESK_DATABASE_URL": url,
-            "REFDESK_DATA_DIR": str(data_dir),
-            "REFDESK_SECRET_KEY": BENCH_SECRET_KEY,
-            "REFDESK_RATE_LIMIT_RULES": BIG_RATE_LIMIT,
+        env = refdesk_env(url, data_dir, None) | {
             "REFDESK_WEBHOOK_ALLOW_HTTP": "true",
             "REFDESK_WEBHOOK_ALLOW_PRIVATE": "true",
         }

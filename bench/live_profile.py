@@ -29,10 +29,9 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.generate import BENCH_SECRET_KEY
 from bench.generate import generate as generate_data
 from bench.load import have_wrk, run_wrk
-from bench.run import BIG_RATE_LIMIT, ROOT, base_env, db_url, free_port, process
+from bench.run import ROOT, db_url, free_port, process, refdesk_command, refdesk_env
 from bench.scenarios import READS, read_requests
 
 # First match wins: the innermost frame's file decides where a sample's time went.
@@ -116,19 +115,9 @@ def main(argv: list[str]) -> None:
         print(f"== {db}: generating {args.scale}", flush=True)
         fixture = asyncio.run(generate_data(url, args.scale, data_dir))
         requests = read_requests(fixture)
-        env = base_env() | {
-            "REFDESK_DATABASE_URL": url,
-            "REFDESK_DATA_DIR": str(data_dir),
-            "REFDESK_SECRET_KEY": BENCH_SECRET_KEY,
-            "REFDESK_RATE_LIMIT_RULES": BIG_RATE_LIMIT,
-        }
-        if db == "postgresql":
-            env["REFDESK_REDIS_URL"] = args.redis_url
+        env = refdesk_env(url, data_dir, args.redis_url if db == "postgresql" else None)
         port = free_port()
-        command = [
-            sys.executable, "-m", "refdesk.cli", "serve", "--insecure-http",
-            "--host", "127.0.0.1", "--http-port", str(port), "--workers", "1",
-        ]  # fmt: skip
+        command = refdesk_command(port, 1)
         base = f"http://127.0.0.1:{port}"
         found: dict[str, tuple[Counter[str], Counter[str], int, float]] = {}
         with process(command, env, data_dir / "server.log", f"{base}/healthz") as server:

@@ -106,6 +106,28 @@ def process(
             proc.wait()
 
 
+def refdesk_env(url: str, data_dir: Path, redis_url: str | None) -> dict[str, str]:
+    """The environment ``refdesk serve`` runs in for a bench: its database and data, the
+    bench's secret key, rate limits never reached, Redis' shared counters on PostgreSQL."""
+    env = base_env() | {
+        "REFDESK_DATABASE_URL": url,
+        "REFDESK_DATA_DIR": str(data_dir),
+        "REFDESK_SECRET_KEY": BENCH_SECRET_KEY,
+        "REFDESK_RATE_LIMIT_RULES": BIG_RATE_LIMIT,
+    }
+    if redis_url is not None:
+        env["REFDESK_REDIS_URL"] = redis_url
+    return env
+
+
+def refdesk_command(port: int, workers: int) -> list[str]:
+    """``refdesk serve`` over plain HTTP on loopback."""
+    return [
+        sys.executable, "-m", "refdesk.cli", "serve", "--insecure-http",
+        "--host", "127.0.0.1", "--http-port", str(port), "--workers", str(workers),
+    ]  # fmt: skip
+
+
 def base_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REFDESK_", "BENCH_"))}
     # A PYTHONPATH given to the bench comes first (e.g. an export of an earlier commit's src/
@@ -159,20 +181,11 @@ def run_scale(
     save(captured, capture_path)
     workers = 1 if db == "sqlite" else args.workers
     ours_port, base_port = free_port(), free_port()
-    env = base_env() | {
-        "REFDESK_DATABASE_URL": url,
-        "REFDESK_DATA_DIR": str(data_dir / f"{db}-{scale}"),
-        "REFDESK_SECRET_KEY": BENCH_SECRET_KEY,
-        "REFDESK_RATE_LIMIT_RULES": BIG_RATE_LIMIT,
-    }
-    if db == "postgresql":
-        env["REFDESK_REDIS_URL"] = args.redis_url
+    redis_url = args.redis_url if db == "postgresql" else None
+    env = refdesk_env(url, data_dir / f"{db}-{scale}", redis_url)
     if args.no_token_cache:
         env["REFDESK_TOKEN_CACHE_SIZE"] = "0"
-    ours_args = [
-        sys.executable, "-m", "refdesk.cli", "serve", "--insecure-http",
-        "--host", "127.0.0.1", "--http-port", str(ours_port), "--workers", str(workers),
-    ]  # fmt: skip
+    ours_args = refdesk_command(ours_port, workers)
     base_args = [
         sys.executable, "-m", "uvicorn", "--factory", "bench.baseline:app_factory",
         "--host", "127.0.0.1", "--port", str(base_port), "--workers", str(workers),
